@@ -1,0 +1,12 @@
+using CustomLosses.Catalog;
+
+namespace CustomLosses.Binary;
+
+/// <summary>The binary and multi-label losses, in catalogue order.</summary>
+public static class BinaryLosses
+{
+    /// <summary>Registry entries of this group.</summary>
+    public static IReadOnlyList<LossSpec> Specs { get; } =
+    [
+    ];
+}

@@ -1,0 +1,116 @@
+using CustomLosses.Binary;
+using CustomLosses.Embedding;
+using CustomLosses.MultiClass;
+using CustomLosses.Regression;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace CustomLosses.Catalog;
+
+/// <summary>
+/// Maps a loss name and options to a module, and describes every loss in the library.
+/// To add a loss: write its class with a static <c>Spec</c>, and add that spec to its group's list.
+/// </summary>
+public static class LossRegistry
+{
+    static readonly Lazy<IReadOnlyList<LossSpec>> all = new(() =>
+    {
+        var specs = RegressionLosses.Specs
+            .Concat(MultiClassLosses.Specs)
+            .Concat(BinaryLosses.Specs)
+            .Concat(EmbeddingLosses.Specs)
+            .ToList();
+        var duplicate = specs.GroupBy(s => s.Name).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate != null) throw new InvalidOperationException($"Two losses are registered as '{duplicate.Key}'.");
+        return specs;
+    });
+
+    /// <summary>Every registered loss, grouped by task in catalogue order.</summary>
+    public static IReadOnlyList<LossSpec> All => all.Value;
+
+    /// <summary>The names of every registered loss.</summary>
+    public static IEnumerable<string> Names => All.Select(s => s.Name);
+
+    /// <summary>Finds a loss by name (case-insensitive); an unknown name lists the nearest and all valid names.</summary>
+    public static LossSpec Get(string name)
+    {
+        var spec = All.FirstOrDefault(s => string.Equals(s.Name, name?.Trim(), StringComparison.OrdinalIgnoreCase));
+        if (spec != null) return spec;
+        var nearest = NearestName.Find(name ?? "", Names);
+        throw new LossOptionException(
+            $"Unknown loss '{name}'." + (nearest is null ? "" : $" Did you mean '{nearest}'?") +
+            $" Valid losses: {string.Join(", ", Names)}.");
+    }
+
+    /// <summary>True when a loss of that name is registered.</summary>
+    public static bool Contains(string name) => All.Any(s => string.Equals(s.Name, name, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>
+    /// Checks options against the loss's specs: unknown names, wrong types and out-of-range values
+    /// are errors naming the option, the value and the valid range. When <paramref name="classCount"/>
+    /// is given, per-class vectors must have exactly that many entries.
+    /// </summary>
+    public static ResolvedLossOptions Resolve(string name, LossOptions? options = null, int? classCount = null)
+    {
+        var spec = Get(name);
+        options ??= LossOptions.Empty;
+        var declared = spec.AllOptions;
+        foreach (var given in options.Names)
+        {
+            if (declared.Any(o => string.Equals(o.Name, given, StringComparison.OrdinalIgnoreCase))) continue;
+            var nearest = NearestName.Find(given, declared.Select(o => o.Name));
+            throw new LossOptionException(
+                $"Loss '{spec.Name}' has no option '{given}'." + (nearest is null ? "" : $" Did you mean '{nearest}'?") +
+                $" Its options: {string.Join(", ", declared.Select(o => o.Name))}.");
+        }
+
+        var values = new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase);
+        foreach (var option in declared)
+        {
+            var raw = options.Values.FirstOrDefault(kv => string.Equals(kv.Key, option.Name, StringComparison.OrdinalIgnoreCase));
+            object? value = option.Default;
+            if (raw.Key != null && raw.Value != null)
+            {
+                try { value = LossOptions.Coerce(raw.Value, option); }
+                catch (Exception e) when (e is FormatException or InvalidCastException or NullReferenceException)
+                {
+                    throw new LossOptionException(
+                        $"Loss '{spec.Name}', option '{option.Name}': '{OptionSpec.FormatValue(raw.Value)}' is not valid; expected {DescribeKind(option)} ({option.ValidRange}).");
+                }
+            }
+            if (value != null && value is not double[] && option.IsValid != null && !option.IsValid(value))
+                throw OutOfRange(spec, option, value);
+            if (value is double[] vector)
+            {
+                if (vector.Length == 0 || (option.IsValid != null && !option.IsValid(vector)) || vector.Any(x => double.IsNaN(x) || double.IsInfinity(x)))
+                    throw OutOfRange(spec, option, value);
+                if (option.PerClass && classCount is int c && vector.Length != c)
+                    throw new LossOptionException(
+                        $"Loss '{spec.Name}', option '{option.Name}' has {vector.Length} entries, but the task has {c} classes: give one entry per class.");
+            }
+            if (value is double d && (double.IsNaN(d)))
+                throw OutOfRange(spec, option, value);
+            values[option.Name] = value;
+        }
+        return new ResolvedLossOptions(spec.Name, values);
+    }
+
+    /// <summary>Builds the loss module for a name and options (checked as <see cref="Resolve"/> does).</summary>
+    public static nn.Module Create(string name, LossOptions? options = null, int? classCount = null)
+    {
+        var resolved = Resolve(name, options, classCount);
+        return Get(name).Factory(resolved);
+    }
+
+    static LossOptionException OutOfRange(LossSpec spec, OptionSpec option, object value) =>
+        new($"Loss '{spec.Name}', option '{option.Name}' = {OptionSpec.FormatValue(value)} is out of range; valid: {option.ValidRange}.");
+
+    static string DescribeKind(OptionSpec o) => o.Kind switch
+    {
+        OptionKind.Real => "a real number",
+        OptionKind.Integer => "an integer",
+        OptionKind.Boolean => "true or false",
+        OptionKind.RealVector => "a list of real numbers",
+        _ => "a word",
+    };
+}

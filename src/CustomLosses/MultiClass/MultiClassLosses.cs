@@ -1,0 +1,12 @@
+using CustomLosses.Catalog;
+
+namespace CustomLosses.MultiClass;
+
+/// <summary>The multi-class losses, in catalogue order.</summary>
+public static class MultiClassLosses
+{
+    /// <summary>Registry entries of this group.</summary>
+    public static IReadOnlyList<LossSpec> Specs { get; } =
+    [
+    ];
+}

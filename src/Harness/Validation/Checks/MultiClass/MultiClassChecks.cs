@@ -1,0 +1,10 @@
+namespace Harness.Validation.Checks.MultiClass;
+
+/// <summary>Validation checks of the MultiClass group's losses.</summary>
+public static class MultiClassChecks
+{
+    /// <summary>One check per loss of the group.</summary>
+    public static IReadOnlyList<LossCheck> All { get; } =
+    [
+    ];
+}

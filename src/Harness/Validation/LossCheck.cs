@@ -1,0 +1,63 @@
+using CustomLosses.Catalog;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Harness.Validation;
+
+/// <summary>
+/// How one registered loss is validated: the cases to try, the libtorch built-in it mirrors (if any),
+/// and an independent float64 formula written as plain loops.
+/// </summary>
+/// <remarks>
+/// One subclass per loss, listed in its group's <c>*Checks</c> class. The validator compares the custom
+/// loss with <see cref="BuiltIn"/> (values and gradients), both with <see cref="Reference"/>, and the
+/// custom loss's gradient with central finite differences in float64.
+/// </remarks>
+public abstract class LossCheck
+{
+    /// <summary>Registry name of the loss under test.</summary>
+    public abstract string LossName { get; }
+
+    /// <summary>The built-in twin's name for reports ("torch.nn.functional.huber_loss"), or null when there is none.</summary>
+    public virtual string? BuiltInName => null;
+
+    /// <summary>
+    /// Cases to try, generated from <paramref name="generator"/> (seeded, CPU, float64): seeded random
+    /// ones over several shapes, then hard ones.
+    /// </summary>
+    public abstract IEnumerable<LossCase> Cases(Generator generator);
+
+    /// <summary>
+    /// Evaluates the libtorch built-in on <paramref name="inputs"/> (already cast and moved; floating
+    /// ones may require grad). Tensor-valued options (weights) must be built with the dtype and device
+    /// of <c>inputs[0]</c>. Only called when <see cref="BuiltInName"/> is not null.
+    /// </summary>
+    public virtual Tensor BuiltIn(LossCase c, Tensor[] inputs, nn.Reduction reduction) =>
+        throw new NotSupportedException($"{LossName} has no built-in twin.");
+
+    /// <summary>
+    /// The loss computed independently in float64 with plain loops, following PyTorch's definition:
+    /// per-element (or per-sample) values for reduction none, one value for mean and sum.
+    /// </summary>
+    public abstract double[] Reference(LossCase c, HostArray[] inputs, nn.Reduction reduction);
+
+    /// <summary>Shorthand: a weight option as a tensor like <paramref name="like"/>, or null when unset.</summary>
+    protected static Tensor? OptionTensor(LossCase c, string name, Tensor like)
+    {
+        var resolved = c.Options.Values.FirstOrDefault(kv => string.Equals(kv.Key, name, StringComparison.OrdinalIgnoreCase)).Value;
+        return resolved switch
+        {
+            null => null,
+            double[] v => tensor(v, dtype: like.dtype, device: like.device),
+            _ => throw new ArgumentException($"Option '{name}' of case '{c.Label}' must be a double[] to become a tensor."),
+        };
+    }
+
+    /// <summary>Applies a reduction to reference per-element values (plain mean or sum).</summary>
+    protected static double[] Reduce(double[] perElement, nn.Reduction reduction) => reduction switch
+    {
+        nn.Reduction.None => perElement,
+        nn.Reduction.Sum => [perElement.Sum()],
+        _ => [perElement.Length == 0 ? double.NaN : perElement.Sum() / perElement.Length],
+    };
+}
