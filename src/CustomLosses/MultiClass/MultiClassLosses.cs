@@ -8,5 +8,10 @@ public static class MultiClassLosses
     /// <summary>Registry entries of this group.</summary>
     public static IReadOnlyList<LossSpec> Specs { get; } =
     [
+        FocalLoss.Spec,
+        GeneralizedCrossEntropyLoss.Spec,
+        MaeOnProbabilitiesLoss.Spec,
+        SymmetricCrossEntropyLoss.Spec,
+        Poly1CrossEntropyLoss.Spec,
     ];
 }

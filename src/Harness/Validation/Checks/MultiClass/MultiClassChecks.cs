@@ -6,5 +6,10 @@ public static class MultiClassChecks
     /// <summary>One check per loss of the group.</summary>
     public static IReadOnlyList<LossCheck> All { get; } =
     [
+        new FocalCheck(),
+        new GeneralizedCrossEntropyCheck(),
+        new MaeOnProbabilitiesCheck(),
+        new SymmetricCrossEntropyCheck(),
+        new Poly1CrossEntropyCheck(),
     ];
 }
