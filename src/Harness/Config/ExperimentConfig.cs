@@ -1,0 +1,198 @@
+namespace Harness.Config;
+
+// The typed form of experiments/*.json. Property names are the JSON keys (camelCase in JSON; matching is
+// case-insensitive). Defaults here are the defaults users get; ConfigValidator checks ranges and
+// cross-field rules; experiments/experiment.schema.json mirrors these records (a test keeps them in step).
+
+/// <summary>A whole experiment: one network per (loss, seed) cell, all else equal.</summary>
+public sealed record ExperimentConfig
+{
+    /// <summary>Experiment name; results go to <c>{Output}/{Name}</c>. Letters, digits, '-', '_', '.'.</summary>
+    public string Name { get; init; } = "";
+    /// <summary>Free text shown in reports.</summary>
+    public string Description { get; init; } = "";
+    /// <summary>The data.</summary>
+    public DatasetConfig Dataset { get; init; } = new();
+    /// <summary>The network.</summary>
+    public ModelConfig Model { get; init; } = new();
+    /// <summary>Epochs, batches, optimizer, schedule, clipping, early stopping.</summary>
+    public TrainingConfig Training { get; init; } = new();
+    /// <summary>The losses compared (at least one).</summary>
+    public IReadOnlyList<LossEntryConfig> Losses { get; init; } = [];
+    /// <summary>Seeds; each seed gives one initial network and one data order shared by every loss.</summary>
+    public IReadOnlyList<int> Seeds { get; init; } = [0];
+    /// <summary>cpu (default), cuda or auto.</summary>
+    public string Device { get; init; } = "cpu";
+    /// <summary>Intra-op threads for libtorch (0: libtorch's default).</summary>
+    public int Threads { get; init; } = 1;
+    /// <summary>Target for "epochs/seconds to target": a validation accuracy (classification) or RMSE (regression).</summary>
+    public double? ConvergenceTarget { get; init; }
+    /// <summary>Root folder for results.</summary>
+    public string Output { get; init; } = "results";
+    /// <summary>Registry name of the baseline loss entry for comparisons (display name or loss name); empty: the first entry.</summary>
+    public string Baseline { get; init; } = "";
+}
+
+/// <summary>Where the data comes from and what is done to it.</summary>
+public sealed record DatasetConfig
+{
+    /// <summary>digits, breast-cancer, diabetes, fashion-mnist, mnist, csv, synthetic-regression, synthetic-blobs.</summary>
+    public string Name { get; init; } = "digits";
+    /// <summary>Folder of IDX files (fashion-mnist, mnist); empty: the dataset's default root.</summary>
+    public string Root { get; init; } = "";
+    /// <summary>Download missing IDX files with TorchVision's downloader (needs internet).</summary>
+    public bool Download { get; init; }
+    /// <summary>Fraction of the training split held out for validation, in [0, 1).</summary>
+    public double ValidationFraction { get; init; } = 0.1;
+    /// <summary>Fraction of the data used as the test split for datasets without their own, in (0, 1).</summary>
+    public double TestFraction { get; init; } = 0.2;
+    /// <summary>Standardize features with training-split statistics (tabular and synthetic data).</summary>
+    public bool Standardize { get; init; } = true;
+    /// <summary>Seed of the split, corruptions and synthetic data (fixed across the grid's seeds).</summary>
+    public int Seed { get; init; }
+    /// <summary>Use at most this many training samples (0: all); for quick runs.</summary>
+    public int TrainLimit { get; init; }
+    /// <summary>Use at most this many test samples (0: all).</summary>
+    public int TestLimit { get; init; }
+    /// <summary>For name = csv.</summary>
+    public CsvDatasetConfig Csv { get; init; } = new();
+    /// <summary>For the synthetic generators.</summary>
+    public SyntheticDatasetConfig Synthetic { get; init; } = new();
+    /// <summary>Corruptions applied to the training split only.</summary>
+    public CorruptionConfig Corruption { get; init; } = new();
+}
+
+/// <summary>A CSV file as a dataset.</summary>
+public sealed record CsvDatasetConfig
+{
+    /// <summary>Path of the CSV file.</summary>
+    public string Path { get; init; } = "";
+    /// <summary>Target column: a header name, or a zero-based index; empty: the last column.</summary>
+    public string TargetColumn { get; init; } = "";
+    /// <summary>classification or regression.</summary>
+    public string Task { get; init; } = "classification";
+    /// <summary>The first row is a header.</summary>
+    public bool Header { get; init; } = true;
+    /// <summary>Field separator.</summary>
+    public string Separator { get; init; } = ",";
+}
+
+/// <summary>Synthetic data for controlled studies.</summary>
+public sealed record SyntheticDatasetConfig
+{
+    /// <summary>Number of samples (train + test).</summary>
+    public int Samples { get; init; } = 2000;
+    /// <summary>Number of features.</summary>
+    public int Features { get; init; } = 10;
+    /// <summary>Number of classes (synthetic-blobs).</summary>
+    public int Classes { get; init; } = 3;
+    /// <summary>Noise: target noise standard deviation (regression) or blob spread (classification).</summary>
+    public double Noise { get; init; } = 0.5;
+    /// <summary>Nonlinear target (regression): y = sum sin(w x) + ... instead of a linear function.</summary>
+    public bool Nonlinear { get; init; }
+}
+
+/// <summary>Corruptions of the training split that loss studies need; the test split stays clean.</summary>
+public sealed record CorruptionConfig
+{
+    /// <summary>Fraction of training labels replaced, in [0, 1).</summary>
+    public double LabelNoise { get; init; }
+    /// <summary>symmetric (uniform over the other classes) or class-dependent (to the next class, c -> c+1 mod C).</summary>
+    public string LabelNoiseKind { get; init; } = "symmetric";
+    /// <summary>Classes whose training samples are cut to <see cref="ImbalanceKeepFraction"/>.</summary>
+    public IReadOnlyList<int> ImbalanceClasses { get; init; } = [];
+    /// <summary>Fraction of the imbalanced classes' training samples kept, in (0, 1].</summary>
+    public double ImbalanceKeepFraction { get; init; } = 1.0;
+    /// <summary>Fraction of regression training targets replaced by gross outliers, in [0, 1).</summary>
+    public double OutlierFraction { get; init; }
+    /// <summary>Outlier size in standard deviations of the target.</summary>
+    public double OutlierScale { get; init; } = 10.0;
+}
+
+/// <summary>The network.</summary>
+public sealed record ModelConfig
+{
+    /// <summary>linear, mlp or cnn.</summary>
+    public string Kind { get; init; } = "mlp";
+    /// <summary>Hidden layer sizes (mlp).</summary>
+    public IReadOnlyList<int> Hidden { get; init; } = [64];
+    /// <summary>relu, tanh, gelu or sigmoid (mlp).</summary>
+    public string Activation { get; init; } = "relu";
+    /// <summary>Dropout probability after each hidden layer, in [0, 1).</summary>
+    public double Dropout { get; init; }
+    /// <summary>Batch normalization after each hidden linear layer.</summary>
+    public bool BatchNorm { get; init; }
+}
+
+/// <summary>How to train.</summary>
+public sealed record TrainingConfig
+{
+    /// <summary>Epochs, at least 1.</summary>
+    public int Epochs { get; init; } = 10;
+    /// <summary>Mini-batch size, at least 1.</summary>
+    public int BatchSize { get; init; } = 64;
+    /// <summary>The optimizer.</summary>
+    public OptimizerConfig Optimizer { get; init; } = new();
+    /// <summary>The learning-rate schedule.</summary>
+    public ScheduleConfig Schedule { get; init; } = new();
+    /// <summary>Clip the global gradient norm to this (0: no clipping).</summary>
+    public double GradientClipNorm { get; init; }
+    /// <summary>Early stopping.</summary>
+    public EarlyStoppingConfig EarlyStopping { get; init; } = new();
+}
+
+/// <summary>Optimizer and its hyper-parameters.</summary>
+public sealed record OptimizerConfig
+{
+    /// <summary>sgd, adam, adamw or rmsprop.</summary>
+    public string Name { get; init; } = "adam";
+    /// <summary>Learning rate, &gt; 0.</summary>
+    public double LearningRate { get; init; } = 1e-3;
+    /// <summary>Momentum (sgd, rmsprop), in [0, 1).</summary>
+    public double Momentum { get; init; }
+    /// <summary>Nesterov momentum (sgd; needs momentum &gt; 0).</summary>
+    public bool Nesterov { get; init; }
+    /// <summary>Weight decay, &gt;= 0 (decoupled for adamw).</summary>
+    public double WeightDecay { get; init; }
+}
+
+/// <summary>Learning-rate schedule, stepped once per epoch.</summary>
+public sealed record ScheduleConfig
+{
+    /// <summary>none, step or cosine.</summary>
+    public string Name { get; init; } = "none";
+    /// <summary>step: multiply the rate by <see cref="Gamma"/> every this many epochs.</summary>
+    public int StepSize { get; init; } = 10;
+    /// <summary>step: the factor, in (0, 1].</summary>
+    public double Gamma { get; init; } = 0.1;
+    /// <summary>cosine: the final learning rate, &gt;= 0.</summary>
+    public double MinLearningRate { get; init; }
+}
+
+/// <summary>Stop when a validation metric has not improved for a while.</summary>
+public sealed record EarlyStoppingConfig
+{
+    /// <summary>Off by default.</summary>
+    public bool Enabled { get; init; }
+    /// <summary>Epochs without improvement before stopping, at least 1.</summary>
+    public int Patience { get; init; } = 5;
+    /// <summary>accuracy (classification; higher is better) or loss (validation yardstick; lower is better).</summary>
+    public string Metric { get; init; } = "accuracy";
+    /// <summary>Smallest change that counts as an improvement, &gt;= 0.</summary>
+    public double MinDelta { get; init; }
+}
+
+/// <summary>One loss in the grid: a registry loss, its options, and how the model output and targets are adapted to it.</summary>
+public sealed record LossEntryConfig
+{
+    /// <summary>Registry name (see <c>harness list losses</c>), or "builtin:cross-entropy" / "builtin:mse" etc. for libtorch's own.</summary>
+    public string Loss { get; init; } = "";
+    /// <summary>Name in tables, plots and run folders; empty: the loss name.</summary>
+    public string DisplayName { get; init; } = "";
+    /// <summary>Loss options (reduction, delta, label_smoothing, weight...), as in the registry.</summary>
+    public IReadOnlyDictionary<string, string> Options { get; init; } = new Dictionary<string, string>();
+    /// <summary>none, sigmoid, softmax or log-softmax, applied to the model output before the loss; empty: what the loss expects.</summary>
+    public string Activation { get; init; } = "";
+    /// <summary>index, one-hot, plus-minus-one, zero-one or real; empty: what the loss expects.</summary>
+    public string TargetEncoding { get; init; } = "";
+}
