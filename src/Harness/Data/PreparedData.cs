@@ -62,7 +62,7 @@ public sealed class PreparedData : IDisposable
     public required long[] FeatureShape { get; init; }
     /// <summary>Training split (corrupted as configured).</summary>
     public required DataSplit Train { get; init; }
-    /// <summary>Validation split (held out from the training data before corruption? no: see <see cref="Notes"/>).</summary>
+    /// <summary>Validation split: a seeded fraction of the training data, corrupted like it (a clean validation set would leak clean labels into early stopping).</summary>
     public required DataSplit Validation { get; init; }
     /// <summary>Test split (clean).</summary>
     public required DataSplit Test { get; init; }
