@@ -6,5 +6,10 @@ public static class MultiClassChecks
     /// <summary>One check per loss of the group.</summary>
     public static IReadOnlyList<LossCheck> All { get; } =
     [
+        new CrossEntropyCheck(),
+        new NllCheck(),
+        new MultiMarginCheck(),
+        new KlDivCheck(),
+        new CrammerSingerCheck(),
     ];
 }
