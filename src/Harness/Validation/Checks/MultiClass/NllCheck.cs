@@ -44,7 +44,16 @@ public sealed class NllCheck : LossCheck
     {
         long ignore = Integer(c, "ignore_index", -100);
         var target = ignore == -100 ? x[1] : x[1].masked_fill(x[1].eq(ignore), -100);
-        return nn.functional.nll_loss(x[0], target, OptionTensor(c, "weight", x[0]), r);
+        var weight = OptionTensor(c, "weight", x[0]);
+        // libtorch's C++ torch::nn::functional::nll_loss (what TorchSharp binds) rejects a 1-D input [C]
+        // ("Expected 2 or more dimensions") although PyTorch's F.nll_loss takes it as one sample: call it
+        // on [1, C] with target [1] (the same computation) and give reduction none PyTorch's 0-d shape.
+        if (x[0].dim() == 1)
+        {
+            var one = nn.functional.nll_loss(x[0].unsqueeze(0), target.reshape(1), weight, r);
+            return r == nn.Reduction.None ? one.reshape(target.shape) : one;
+        }
+        return nn.functional.nll_loss(x[0], target, weight, r);
     }
 
     public override double[] Reference(LossCase c, HostArray[] x, nn.Reduction r)
