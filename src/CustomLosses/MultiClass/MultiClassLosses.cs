@@ -8,6 +8,11 @@ public static class MultiClassLosses
     /// <summary>Registry entries of this group.</summary>
     public static IReadOnlyList<LossSpec> Specs { get; } =
     [
+        CrossEntropyLoss.Spec,
+        NllLoss.Spec,
+        MultiMarginLoss.Spec,
+        KlDivLoss.Spec,
+        CrammerSingerLoss.Spec,
         FocalLoss.Spec,
         GeneralizedCrossEntropyLoss.Spec,
         MaeOnProbabilitiesLoss.Spec,

@@ -6,6 +6,11 @@ public static class MultiClassChecks
     /// <summary>One check per loss of the group.</summary>
     public static IReadOnlyList<LossCheck> All { get; } =
     [
+        new CrossEntropyCheck(),
+        new NllCheck(),
+        new MultiMarginCheck(),
+        new KlDivCheck(),
+        new CrammerSingerCheck(),
         new FocalCheck(),
         new GeneralizedCrossEntropyCheck(),
         new MaeOnProbabilitiesCheck(),
