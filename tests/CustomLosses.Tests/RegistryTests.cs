@@ -1,15 +1,90 @@
 using CustomLosses.Catalog;
+using CustomLosses.Regression;
+using TorchSharp;
 using Xunit;
+using static TorchSharp.torch;
 
 namespace CustomLosses.Tests;
 
+/// <summary>The registry: lookup, option checking and the error messages users see.</summary>
 public class RegistryTests
 {
     [Fact]
-    public void Unknown_loss_names_the_nearest_valid_one()
+    public void Unknown_loss_names_the_nearest_valid_one_and_lists_all()
     {
         var e = Assert.Throws<LossOptionException>(() => LossRegistry.Get("msee"));
         Assert.Contains("'msee'", e.Message);
         Assert.Contains("Did you mean 'mse'", e.Message);
+        Assert.Contains("Valid losses: ", e.Message);
+        Assert.Contains("l1", e.Message);
+    }
+
+    [Fact]
+    public void Names_are_case_insensitive() => Assert.Same(MseLoss.Spec, LossRegistry.Get("MSE"));
+
+    [Fact]
+    public void Unknown_option_names_the_nearest_valid_option()
+    {
+        var e = Assert.Throws<LossOptionException>(() => LossRegistry.Resolve("mse", LossOptions.Of(("reductoin", "sum"))));
+        Assert.Contains("'reductoin'", e.Message);
+        Assert.Contains("Did you mean 'reduction'", e.Message);
+    }
+
+    [Fact]
+    public void Wrong_choice_names_the_valid_ones()
+    {
+        var e = Assert.Throws<LossOptionException>(() => LossRegistry.Resolve("mse", LossOptions.Of(("reduction", "batchmean"))));
+        Assert.Contains("'batchmean'", e.Message);
+        Assert.Contains("one of none, mean, sum", e.Message);
+    }
+
+    [Theory]
+    [InlineData("sum", nn.Reduction.Sum)]
+    [InlineData("None", nn.Reduction.None)]
+    [InlineData(null, nn.Reduction.Mean)]
+    public void Reduction_defaults_to_mean_and_parses_case_insensitively(string? given, nn.Reduction expected)
+    {
+        var options = given is null ? LossOptions.Empty : LossOptions.Of(("reduction", given));
+        Assert.Equal(expected, LossRegistry.Resolve("mse", options).Reduction);
+        var module = (MseLoss)LossRegistry.Create("mse", options);
+        Assert.Equal(expected, module.Reduction);
+    }
+
+    [Fact]
+    public void Every_spec_is_consistent()
+    {
+        foreach (var spec in LossRegistry.All)
+        {
+            Assert.Matches("^[a-z0-9]+(-[a-z0-9]+)*$", spec.Name);
+            Assert.InRange(spec.InputCount, 2, 3);
+            Assert.False(string.IsNullOrWhiteSpace(spec.Summary), spec.Name);
+            Assert.DoesNotContain(spec.Options, o => o.Name == "reduction");
+            Assert.Equal(spec.Options.Count, spec.Options.Select(o => o.Name).Distinct().Count());
+            // Defaults must themselves be valid, and the factory must build with them.
+            var module = LossRegistry.Create(spec.Name);
+            Assert.NotNull(module);
+            var expectedBase = spec.InputCount == 2 ? typeof(CustomLoss) : typeof(CustomLoss3);
+            Assert.True(expectedBase.IsInstanceOfType(module), $"{spec.Name} builds a {module.GetType().Name}, not a {expectedBase.Name}");
+            foreach (var option in spec.Options)
+            {
+                Assert.False(string.IsNullOrWhiteSpace(option.Description), $"{spec.Name}.{option.Name}");
+                if (option.Default is { } d && option.IsValid != null && d is not double[])
+                    Assert.True(option.IsValid(d), $"{spec.Name}.{option.Name}: default {d} fails its own range check");
+            }
+        }
+    }
+
+    [Fact]
+    public void Option_values_from_configuration_text_are_parsed()
+    {
+        var o = LossOptions.Of(("reduction", "sum"));
+        Assert.Equal(nn.Reduction.Sum, LossRegistry.Resolve("l1", o).Reduction);
+    }
+
+    [Fact]
+    public void Nearest_name_suggests_only_plausible_names()
+    {
+        Assert.Equal("huber", NearestName.Find("hubber", ["huber", "mse"]));
+        Assert.Null(NearestName.Find("completely-different", ["huber", "mse"]));
     }
 }
