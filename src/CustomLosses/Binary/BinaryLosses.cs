@@ -8,5 +8,14 @@ public static class BinaryLosses
     /// <summary>Registry entries of this group.</summary>
     public static IReadOnlyList<LossSpec> Specs { get; } =
     [
+        BceLoss.Spec,
+        BceWithLogitsLoss.Spec,
+        HingeLoss.Spec,
+        SquaredHingeLoss.Spec,
+        SoftMarginLoss.Spec,
+        MultiLabelSoftMarginLoss.Spec,
+        SigmoidFocalLoss.Spec,
+        HingeEmbeddingLoss.Spec,
+        MultiLabelMarginLoss.Spec,
     ];
 }

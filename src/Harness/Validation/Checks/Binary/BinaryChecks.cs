@@ -6,5 +6,14 @@ public static class BinaryChecks
     /// <summary>One check per loss of the group.</summary>
     public static IReadOnlyList<LossCheck> All { get; } =
     [
+        new BceCheck(),
+        new BceWithLogitsCheck(),
+        new HingeCheck(),
+        new SquaredHingeCheck(),
+        new SoftMarginCheck(),
+        new MultiLabelSoftMarginCheck(),
+        new SigmoidFocalCheck(),
+        new HingeEmbeddingCheck(),
+        new MultiLabelMarginCheck(),
     ];
 }
