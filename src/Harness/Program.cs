@@ -1,6 +1,16 @@
-using static TorchSharp.torch;
-var x = randn(3, 4, requires_grad: true);
-var t = tensor(new long[] { 0, 1, 2 });
-var l = TorchSharp.torch.nn.functional.cross_entropy(x, t);
-l.backward();
-Console.WriteLine($"{l.item<float>()} {x.grad!.abs().sum().item<float>()}");
+using System.CommandLine;
+using Harness.Cli;
+
+var root = new RootCommand("harness: train identical networks with different losses, and validate custom losses against libtorch.")
+{
+    ValidateCommand.Create(),
+    ListCommand.Create(),
+};
+var parse = root.Parse(args);
+if (parse.Errors.Count > 0)
+{
+    foreach (var error in parse.Errors) Console.Error.WriteLine("error: " + error.Message);
+    Console.Error.WriteLine("Run 'harness --help' for usage.");
+    return ExitCodes.BadInput;
+}
+return parse.Invoke();

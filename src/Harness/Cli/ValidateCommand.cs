@@ -1,0 +1,129 @@
+using System.CommandLine;
+using System.Diagnostics;
+using CustomLosses.Catalog;
+using Harness.Reporting;
+using Harness.Validation;
+using Spectre.Console;
+using static TorchSharp.torch;
+
+namespace Harness.Cli;
+
+/// <summary>
+/// <c>harness validate</c>: checks every custom loss (or those named) against libtorch, a float64 formula
+/// and finite differences; prints a table, writes report.md and report.json, exits 1 on any failure.
+/// </summary>
+public static class ValidateCommand
+{
+    /// <summary>Builds the command.</summary>
+    public static Command Create()
+    {
+        var losses = new Option<string?>("--losses") { Description = "Comma-separated loss names (default: all). See `harness list losses`." };
+        var dtype = new Option<string>("--dtype") { Description = "float32, float64 or both.", DefaultValueFactory = _ => "both" };
+        dtype.AcceptOnlyFromAmong("float32", "float64", "both");
+        var device = new Option<string>("--device") { Description = "cpu, cuda or auto.", DefaultValueFactory = _ => "cpu" };
+        device.AcceptOnlyFromAmong(DeviceOption.Values);
+        var output = new Option<string>("--output") { Description = "Folder for report.md and report.json.", DefaultValueFactory = _ => Path.Combine("results", "validation") };
+        var seed = new Option<long>("--seed") { Description = "Seed of the random cases.", DefaultValueFactory = _ => ParityValidator.DefaultSeed };
+
+        var command = new Command("validate", "Validate the custom losses against libtorch's built-ins, a float64 formula and finite differences.")
+        {
+            losses, dtype, device, output, seed,
+        };
+        command.SetAction(parse => CommandRunner.Run(() => Execute(
+            parse.GetValue(losses), parse.GetValue(dtype)!, parse.GetValue(device)!, parse.GetValue(output)!, parse.GetValue(seed))));
+        return command;
+    }
+
+    /// <summary>Runs a validation; returns the exit code.</summary>
+    public static int Execute(string? lossList, string dtype, string deviceName, string output, long seed)
+    {
+        var checks = SelectChecks(lossList);
+        var dev = DeviceOption.Resolve(deviceName, m => AnsiConsole.MarkupLineInterpolated($"[yellow]{m}[/]"));
+        ScalarType[] dtypes = dtype switch
+        {
+            "float32" => [ScalarType.Float32],
+            "float64" => [ScalarType.Float64],
+            _ => [ScalarType.Float64, ScalarType.Float32],
+        };
+        var validator = new ParityValidator(dev, dtypes, seed);
+        var watch = Stopwatch.StartNew();
+        var results = new List<LossValidationResult>();
+
+        void RunAll(Action<LossCheck>? before, Action? after)
+        {
+            foreach (var check in checks)
+            {
+                before?.Invoke(check);
+                results.Add(validator.Validate(check));
+                after?.Invoke();
+            }
+        }
+
+        if (AnsiConsole.Profile.Capabilities.Interactive && !Console.IsOutputRedirected)
+        {
+            AnsiConsole.Progress().AutoClear(true).Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+                .Start(ctx =>
+                {
+                    var task = ctx.AddTask("validating", maxValue: checks.Count);
+                    RunAll(c => task.Description = $"validating {c.LossName}", () => task.Increment(1));
+                });
+        }
+        else
+        {
+            RunAll(c => Console.WriteLine($"validating {c.LossName} ..."), null);
+        }
+
+        var run = new ValidationRun
+        {
+            Results = results,
+            DTypes = dtypes.Select(d => d == ScalarType.Float64 ? "float64" : "float32").ToList(),
+            Device = dev.type.ToString().ToLowerInvariant(),
+            Seed = seed,
+            Elapsed = watch.Elapsed,
+        };
+        PrintTable(run);
+        var commandLine = "harness " + string.Join(" ", Environment.GetCommandLineArgs().Skip(1));
+        var (md, json) = ValidationReportWriter.Write(run, output, commandLine);
+        AnsiConsole.MarkupLineInterpolated($"Reports: {md}, {json}");
+        var defects = run.Results.Sum(r => r.BuiltInDefects.Count);
+        if (defects > 0)
+            AnsiConsole.MarkupLineInterpolated($"[yellow]{defects} disagreements are defects of libtorch/TorchSharp built-ins (not of the custom losses): see the report.[/]");
+        if (run.Passed)
+        {
+            AnsiConsole.MarkupLineInterpolated($"[green]All {run.Results.Count} losses pass.[/]");
+            return ExitCodes.Success;
+        }
+        AnsiConsole.MarkupLineInterpolated($"[red]{run.Results.Count(r => !r.Passed)} of {run.Results.Count} losses FAIL.[/]");
+        return ExitCodes.Failed;
+    }
+
+    static List<LossCheck> SelectChecks(string? lossList)
+    {
+        if (string.IsNullOrWhiteSpace(lossList)) return LossCheckCatalog.All.ToList();
+        var checks = new List<LossCheck>();
+        foreach (var name in lossList.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            try { LossRegistry.Get(name); }
+            catch (LossOptionException e) { throw new UsageException("--losses: " + e.Message); }
+            checks.Add(LossCheckCatalog.Find(name) ?? throw new UsageException($"--losses: loss '{name}' has no validation check yet."));
+        }
+        return checks;
+    }
+
+    static void PrintTable(ValidationRun run)
+    {
+        var table = new Table().Border(TableBorder.Rounded)
+            .AddColumns("loss", "validated against", "cases", "worst value error", "worst gradient error", "result");
+        foreach (var r in run.Results)
+            table.AddRow(
+                Markup.Escape(r.Loss),
+                Markup.Escape(r.BuiltIn ?? "formula + finite diff."),
+                r.Cases.ToString(),
+                ValidationReportWriter.FormatError(r.WorstValueError),
+                ValidationReportWriter.FormatError(r.WorstGradientError),
+                r.Passed ? "[green]pass[/]" : $"[red]FAIL ({r.Failures.Count})[/]");
+        AnsiConsole.Write(table);
+        foreach (var f in run.Results.SelectMany(r => r.Failures).Take(20))
+            AnsiConsole.MarkupLineInterpolated($"[red]FAIL[/] {f.Loss} {f.DType} {f.Case} [{f.Reduction}] {f.Quantity}: error {ValidationReportWriter.FormatError(f.Error)}; {f.Detail}");
+    }
+}

@@ -1,0 +1,62 @@
+using CustomLosses.Catalog;
+
+namespace Harness.Reporting;
+
+/// <summary>The loss catalogue as rows (for the console) and as a Markdown table (for the README).</summary>
+public static class LossCatalogTable
+{
+    /// <summary>Column headers.</summary>
+    public static readonly string[] Headers = ["name", "task", "model output", "target", "options (default)", "validated against"];
+
+    /// <summary>One row per registered loss.</summary>
+    public static IEnumerable<string[]> Rows() => LossRegistry.All.Select(s => new[]
+    {
+        s.Name,
+        Describe(s.Task),
+        Describe(s.ExpectedOutput),
+        Describe(s.Target),
+        s.Options.Count == 0 ? "-" : string.Join(", ", s.Options.Select(o => $"{o.Name} ({o.DefaultText}; {o.ValidRange})")),
+        s.Reference,
+    });
+
+    /// <summary>The catalogue as a GitHub Markdown table.</summary>
+    public static string ToMarkdown()
+    {
+        var lines = new List<string>
+        {
+            "| " + string.Join(" | ", Headers) + " |",
+            "|" + string.Concat(Enumerable.Repeat("---|", Headers.Length)),
+        };
+        lines.AddRange(Rows().Select(r => "| " + string.Join(" | ", r.Select(c => c.Replace("|", "\\|"))) + " |"));
+        return string.Join("\n", lines) + "\n";
+    }
+
+    static string Describe(LossTask t) => t switch
+    {
+        LossTask.Regression => "regression",
+        LossTask.MultiClass => "multi-class",
+        LossTask.BinaryOrMultiLabel => "binary / multi-label",
+        _ => "pairs / embeddings",
+    };
+
+    static string Describe(ModelOutput o) => o switch
+    {
+        ModelOutput.Logits => "logits",
+        ModelOutput.Probabilities => "probabilities",
+        ModelOutput.LogProbabilities => "log-probabilities",
+        ModelOutput.RealValues => "real values",
+        _ => "embeddings",
+    };
+
+    static string Describe(TargetEncoding e) => e switch
+    {
+        TargetEncoding.ClassIndex => "class index",
+        TargetEncoding.ClassIndexOrProbabilities => "class index or probabilities",
+        TargetEncoding.Probabilities => "probabilities",
+        TargetEncoding.ZeroOne => "{0,1}",
+        TargetEncoding.PlusMinusOne => "{-1,+1}",
+        TargetEncoding.Real => "real",
+        TargetEncoding.Counts => "counts",
+        _ => "class indices, -1 padded",
+    };
+}
