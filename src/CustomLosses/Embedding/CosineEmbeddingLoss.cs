@@ -18,7 +18,8 @@ namespace CustomLosses.Embedding;
 /// </remarks>
 public sealed class CosineEmbeddingLoss : CustomLoss3
 {
-    const double Epsilon = 1e-12;
+    // PyTorch's EPSILON (aten/src/ATen/native/Loss.cpp) is the float 1e-12f, 9.99999996e-13 as a double.
+    const double Epsilon = (double)1e-12f;
 
     /// <summary>Creates the loss.</summary>
     /// <param name="margin">Cosine above which dissimilar pairs are penalised; in [-1, 1] (default 0).</param>

@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 
 namespace Harness.Validation.Checks.Embedding;
 
-/// <summary>Cosine embedding against <c>cosine_embedding_loss</c> and the row-wise cosine formula (EPS = 1e-12).</summary>
+/// <summary>Cosine embedding against <c>cosine_embedding_loss</c> and the row-wise cosine formula (EPS = 1e-12f).</summary>
 public sealed class CosineEmbeddingCheck : LossCheck
 {
     public override string LossName => "cosine-embedding";
@@ -48,7 +48,8 @@ public sealed class CosineEmbeddingCheck : LossCheck
 
     public override double[] Reference(LossCase c, HostArray[] x, nn.Reduction r)
     {
-        const double eps = 1e-12;
+        // libtorch's EPSILON is a float constant: 1e-12f = 9.99999996e-13 as a double.
+        const double eps = (double)1e-12f;
         double margin = CaseOptionValues.Real(c, "margin", 0.0);
         var (x1, x2, y) = (x[0], x[1], x[2]);
         int rows = x1.Rank == 1 ? 1 : x1.Dim(0);
