@@ -8,5 +8,8 @@ public static class EmbeddingLosses
     /// <summary>Registry entries of this group.</summary>
     public static IReadOnlyList<LossSpec> Specs { get; } =
     [
+        MarginRankingLoss.Spec,
+        CosineEmbeddingLoss.Spec,
+        TripletMarginLoss.Spec,
     ];
 }

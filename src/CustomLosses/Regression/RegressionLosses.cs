@@ -10,5 +10,11 @@ public static class RegressionLosses
     [
         MseLoss.Spec,
         L1Loss.Spec,
+        HuberLoss.Spec,
+        SmoothL1Loss.Spec,
+        LogCoshLoss.Spec,
+        QuantileLoss.Spec,
+        PoissonNllLoss.Spec,
+        GaussianNllLoss.Spec,
     ];
 }

@@ -6,5 +6,8 @@ public static class EmbeddingChecks
     /// <summary>One check per loss of the group.</summary>
     public static IReadOnlyList<LossCheck> All { get; } =
     [
+        new MarginRankingCheck(),
+        new CosineEmbeddingCheck(),
+        new TripletMarginCheck(),
     ];
 }

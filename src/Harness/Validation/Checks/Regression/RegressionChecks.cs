@@ -8,5 +8,11 @@ public static class RegressionChecks
     [
         new MseCheck(),
         new L1Check(),
+        new HuberCheck(),
+        new SmoothL1Check(),
+        new LogCoshCheck(),
+        new QuantileCheck(),
+        new PoissonNllCheck(),
+        new GaussianNllCheck(),
     ];
 }
