@@ -1,5 +1,9 @@
 using System.CommandLine;
 using Harness.Cli;
+using Spectre.Console;
+
+// Redirected output (CI logs, files) has no terminal width; Spectre would wrap tables at 80 columns.
+if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = 160;
 
 var root = new RootCommand("harness: train identical networks with different losses, and validate custom losses against libtorch.")
 {

@@ -117,13 +117,13 @@ public static class ValidateCommand
         foreach (var r in run.Results)
             table.AddRow(
                 Markup.Escape(r.Loss),
-                Markup.Escape(r.BuiltIn ?? "formula + finite diff."),
+                Markup.Escape(r.BuiltIn?.Replace("torch.nn.functional.", "F.") ?? "formula + FD"),
                 r.Cases.ToString(),
                 ValidationReportWriter.FormatError(r.WorstValueError),
                 ValidationReportWriter.FormatError(r.WorstGradientError),
                 r.Passed ? "[green]pass[/]" : $"[red]FAIL ({r.Failures.Count})[/]");
         AnsiConsole.Write(table);
         foreach (var f in run.Results.SelectMany(r => r.Failures).Take(20))
-            AnsiConsole.MarkupLineInterpolated($"[red]FAIL[/] {f.Loss} {f.DType} {f.Case} [{f.Reduction}] {f.Quantity}: error {ValidationReportWriter.FormatError(f.Error)}; {f.Detail}");
+            AnsiConsole.MarkupLineInterpolated($"[red]FAIL[/] {f.Loss} {f.DType} {f.Case} [[{f.Reduction}]] {f.Quantity}: error {ValidationReportWriter.FormatError(f.Error)}; {f.Detail}");
     }
 }

@@ -85,7 +85,7 @@ public static class ValidationReportWriter
             foreach (var group in defects)
             {
                 var builtIn = run.Results.First(r => r.Loss == group.Key).BuiltIn;
-                var smallest = group.OrderBy(f => f.InputSize).ThenByDescending(f => f.Error).First();
+                var smallest = group.OrderBy(f => f.InputSize).ThenBy(f => f.Quantity.StartsWith("value") ? 0 : 1).ThenByDescending(f => f.Error).First();
                 sb.AppendLine($"### {builtIn} (custom loss `{group.Key}`)");
                 sb.AppendLine();
                 sb.AppendLine($"{group.Count()} disagreements, in: {string.Join("; ", group.Select(f => $"{f.Case} [{f.Reduction}, {f.DType}, {f.Quantity}]").Distinct().Take(12))}{(group.Count() > 12 ? "; ..." : "")}.");

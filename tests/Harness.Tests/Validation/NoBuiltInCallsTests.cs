@@ -7,7 +7,7 @@ namespace Harness.Tests.Validation;
 public class NoBuiltInCallsTests
 {
     static readonly Regex BuiltInLoss = new(
-        @"functional\.\w*(loss|cross_entropy|kl_div)\s*\(|\bnn\.\w+Loss\s*\(|Modules\.\w+Loss\b|torchvision\.ops",
+        @"functional\.\w*(loss|cross_entropy|kl_div)\s*\(|\bnn\.\w+Loss\s*\(|Modules\.\w+Loss\b|torchvision\.ops\.\w+\s*\(",
         RegexOptions.Compiled);
 
     [Fact]
@@ -34,6 +34,8 @@ public class NoBuiltInCallsTests
         Assert.Matches(BuiltInLoss, "return nn.functional.huber_loss(input, target, delta);");
         Assert.Matches(BuiltInLoss, "var l = torch.nn.functional.cross_entropy(x, y);");
         Assert.Matches(BuiltInLoss, "var m = nn.CrossEntropyLoss();");
+        Assert.Matches(BuiltInLoss, "return torchvision.ops.sigmoid_focal_loss(x, y, 0.25, 2.0, r);");
         Assert.DoesNotMatch(BuiltInLoss, "var p = nn.functional.log_softmax(x, 1);");
+        Assert.DoesNotMatch(BuiltInLoss, "Reference: \"torchvision.ops.sigmoid_focal_loss\",");
     }
 }
