@@ -1,0 +1,51 @@
+namespace Harness.Metrics;
+
+/// <summary>
+/// Everything logged for one epoch of one run (one row of metrics.csv). Classification fields are null for
+/// regression and vice versa.
+/// </summary>
+public sealed record EpochMetrics
+{
+    /// <summary>1-based epoch.</summary>
+    public required int Epoch { get; init; }
+    /// <summary>Mean training loss (the loss being optimized), weighted by batch size.</summary>
+    public required double TrainLoss { get; init; }
+    /// <summary>Training accuracy over the epoch's batches (model in training mode, as Keras reports it).</summary>
+    public double? TrainAccuracy { get; init; }
+    /// <summary>Validation accuracy.</summary>
+    public double? ValidationAccuracy { get; init; }
+    /// <summary>Test accuracy.</summary>
+    public double? TestAccuracy { get; init; }
+    /// <summary>Test balanced accuracy (mean per-class recall).</summary>
+    public double? TestBalancedAccuracy { get; init; }
+    /// <summary>Test macro-F1.</summary>
+    public double? TestMacroF1 { get; init; }
+    /// <summary>Validation RMSE (regression, original units).</summary>
+    public double? ValidationRmse { get; init; }
+    /// <summary>Test RMSE.</summary>
+    public double? TestRmse { get; init; }
+    /// <summary>Test MAE.</summary>
+    public double? TestMae { get; init; }
+    /// <summary>Test R^2.</summary>
+    public double? TestR2 { get; init; }
+    /// <summary>Loss-independent yardstick on the validation set: softmax cross-entropy (classification) or MSE (regression).</summary>
+    public double? ValidationYardstick { get; init; }
+    /// <summary>The same yardstick on the test set.</summary>
+    public required double TestYardstick { get; init; }
+    /// <summary>Learning rate used in this epoch.</summary>
+    public required double LearningRate { get; init; }
+    /// <summary>Mean global gradient norm over the epoch's steps (before clipping).</summary>
+    public required double MeanGradientNorm { get; init; }
+    /// <summary>Wall time of the epoch's training steps and evaluation.</summary>
+    public required double EpochSeconds { get; init; }
+    /// <summary>Training samples per second (training steps only).</summary>
+    public required double SamplesPerSecond { get; init; }
+    /// <summary>SHA-256 prefix of this epoch's sample order: equal across losses of one seed.</summary>
+    public required string BatchOrderHash { get; init; }
+
+    /// <summary>The metric that measures progress: validation accuracy, or test accuracy without a validation split (classification);
+    /// validation RMSE or test RMSE (regression).</summary>
+    public double ProgressMetric(bool classification) => classification
+        ? ValidationAccuracy ?? TestAccuracy ?? double.NaN
+        : ValidationRmse ?? TestRmse ?? double.NaN;
+}

@@ -1,0 +1,78 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Harness.Output;
+using Harness.Training;
+
+namespace Harness.Sinks;
+
+/// <summary>
+/// Writes each run's <c>summary.json</c> when it finishes, and the grid's <c>summary.csv</c> / <c>summary.json</c>
+/// (one row per run) after every run, so a partial grid is summarized too.
+/// </summary>
+public sealed class RunSummaryWriter(string experimentFolder, bool classification) : ITrainingObserver
+{
+    readonly List<RunResult> results = [];
+
+    /// <summary>The runs finished so far.</summary>
+    public IReadOnlyList<RunResult> Results => results;
+
+    static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
+
+    /// <inheritdoc />
+    public void RunCompleted(RunResult result)
+    {
+        results.Add(result);
+        AtomicFile.WriteAllText(Path.Combine(experimentFolder, "runs", result.Run.Id, "summary.json"),
+            JsonSerializer.Serialize(Summary(result), Json));
+        AtomicFile.WriteAllText(Path.Combine(experimentFolder, "summary.json"),
+            JsonSerializer.Serialize(results.Select(Summary), Json));
+        AtomicFile.WriteAllText(Path.Combine(experimentFolder, "summary.csv"), Csv());
+    }
+
+    object Summary(RunResult r) => new
+    {
+        run = r.Run.Id,
+        loss = r.Run.LossDisplayName,
+        registryName = r.Run.LossName,
+        seed = r.Run.Seed,
+        initialWeightsHash = r.Run.InitialWeightsHash,
+        seconds = Math.Round(r.Seconds, 3),
+        metric = classification ? "test accuracy" : "test RMSE",
+        finalTestScore = Finite(r.Convergence.FinalTestScore),
+        bestTestScore = Finite(r.Convergence.BestTestScore),
+        bestEpoch = r.Convergence.BestEpoch,
+        epochsToTarget = r.Convergence.EpochsToTarget,
+        secondsToTarget = r.Convergence.SecondsToTarget is { } s ? Math.Round(s, 3) : (double?)null,
+        areaUnderValidationCurve = Finite(r.Convergence.AreaUnderValidationCurve),
+        finalTestYardstick = Finite(r.Convergence.FinalTestYardstick),
+        finalTestBalancedAccuracy = Finite(r.History.LastOrDefault()?.TestBalancedAccuracy),
+        finalTestMacroF1 = Finite(r.History.LastOrDefault()?.TestMacroF1),
+        testRecallPerClass = r.TestRecallPerClass?.Select(x => Finite(x)),
+        epochs = r.Convergence.Epochs,
+        diverged = r.Convergence.Diverged,
+        divergence = r.DivergenceNote,
+        stoppedEarly = r.Convergence.StoppedEarly,
+    };
+
+    static double? Finite(double? v) => v is { } d && double.IsFinite(d) ? d : null;
+
+    string Csv()
+    {
+        var sb = new StringBuilder("run,loss,seed,final_test_score,best_test_score,best_epoch,epochs_to_target,seconds_to_target,area_under_validation_curve,final_test_yardstick,epochs,diverged,seconds,initial_weights_hash\n");
+        static string F(double? v) => v is { } d && double.IsFinite(d) ? d.ToString("R", CultureInfo.InvariantCulture) : "";
+        foreach (var r in results)
+        {
+            var c = r.Convergence;
+            sb.AppendLine(string.Join(",", Quote(r.Run.Id), Quote(r.Run.LossDisplayName), r.Run.Seed.ToString(CultureInfo.InvariantCulture),
+                F(c.FinalTestScore), F(c.BestTestScore), c.BestEpoch?.ToString(CultureInfo.InvariantCulture) ?? "",
+                c.EpochsToTarget?.ToString(CultureInfo.InvariantCulture) ?? "", F(c.SecondsToTarget), F(c.AreaUnderValidationCurve),
+                F(c.FinalTestYardstick), c.Epochs.ToString(CultureInfo.InvariantCulture), c.Diverged ? "true" : "false",
+                F(r.Seconds), r.Run.InitialWeightsHash));
+        }
+        return sb.ToString();
+    }
+
+    /// <summary>Display names are free text: quote them as RFC 4180 does.</summary>
+    static string Quote(string s) => s.IndexOfAny([',', '"', '\n']) < 0 ? s : "\"" + s.Replace("\"", "\"\"") + "\"";
+}

@@ -1,0 +1,30 @@
+using Harness.Config;
+using Harness.Metrics;
+
+namespace Harness.Training;
+
+/// <summary>Stops a run when the monitored validation metric has not improved by MinDelta for Patience epochs.</summary>
+public sealed class EarlyStopping(EarlyStoppingConfig config, bool classification)
+{
+    double best = double.NaN;
+    int epochsWithoutImprovement;
+
+    /// <summary>Records an epoch; returns true when training should stop.</summary>
+    public bool ShouldStop(EpochMetrics m)
+    {
+        if (!config.Enabled) return false;
+        bool byLoss = config.Metric.Equals("loss", StringComparison.OrdinalIgnoreCase);
+        // Higher is better only for accuracy on classification; RMSE and the yardstick loss go down.
+        bool higherIsBetter = classification && !byLoss;
+        double value = byLoss ? m.ValidationYardstick ?? m.TestYardstick : m.ProgressMetric(classification);
+        if (!double.IsFinite(value)) return false;
+        bool improved = double.IsNaN(best) || (higherIsBetter ? value > best + config.MinDelta : value < best - config.MinDelta);
+        if (improved)
+        {
+            best = value;
+            epochsWithoutImprovement = 0;
+            return false;
+        }
+        return ++epochsWithoutImprovement >= config.Patience;
+    }
+}

@@ -1,0 +1,56 @@
+using Harness.Data;
+using Harness.Metrics;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Harness.Training;
+
+/// <summary>What evaluating a model on one split gives.</summary>
+/// <param name="Confusion">Classification: the confusion matrix (null for regression).</param>
+/// <param name="Regression">Regression: RMSE/MAE/R^2 in original units (null for classification).</param>
+/// <param name="Yardstick">Softmax cross-entropy (classification) or MSE in original units (regression): independent of the training loss.</param>
+public sealed record SplitEvaluation(ConfusionMatrix? Confusion, RegressionMetrics? Regression, double Yardstick);
+
+/// <summary>Evaluates a model on a split in chunks, without gradients, in eval mode.</summary>
+public static class Evaluator
+{
+    const long ChunkSize = 4096;
+
+    /// <summary>Evaluates; returns null for an empty split.</summary>
+    public static SplitEvaluation? Evaluate(nn.Module<Tensor, Tensor> model, LossBinding binding, Tensor features, Tensor targets,
+        double targetMean, double targetStd)
+    {
+        long n = features.shape[0];
+        if (n == 0) return null;
+        model.eval();
+        using var noGrad = no_grad();
+        var classification = binding.Task == TaskKind.Classification;
+        var confusion = classification ? new ConfusionMatrix(binding.ClassCount) : null;
+        var regression = classification ? null : new RegressionMetrics();
+        double yardstickSum = 0;
+        for (long start = 0; start < n; start += ChunkSize)
+        {
+            using var scope = NewDisposeScope();
+            long len = Math.Min(ChunkSize, n - start);
+            var x = features.narrow(0, start, len);
+            var y = targets.narrow(0, start, len);
+            var raw = model.call(x);
+            if (classification)
+            {
+                confusion!.Add(y, binding.PredictClasses(raw));
+                yardstickSum += nn.functional.cross_entropy(binding.ClassLogits(raw).to(ScalarType.Float64), y, reduction: nn.Reduction.Sum).item<double>();
+            }
+            else
+            {
+                // Metrics in the target's original units.
+                var prediction = binding.Shape(raw).to(ScalarType.Float64) * targetStd + targetMean;
+                var truth = y.to(ScalarType.Float64) * targetStd + targetMean;
+                var error = prediction - truth;
+                var squared = error.square().sum().item<double>();
+                regression!.Add(squared, error.abs().sum().item<double>(), truth.sum().item<double>(), truth.square().sum().item<double>(), len);
+                yardstickSum += squared;
+            }
+        }
+        return new SplitEvaluation(confusion, regression, yardstickSum / n);
+    }
+}

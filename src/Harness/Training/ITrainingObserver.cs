@@ -1,0 +1,43 @@
+using Harness.Metrics;
+
+namespace Harness.Training;
+
+/// <summary>Identifies one run (one loss, one seed) of a grid.</summary>
+/// <param name="Id">Folder-safe id: "&lt;display name&gt;-seed&lt;k&gt;".</param>
+/// <param name="LossDisplayName">The loss entry's display name.</param>
+/// <param name="LossName">Registry name (built-ins prefixed "builtin:").</param>
+/// <param name="Seed">The seed: initial weights, data order and dropout.</param>
+/// <param name="Index">0-based position in the grid.</param>
+/// <param name="Total">Runs in the grid.</param>
+/// <param name="Epochs">Epochs configured.</param>
+/// <param name="InitialWeightsHash">SHA-256 of the weights at step 0 (equal across losses of a seed with the same head).</param>
+public sealed record RunInfo(string Id, string LossDisplayName, string LossName, int Seed, int Index, int Total, int Epochs, string InitialWeightsHash);
+
+/// <summary>The outcome of one run.</summary>
+/// <param name="Run">Which run.</param>
+/// <param name="History">One entry per completed epoch.</param>
+/// <param name="Convergence">Summary of the history.</param>
+/// <param name="Seconds">Wall time of the run.</param>
+/// <param name="DivergenceNote">Why the run diverged (null when it did not).</param>
+/// <param name="TestRecallPerClass">Per-class recall on the test set after the last epoch (classification).</param>
+public sealed record RunResult(RunInfo Run, IReadOnlyList<EpochMetrics> History, ConvergenceMetrics Convergence,
+    double Seconds, string? DivergenceNote, IReadOnlyList<double>? TestRecallPerClass);
+
+/// <summary>
+/// Receives training events. The training loop knows nothing about files or consoles: CSV writers, summaries
+/// and progress displays subscribe here. Every method has an empty default.
+/// </summary>
+public interface ITrainingObserver
+{
+    /// <summary>A run is about to take its first step.</summary>
+    void RunStarted(RunInfo run) { }
+
+    /// <summary>A training step finished (cheap: called for every batch).</summary>
+    void BatchCompleted(RunInfo run, int epoch, int batch, int batches) { }
+
+    /// <summary>An epoch finished and was evaluated.</summary>
+    void EpochCompleted(RunInfo run, EpochMetrics metrics) { }
+
+    /// <summary>A run finished (completed, stopped early, or diverged).</summary>
+    void RunCompleted(RunResult result) { }
+}

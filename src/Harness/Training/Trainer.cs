@@ -1,0 +1,159 @@
+using System.Diagnostics;
+using Harness.Config;
+using Harness.Data;
+using Harness.Metrics;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Harness.Training;
+
+/// <summary>A dataset's splits on the training device, with the regression target scale.</summary>
+public sealed class DeviceData : IDisposable
+{
+    /// <summary>Moves every split to <paramref name="device"/> once.</summary>
+    public DeviceData(PreparedData data, Device device)
+    {
+        Data = data;
+        TrainFeatures = data.Train.Features.to(device).DetachFromDisposeScope();
+        TrainTargets = data.Train.Targets.to(device).DetachFromDisposeScope();
+        ValidationFeatures = data.Validation.Features.to(device).DetachFromDisposeScope();
+        ValidationTargets = data.Validation.Targets.to(device).DetachFromDisposeScope();
+        TestFeatures = data.Test.Features.to(device).DetachFromDisposeScope();
+        TestTargets = data.Test.Targets.to(device).DetachFromDisposeScope();
+    }
+
+    /// <summary>The data on the CPU (names, sizes, target scale).</summary>
+    public PreparedData Data { get; }
+    /// <summary>Training features.</summary>
+    public Tensor TrainFeatures { get; }
+    /// <summary>Training targets (class indices or standardized values).</summary>
+    public Tensor TrainTargets { get; }
+    /// <summary>Validation features.</summary>
+    public Tensor ValidationFeatures { get; }
+    /// <summary>Validation targets.</summary>
+    public Tensor ValidationTargets { get; }
+    /// <summary>Test features.</summary>
+    public Tensor TestFeatures { get; }
+    /// <summary>Test targets.</summary>
+    public Tensor TestTargets { get; }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        foreach (var t in new[] { TrainFeatures, TrainTargets, ValidationFeatures, ValidationTargets, TestFeatures, TestTargets }) t.Dispose();
+    }
+}
+
+/// <summary>
+/// The training loop for one run: seeded epoch orders, index-selected mini-batches, a dispose scope per step,
+/// evaluation per epoch, early stopping and divergence detection. It reports through <see cref="ITrainingObserver"/>s
+/// and writes nothing itself.
+/// </summary>
+public sealed class Trainer(TrainingConfig config, Device device, double? convergenceTarget)
+{
+    /// <summary>Trains <paramref name="model"/> (already on the device, with the run's initial weights) and returns the run's result.</summary>
+    public RunResult Train(RunInfo run, nn.Module<Tensor, Tensor> model, LossBinding binding, DeviceData data, IReadOnlyList<ITrainingObserver> observers)
+    {
+        var classification = binding.Task == TaskKind.Classification;
+        var parameters = model.parameters().ToList();
+        using var optimizer = OptimizerFactory.Create(config.Optimizer, parameters);
+        var schedule = OptimizerFactory.CreateSchedule(config.Schedule, optimizer, config.Epochs);
+        var stopping = new EarlyStopping(config.EarlyStopping, classification);
+        binding.Module.to(device);
+
+        // Dropout draws from the global generator: seeding it per run gives every loss of a seed the same masks.
+        manual_seed(run.Seed);
+        if (device.type == DeviceType.CUDA) cuda.manual_seed_all(run.Seed);
+
+        var dtype = data.TrainFeatures.dtype;
+        using var encodedTargets = binding.Encoding.Encode(data.TrainTargets, binding.ClassCount, dtype).DetachFromDisposeScope();
+        long n = data.TrainFeatures.shape[0];
+        int batchSize = config.BatchSize;
+        var history = new List<EpochMetrics>();
+        var runWatch = Stopwatch.StartNew();
+        string? divergence = null;
+        bool stoppedEarly = false;
+        IReadOnlyList<double>? recall = null;
+        foreach (var o in observers) o.RunStarted(run);
+
+        for (int epoch = 1; epoch <= config.Epochs && divergence == null && !stoppedEarly; epoch++)
+        {
+            var epochWatch = Stopwatch.StartNew();
+            var learningRate = optimizer.ParamGroups.First().LearningRate;
+            using var permutation = EpochOrder.Permutation(run.Seed, epoch, n);
+            var orderHash = EpochOrder.Hash(permutation);
+            using var order = permutation.to(device);
+            // A final batch of one sample would break batch normalization (and says little): it is dropped.
+            int batches = (int)((n + batchSize - 1) / batchSize);
+            if (batches > 1 && n % batchSize == 1) batches--;
+
+            model.train();
+            double lossSum = 0, gradientNormSum = 0;
+            long seen = 0, correct = 0;
+            for (int b = 0; b < batches; b++)
+            {
+                using var scope = NewDisposeScope();
+                long start = (long)b * batchSize, len = Math.Min(batchSize, n - start);
+                var index = order.narrow(0, start, len);
+                var x = data.TrainFeatures.index_select(0, index);
+                var y = encodedTargets.index_select(0, index);
+                optimizer.zero_grad();
+                var raw = model.call(x);
+                var loss = binding.Loss(raw, y);
+                var lossValue = loss.item<double>();
+                if (!double.IsFinite(lossValue))
+                {
+                    divergence = $"loss became {lossValue} at epoch {epoch}, batch {b + 1}";
+                    break;
+                }
+                loss.backward();
+                var gradientNorm = nn.utils.clip_grad_norm_(parameters, config.GradientClipNorm > 0 ? config.GradientClipNorm : double.PositiveInfinity);
+                optimizer.step();
+                lossSum += lossValue * len;
+                gradientNormSum += gradientNorm;
+                seen += len;
+                if (classification)
+                    correct += binding.PredictClasses(raw.detach()).eq(data.TrainTargets.index_select(0, index)).sum().item<long>();
+                foreach (var o in observers) o.BatchCompleted(run, epoch, b + 1, batches);
+            }
+            if (divergence != null) break;
+            var trainSeconds = epochWatch.Elapsed.TotalSeconds;
+            schedule?.step();
+
+            var validation = Evaluator.Evaluate(model, binding, data.ValidationFeatures, data.ValidationTargets, data.Data.TargetMean, data.Data.TargetStd);
+            var test = Evaluator.Evaluate(model, binding, data.TestFeatures, data.TestTargets, data.Data.TargetMean, data.Data.TargetStd)
+                       ?? throw new InvalidOperationException("The test split is empty.");
+            var metrics = new EpochMetrics
+            {
+                Epoch = epoch,
+                TrainLoss = lossSum / Math.Max(seen, 1),
+                TrainAccuracy = classification ? (double)correct / Math.Max(seen, 1) : null,
+                ValidationAccuracy = validation?.Confusion?.Accuracy,
+                TestAccuracy = test.Confusion?.Accuracy,
+                TestBalancedAccuracy = test.Confusion?.BalancedAccuracy,
+                TestMacroF1 = test.Confusion?.MacroF1,
+                ValidationRmse = validation?.Regression?.Rmse,
+                TestRmse = test.Regression?.Rmse,
+                TestMae = test.Regression?.Mae,
+                TestR2 = test.Regression?.R2,
+                ValidationYardstick = validation?.Yardstick,
+                TestYardstick = test.Yardstick,
+                LearningRate = learningRate,
+                MeanGradientNorm = gradientNormSum / Math.Max(batches, 1),
+                EpochSeconds = epochWatch.Elapsed.TotalSeconds,
+                SamplesPerSecond = seen / Math.Max(trainSeconds, 1e-9),
+                BatchOrderHash = orderHash,
+            };
+            recall = test.Confusion?.Recall();
+            history.Add(metrics);
+            foreach (var o in observers) o.EpochCompleted(run, metrics);
+            stoppedEarly = stopping.ShouldStop(metrics);
+        }
+
+        var result = new RunResult(run, history,
+            ConvergenceMetrics.From(history, classification, convergenceTarget, divergence != null, stoppedEarly),
+            runWatch.Elapsed.TotalSeconds, divergence, recall);
+        foreach (var o in observers) o.RunCompleted(result);
+        return result;
+    }
+}
