@@ -1,0 +1,22 @@
+namespace Harness.Config;
+
+/// <summary>
+/// An experiment configuration that cannot be used. The message is complete and user-facing: it names the
+/// key path (<c>training.optimizer.learningRate</c>, <c>losses.2.options.delta</c>) or the file position,
+/// the value given and what is valid. The CLI prints it as it is and exits 2.
+/// </summary>
+public sealed class ConfigException : Exception
+{
+    /// <summary>Creates the exception with a complete message.</summary>
+    public ConfigException(string message, string? keyPath = null, Exception? inner = null) : base(message, inner)
+    {
+        KeyPath = keyPath;
+    }
+
+    /// <summary>The dotted key path the problem is at (camelCase, list indices as numbers); null for file-level problems.</summary>
+    public string? KeyPath { get; }
+
+    /// <summary>An error at a key: "<paramref name="path"/>: <paramref name="problem"/>".</summary>
+    internal static ConfigException At(string path, string problem) =>
+        new(path.Length == 0 ? problem : $"{path}: {problem}", path);
+}

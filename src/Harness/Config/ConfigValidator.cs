@@ -1,0 +1,295 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using CustomLosses.Catalog;
+
+namespace Harness.Config;
+
+/// <summary>
+/// Checks an <see cref="ExperimentConfig"/> beyond its types: ranges, names from fixed sets, required values,
+/// safe names, and whether each loss fits the dataset's task (from the loss registry's <see cref="LossSpec"/>).
+/// Returns the configuration with names in canonical spelling (lower case, trimmed; loss names as registered).
+/// The first problem found is thrown as a <see cref="ConfigException"/> naming the key path, the value and
+/// what is valid.
+/// </summary>
+public static partial class ConfigValidator
+{
+    /// <summary>Checks <paramref name="config"/>; returns it with canonical names, or throws <see cref="ConfigException"/>.</summary>
+    public static ExperimentConfig Validate(ExperimentConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var c = config with
+        {
+            Device = Choice("device", config.Device, ConfigVocabulary.Devices),
+            Dataset = ValidateDataset(config.Dataset),
+            Model = ValidateModel(config.Model),
+            Training = ValidateTraining(config.Training),
+        };
+
+        if (string.IsNullOrWhiteSpace(c.Name))
+            throw ConfigException.At("name", "missing; give the experiment a name of letters, digits, '.', '_' and '-' (results go to {output}/{name}).");
+        if (!SafeName().IsMatch(c.Name) || c.Name is "." or "..")
+            throw ConfigException.At("name", $"'{c.Name}' is not a valid experiment name; use only letters, digits, '.', '_' and '-' (not '.' or '..'), since it names the results folder.");
+        if (string.IsNullOrWhiteSpace(c.Output))
+            throw ConfigException.At("output", "missing; give the results root folder, e.g. results.");
+        if (c.Output.Split('/', '\\').Any(s => s == "..") || c.Output.Any(char.IsControl))
+            throw ConfigException.At("output", $"'{c.Output}' must not contain '..' segments or control characters; give a folder such as results or /tmp/results.");
+        if (c.Threads < 0)
+            throw ConfigException.At("threads", $"{c.Threads} is out of range; valid: >= 0 (0: libtorch's default).");
+
+        if (c.Seeds.Count == 0)
+            throw ConfigException.At("seeds", "is empty; give at least one seed, e.g. [0, 1, 2].");
+        for (int i = 0; i < c.Seeds.Count; i++)
+            for (int j = 0; j < i; j++)
+                if (c.Seeds[i] == c.Seeds[j])
+                    throw ConfigException.At($"seeds.{i}", $"{c.Seeds[i]} repeats seeds.{j}; seeds must be distinct.");
+
+        bool regression = ConfigVocabulary.IsRegression(c.Dataset);
+        if (c.ConvergenceTarget is double target)
+        {
+            if (regression ? !(target > 0) : !(target > 0 && target <= 1))
+                throw ConfigException.At("convergenceTarget",
+                    $"{Format(target)} is out of range; valid: {(regression ? "> 0 (a validation RMSE)" : "(0, 1] (a validation accuracy)")}, or null.");
+        }
+        if (regression && c.Training.EarlyStopping.Enabled && c.Training.EarlyStopping.Metric == "accuracy")
+            throw ConfigException.At("training.earlyStopping.metric", $"'accuracy' does not apply to the regression dataset '{c.Dataset.Name}'; valid: loss.");
+
+        var losses = ValidateLosses(c);
+        c = c with { Losses = losses };
+
+        if (!string.IsNullOrWhiteSpace(c.Baseline))
+        {
+            var labels = losses.Select(DisplayName).ToList();
+            if (!losses.Any(l => Same(DisplayName(l), c.Baseline) || Same(l.Loss, c.Baseline)))
+                throw ConfigException.At("baseline", $"'{c.Baseline}' is not one of the losses; valid: {string.Join(", ", labels)} (a display name or loss name), or empty for the first.");
+        }
+        return c;
+    }
+
+    /// <summary>The name an entry is shown under: its display name, or else its loss name.</summary>
+    public static string DisplayName(LossEntryConfig entry) =>
+        string.IsNullOrWhiteSpace(entry.DisplayName) ? entry.Loss : entry.DisplayName;
+
+    static DatasetConfig ValidateDataset(DatasetConfig d)
+    {
+        var name = Choice("dataset.name", d.Name, ConfigVocabulary.Datasets);
+        d = d with
+        {
+            Name = name,
+            Csv = d.Csv with { Task = Choice("dataset.csv.task", d.Csv.Task, ConfigVocabulary.CsvTasks) },
+            Corruption = d.Corruption with { LabelNoiseKind = Choice("dataset.corruption.labelNoiseKind", d.Corruption.LabelNoiseKind, ConfigVocabulary.LabelNoiseKinds) },
+        };
+        Range("dataset.validationFraction", d.ValidationFraction, v => v >= 0 && v < 1, "[0, 1)");
+        Range("dataset.testFraction", d.TestFraction, v => v > 0 && v < 1, "(0, 1)");
+        Range("dataset.trainLimit", d.TrainLimit, v => v >= 0, ">= 0 (0: all)");
+        Range("dataset.testLimit", d.TestLimit, v => v >= 0, ">= 0 (0: all)");
+        if (name == "csv" && string.IsNullOrWhiteSpace(d.Csv.Path))
+            throw ConfigException.At("dataset.csv.path", "missing; dataset 'csv' needs the path of a CSV file (relative to the experiment file).");
+        if (name == "csv" && d.Csv.Separator.Length != 1)
+            throw ConfigException.At("dataset.csv.separator", $"'{d.Csv.Separator}' is not valid; give one character, e.g. \",\" or \";\".");
+
+        var s = d.Synthetic;
+        Range("dataset.synthetic.samples", s.Samples, v => v >= 2, ">= 2");
+        Range("dataset.synthetic.features", s.Features, v => v >= 1, ">= 1");
+        Range("dataset.synthetic.classes", s.Classes, v => v >= 2, ">= 2");
+        Range("dataset.synthetic.noise", s.Noise, v => v >= 0, ">= 0");
+
+        var k = d.Corruption;
+        Range("dataset.corruption.labelNoise", k.LabelNoise, v => v >= 0 && v < 1, "[0, 1)");
+        Range("dataset.corruption.imbalanceKeepFraction", k.ImbalanceKeepFraction, v => v > 0 && v <= 1, "(0, 1]");
+        Range("dataset.corruption.outlierFraction", k.OutlierFraction, v => v >= 0 && v < 1, "[0, 1)");
+        Range("dataset.corruption.outlierScale", k.OutlierScale, v => v > 0, "> 0");
+        bool regression = ConfigVocabulary.IsRegression(d);
+        if (regression && k.LabelNoise > 0)
+            throw ConfigException.At("dataset.corruption.labelNoise", $"{Format(k.LabelNoise)} needs class labels, but '{name}' is a regression dataset; valid: 0 (use outlierFraction for noisy targets).");
+        if (regression && k.ImbalanceClasses.Count > 0)
+            throw ConfigException.At("dataset.corruption.imbalanceClasses", $"needs class labels, but '{name}' is a regression dataset; valid: [].");
+        if (!regression && k.OutlierFraction > 0)
+            throw ConfigException.At("dataset.corruption.outlierFraction", $"{Format(k.OutlierFraction)} needs real targets, but '{name}' is a classification dataset; valid: 0 (use labelNoise for noisy labels).");
+        int? classes = ConfigVocabulary.ClassCount(d);
+        for (int i = 0; i < k.ImbalanceClasses.Count; i++)
+        {
+            int cls = k.ImbalanceClasses[i];
+            if (cls < 0 || (classes is int n && cls >= n))
+                throw ConfigException.At($"dataset.corruption.imbalanceClasses.{i}",
+                    $"{cls} is not a class of '{name}'; valid: 0 to {(classes is int m ? (m - 1).ToString(CultureInfo.InvariantCulture) : "the class count - 1")}.");
+            if (k.ImbalanceClasses.Take(i).Contains(cls))
+                throw ConfigException.At($"dataset.corruption.imbalanceClasses.{i}", $"{cls} is listed twice; classes must be distinct.");
+        }
+        return d;
+    }
+
+    static ModelConfig ValidateModel(ModelConfig m)
+    {
+        m = m with
+        {
+            Kind = Choice("model.kind", m.Kind, ConfigVocabulary.ModelKinds),
+            Activation = Choice("model.activation", m.Activation, ConfigVocabulary.ModelActivations),
+        };
+        for (int i = 0; i < m.Hidden.Count; i++)
+            Range($"model.hidden.{i}", m.Hidden[i], v => v >= 1, ">= 1 (a layer width)");
+        Range("model.dropout", m.Dropout, v => v >= 0 && v < 1, "[0, 1)");
+        return m;
+    }
+
+    static TrainingConfig ValidateTraining(TrainingConfig t)
+    {
+        t = t with
+        {
+            Optimizer = t.Optimizer with { Name = Choice("training.optimizer.name", t.Optimizer.Name, ConfigVocabulary.Optimizers) },
+            Schedule = t.Schedule with { Name = Choice("training.schedule.name", t.Schedule.Name, ConfigVocabulary.Schedules) },
+            EarlyStopping = t.EarlyStopping with { Metric = Choice("training.earlyStopping.metric", t.EarlyStopping.Metric, ConfigVocabulary.EarlyStoppingMetrics) },
+        };
+        Range("training.epochs", t.Epochs, v => v >= 1, ">= 1");
+        Range("training.batchSize", t.BatchSize, v => v >= 1, ">= 1");
+        Range("training.gradientClipNorm", t.GradientClipNorm, v => v >= 0, ">= 0 (0: no clipping)");
+        var o = t.Optimizer;
+        Range("training.optimizer.learningRate", o.LearningRate, v => v > 0, "> 0");
+        Range("training.optimizer.momentum", o.Momentum, v => v >= 0 && v < 1, "[0, 1)");
+        Range("training.optimizer.weightDecay", o.WeightDecay, v => v >= 0, ">= 0");
+        if (o.Nesterov && (o.Name != "sgd" || o.Momentum <= 0))
+            throw ConfigException.At("training.optimizer.nesterov", $"true needs optimizer sgd with momentum > 0 (have {o.Name}, momentum {Format(o.Momentum)}); valid: false, or set name sgd and momentum > 0.");
+        if (o.Momentum > 0 && o.Name is "adam" or "adamw")
+            throw ConfigException.At("training.optimizer.momentum", $"{Format(o.Momentum)} does not apply to {o.Name} (it uses betas); valid: 0, or name sgd or rmsprop.");
+        var s = t.Schedule;
+        Range("training.schedule.stepSize", s.StepSize, v => v >= 1, ">= 1");
+        Range("training.schedule.gamma", s.Gamma, v => v > 0 && v <= 1, "(0, 1]");
+        Range("training.schedule.minLearningRate", s.MinLearningRate, v => v >= 0, ">= 0");
+        var e = t.EarlyStopping;
+        Range("training.earlyStopping.patience", e.Patience, v => v >= 1, ">= 1");
+        Range("training.earlyStopping.minDelta", e.MinDelta, v => v >= 0, ">= 0");
+        return t;
+    }
+
+    static IReadOnlyList<LossEntryConfig> ValidateLosses(ExperimentConfig c)
+    {
+        if (c.Losses.Count == 0)
+            throw ConfigException.At("losses", "is empty; give at least one entry, e.g. [ { \"loss\": \"cross-entropy\" } ] (see harness list losses).");
+        var dataset = c.Dataset;
+        bool regression = ConfigVocabulary.IsRegression(dataset);
+        int? classes = ConfigVocabulary.ClassCount(dataset);
+        string datasetText = dataset.Name == "csv" ? $"csv ({dataset.Csv.Task})" : dataset.Name;
+
+        var result = new List<LossEntryConfig>();
+        for (int i = 0; i < c.Losses.Count; i++)
+        {
+            var entry = c.Losses[i];
+            var at = $"losses.{i}";
+            if (string.IsNullOrWhiteSpace(entry.Loss))
+                throw ConfigException.At($"{at}.loss", $"missing; give a loss name: {string.Join(", ", LossRegistry.Names)}, or builtin:<{string.Join("|", ConfigVocabulary.BuiltInLosses)}>.");
+            var (registryName, builtIn) = ConfigVocabulary.ParseLossName(entry.Loss);
+            var spec = LossRegistry.All.FirstOrDefault(s => Same(s.Name, registryName));
+            if (builtIn && !ConfigVocabulary.In(registryName, ConfigVocabulary.BuiltInLosses))
+            {
+                var near = NearestName.Find(registryName, ConfigVocabulary.BuiltInLosses);
+                throw ConfigException.At($"{at}.loss", $"'{entry.Loss}' has no libtorch built-in;" + (near is null ? "" : $" did you mean builtin:{near}?") +
+                    $" valid: builtin:<{string.Join("|", ConfigVocabulary.BuiltInLosses)}>.");
+            }
+            if (spec is null)
+            {
+                var near = NearestName.Find(registryName, LossRegistry.Names);
+                throw ConfigException.At($"{at}.loss", $"'{entry.Loss}' is not a loss;" + (near is null ? "" : $" did you mean {(builtIn ? ConfigVocabulary.BuiltInPrefix : "")}{near}?") +
+                    $" Valid: {string.Join(", ", LossRegistry.Names)}, or builtin:<{string.Join("|", ConfigVocabulary.BuiltInLosses)}>.");
+            }
+            var canonical = (builtIn ? ConfigVocabulary.BuiltInPrefix : "") + spec.Name;
+            var activation = string.IsNullOrWhiteSpace(entry.Activation) ? "" : Choice($"{at}.activation", entry.Activation, ConfigVocabulary.OutputActivations);
+            var encoding = string.IsNullOrWhiteSpace(entry.TargetEncoding) ? "" : Choice($"{at}.targetEncoding", entry.TargetEncoding, ConfigVocabulary.TargetEncodings);
+
+            // Options: checked by the registry (names, types, ranges; per-class vector lengths when the class count is known).
+            try
+            {
+                LossRegistry.Resolve(spec.Name, LossOptions.Of(entry.Options.Select(kv => (kv.Key, (object?)kv.Value)).ToArray()), classes);
+            }
+            catch (LossOptionException e)
+            {
+                var option = entry.Options.Keys.FirstOrDefault(k => e.Message.Contains($"'{k}'", StringComparison.OrdinalIgnoreCase));
+                var path = option is null ? $"{at}.options" : $"{at}.options.{option}";
+                throw ConfigException.At(path, e.Message);
+            }
+
+            CheckApplicability(spec, canonical, encoding, regression, classes, datasetText, at);
+
+            var label = string.IsNullOrWhiteSpace(entry.DisplayName) ? canonical : entry.DisplayName.Trim();
+            if (label is "." or ".." || label.IndexOfAny(['/', '\\']) >= 0 || label.Any(char.IsControl))
+                throw ConfigException.At($"{at}.displayName", $"'{label}' is not a valid display name (it names the run folder); no '/', '\\' or control characters, not '.' or '..'.");
+            for (int j = 0; j < result.Count; j++)
+                if (Same(DisplayName(result[j]), label))
+                    throw ConfigException.At($"{at}.displayName", $"'{label}' is also the display name of losses.{j}; display names must be distinct: set displayName on one of them.");
+
+            result.Add(entry with
+            {
+                Loss = canonical,
+                DisplayName = entry.DisplayName.Trim(),
+                Activation = activation,
+                TargetEncoding = encoding,
+                Options = new Dictionary<string, string>(entry.Options, StringComparer.OrdinalIgnoreCase),
+            });
+        }
+        return result;
+    }
+
+    /// <summary>Whether a loss can be trained on the dataset's targets, with the encoding asked for.</summary>
+    static void CheckApplicability(LossSpec spec, string loss, string encoding, bool regression, int? classes, string dataset, string at)
+    {
+        string kind = regression ? "regression" : "classification";
+        switch (spec.Task)
+        {
+            case LossTask.Embedding:
+                throw ConfigException.At($"{at}.loss", $"'{loss}' is an embedding loss (pairs or triplets of embeddings); the harness trains on {kind} targets of dataset '{dataset}'. Valid: a regression, multi-class or binary loss (harness list losses).");
+            case LossTask.MultiClass or LossTask.BinaryOrMultiLabel when regression:
+                throw ConfigException.At($"{at}.loss", $"'{loss}' is a classification loss ({Task(spec.Task)}) but dataset '{dataset}' is regression; valid: a regression loss such as mse, l1, huber.");
+            case LossTask.Regression when regression:
+                if (encoding.Length > 0 && encoding != "real")
+                    throw ConfigException.At($"{at}.targetEncoding", $"'{encoding}' does not apply to the real targets of regression dataset '{dataset}'; valid: real, or empty.");
+                return;
+            case LossTask.Regression:
+                // A regression loss on class labels: the user must say how labels become real targets.
+                if (encoding.Length == 0 || encoding == "index")
+                    throw ConfigException.At($"{at}.targetEncoding",
+                        $"'{encoding}' with regression loss '{loss}' on classification dataset '{dataset}': give an explicit target encoding; valid: one-hot (e.g. with activation softmax: \"MSE on softmax against one-hot\"), real (the class index as a number), or plus-minus-one/zero-one (2 classes only).");
+                break;
+        }
+        // Binary encodings (one output per sample) need exactly two classes.
+        var effective = encoding.Length > 0 ? encoding : spec.Target switch
+        {
+            TargetEncoding.PlusMinusOne => "plus-minus-one",
+            TargetEncoding.ZeroOne => "zero-one",
+            _ => "",
+        };
+        if (effective is "plus-minus-one" or "zero-one" && (spec.Task == LossTask.BinaryOrMultiLabel || spec.Task == LossTask.Regression) &&
+            classes is int n && n != 2)
+            throw ConfigException.At(encoding.Length > 0 ? $"{at}.targetEncoding" : $"{at}.loss",
+                $"'{loss}' with {effective} targets needs exactly 2 classes, but dataset '{dataset}' has {n} classes; valid: a 2-class dataset (breast-cancer, synthetic-blobs or csv with 2 classes), targetEncoding one-hot (one-vs-rest over the {n} classes), or a multi-class loss.");
+    }
+
+    static string Task(LossTask t) => t switch
+    {
+        LossTask.MultiClass => "multi-class",
+        LossTask.BinaryOrMultiLabel => "binary/multi-label",
+        _ => t.ToString().ToLowerInvariant(),
+    };
+
+    static string Choice(string path, string value, IReadOnlyList<string> valid)
+    {
+        var match = valid.FirstOrDefault(v => Same(v, value));
+        if (match != null) return match;
+        var near = NearestName.Find(value ?? "", valid);
+        throw ConfigException.At(path, $"'{value}' is not valid;" + (near is null ? "" : $" did you mean {near}?") + $" valid: {string.Join(", ", valid)}.");
+    }
+
+    static void Range(string path, double value, Func<double, bool> ok, string valid)
+    {
+        if (!ok(value)) throw ConfigException.At(path, $"{Format(value)} is out of range; valid: {valid}.");
+    }
+
+    static void Range(string path, int value, Func<int, bool> ok, string valid)
+    {
+        if (!ok(value)) throw ConfigException.At(path, $"{value.ToString(CultureInfo.InvariantCulture)} is out of range; valid: {valid}.");
+    }
+
+    static string Format(double v) => v.ToString("R", CultureInfo.InvariantCulture);
+
+    static bool Same(string? a, string? b) => string.Equals(a?.Trim(), b?.Trim(), StringComparison.OrdinalIgnoreCase);
+
+    [GeneratedRegex("^[A-Za-z0-9._-]+$")]
+    private static partial Regex SafeName();
+}

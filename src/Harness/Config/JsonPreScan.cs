@@ -1,0 +1,135 @@
+using System.Text;
+using System.Text.Json;
+
+namespace Harness.Config;
+
+/// <summary>
+/// Reads the configuration text once with System.Text.Json before Microsoft.Extensions.Configuration does,
+/// because the configuration provider's own errors are poor: this one reports malformed JSON and duplicate
+/// keys (keys are case-insensitive, as in the configuration) with a 1-based line and column, and rejects a
+/// top level that is not an object. Same leniency as the provider: comments and trailing commas are allowed.
+/// </summary>
+internal static class JsonPreScan
+{
+    static readonly JsonReaderOptions ReaderOptions = new()
+    {
+        CommentHandling = JsonCommentHandling.Skip,
+        AllowTrailingCommas = true,
+        MaxDepth = 64,
+    };
+
+    /// <summary>Throws <see cref="ConfigException"/> naming <paramref name="source"/>, line and column when the text is not usable.</summary>
+    public static void Check(byte[] utf8, string source)
+    {
+        var bytes = StripBom(utf8);
+        var reader = new Utf8JsonReader(bytes, ReaderOptions);
+        // One set of keys per open object (null for arrays), and the path for messages.
+        var keys = new Stack<HashSet<string>?>();
+        var path = new List<string>();
+        var arrayIndex = new Stack<int>();
+        try
+        {
+            if (!reader.Read())
+                throw new ConfigException($"{source}: the file is empty; expected a JSON object {{ \"name\": ..., \"losses\": [...] }}.");
+            if (reader.TokenType != JsonTokenType.StartObject)
+                throw Positioned(source, bytes, reader.TokenStartIndex,
+                    $"the top level must be a JSON object {{ ... }}, not {Describe(reader.TokenType)}");
+            keys.Push(new HashSet<string>(StringComparer.OrdinalIgnoreCase));
+            while (reader.Read())
+            {
+                switch (reader.TokenType)
+                {
+                    case JsonTokenType.PropertyName:
+                    {
+                        var name = reader.GetString() ?? "";
+                        var set = keys.Peek()!;
+                        if (!set.Add(name))
+                            throw Positioned(source, bytes, reader.TokenStartIndex,
+                                $"duplicate key {Join(path, name)} (keys are case-insensitive); give each key once");
+                        path.Add(name);
+                        break;
+                    }
+                    case JsonTokenType.StartObject:
+                        EnterValue(path, arrayIndex, keys);
+                        keys.Push(new HashSet<string>(StringComparer.OrdinalIgnoreCase));
+                        break;
+                    case JsonTokenType.StartArray:
+                        EnterValue(path, arrayIndex, keys);
+                        keys.Push(null);
+                        arrayIndex.Push(0);
+                        break;
+                    case JsonTokenType.EndObject:
+                        keys.Pop();
+                        LeaveValue(path, arrayIndex, keys);
+                        break;
+                    case JsonTokenType.EndArray:
+                        keys.Pop();
+                        arrayIndex.Pop();
+                        LeaveValue(path, arrayIndex, keys);
+                        break;
+                    default:
+                        // A scalar: ends a property's value or an array element.
+                        EnterValue(path, arrayIndex, keys);
+                        LeaveValue(path, arrayIndex, keys);
+                        break;
+                }
+            }
+        }
+        catch (JsonException e)
+        {
+            long line = e.LineNumber ?? 0, bytePos = e.BytePositionInLine ?? 0;
+            var reason = e.Message;
+            int cut = reason.IndexOf(" LineNumber:", StringComparison.Ordinal);
+            if (cut > 0) reason = reason[..cut];
+            throw new ConfigException(
+                $"{source}: malformed JSON at line {line + 1}, column {Column(bytes, line, bytePos)}: {reason.TrimEnd('.')}. " +
+                "Expected JSON (comments and trailing commas are allowed).", null, e);
+        }
+    }
+
+    // Array elements get their index as a path segment so duplicate keys inside list entries are named precisely.
+    static void EnterValue(List<string> path, Stack<int> arrayIndex, Stack<HashSet<string>?> keys)
+    {
+        if (keys.Count > 0 && keys.Peek() is null) path.Add(arrayIndex.Peek().ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    static void LeaveValue(List<string> path, Stack<int> arrayIndex, Stack<HashSet<string>?> keys)
+    {
+        if (path.Count > 0) path.RemoveAt(path.Count - 1);
+        if (keys.Count > 0 && keys.Peek() is null) arrayIndex.Push(arrayIndex.Pop() + 1);
+    }
+
+    static string Join(List<string> path, string last) => string.Join(".", path.Append(last));
+
+    static string Describe(JsonTokenType t) => t switch
+    {
+        JsonTokenType.StartArray => "a list",
+        JsonTokenType.String => "a string",
+        JsonTokenType.Number => "a number",
+        JsonTokenType.True or JsonTokenType.False => "true/false",
+        JsonTokenType.Null => "null",
+        _ => t.ToString(),
+    };
+
+    static ReadOnlySpan<byte> StripBom(byte[] b) =>
+        b.Length >= 3 && b[0] == 0xEF && b[1] == 0xBB && b[2] == 0xBF ? b.AsSpan(3) : b;
+
+    static ConfigException Positioned(string source, ReadOnlySpan<byte> bytes, long offset, string problem)
+    {
+        // Line and column (1-based, in characters) of a byte offset.
+        long line = 0, lineStart = 0;
+        for (long i = 0; i < offset && i < bytes.Length; i++)
+            if (bytes[(int)i] == (byte)'\n') { line++; lineStart = i + 1; }
+        return new ConfigException($"{source}: line {line + 1}, column {Column(bytes, line, offset - lineStart)}: {problem}.");
+    }
+
+    /// <summary>1-based character column from a 0-based line and a byte position within it.</summary>
+    static long Column(ReadOnlySpan<byte> bytes, long line, long bytePositionInLine)
+    {
+        int start = 0;
+        for (long l = 0; l < line && start < bytes.Length; start++)
+            if (bytes[start] == (byte)'\n') l++;
+        int length = (int)Math.Clamp(bytePositionInLine, 0, Math.Max(0, bytes.Length - start));
+        return Encoding.UTF8.GetCharCount(bytes.Slice(start, length)) + 1;
+    }
+}
