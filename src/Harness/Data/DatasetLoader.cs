@@ -39,7 +39,6 @@ public static class DatasetLoader
         HostTable? ownTest = null;
         int classCount;
         string source;
-        bool image = false;
         switch (name)
         {
             case "digits" or "breast-cancer" or "diabetes":
@@ -62,7 +61,7 @@ public static class DatasetLoader
                     ? Path.GetFullPath(Path.Combine(baseDirectory, config.Root))
                     : name == "mnist" ? IdxDatasets.MnistDefaultRoot : IdxDatasets.FashionMnistDefaultRoot;
                 var (idxTrain, idxTest, s) = IdxDatasets.Load(name, root, config.Download);
-                (pool, ownTest, classCount, source, image) = (idxTrain, idxTest, 10, s, true);
+                (pool, ownTest, classCount, source) = (idxTrain, idxTest, 10, s);
                 break;
             }
             case "synthetic-regression":
@@ -129,11 +128,13 @@ public static class DatasetLoader
 
         if (config.Standardize)
         {
-            var standardizer = Standardizer.Fit(train, singleChannel: image);
-            standardizer.Apply(train);
-            standardizer.Apply(validation);
-            standardizer.Apply(test);
+            var standardizer = Standardizer.Fit(train);
+            (train, validation, test) = (standardizer.Apply(train), standardizer.Apply(validation), standardizer.Apply(test));
             notes.Add(standardizer.Describe());
+        }
+        else
+        {
+            (train, validation, test) = (Standardizer.ScalePixels(train), Standardizer.ScalePixels(validation), Standardizer.ScalePixels(test));
         }
 
         // Regression targets: standardized with the clean training targets' statistics, before outliers are
@@ -187,12 +188,15 @@ public static class DatasetLoader
     static HostTable ScaleTargets(HostTable t, double mean, double std) =>
         t.WithTargets(null, t.Values!.Select(v => (v - mean) / std).ToArray());
 
-    /// <summary>One tensor per array (no per-sample tensors); 0-row splits give [0, ...] tensors.</summary>
+    /// <summary>
+    /// One tensor per array (no per-sample tensors); 0-row splits give [0, ...] tensors. The features tensor
+    /// wraps the float array without copying it (from_array pins it; nothing writes the array afterwards).
+    /// </summary>
     static DataSplit ToSplit(HostTable t)
     {
         using var scope = NewDisposeScope();
         var shape = new long[] { t.Count }.Concat(t.FeatureShape).ToArray();
-        var features = tensor(t.Features, shape);
+        var features = from_array(t.Features!).reshape(shape);
         var targets = t.Classes != null
             ? tensor(t.Classes, [t.Count])
             : tensor(t.Values!.Select(v => (float)v).ToArray(), [t.Count]);

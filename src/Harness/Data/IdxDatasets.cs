@@ -78,13 +78,8 @@ internal static class IdxDatasets
                 throw new DataException($"{labelsPath}: label {labels[i]} at position {i} is out of range; MNIST-style labels are 0..9.");
             classes[i] = labels[i];
         }
-        // A 256-entry table of v / 255f: the exact division (255 -> exactly 1.0), one lookup per byte.
-        var pixels = images.Pixels;
-        var features = GC.AllocateUninitializedArray<float>(pixels.Length);
-        var table = new float[256];
-        for (int v = 0; v < 256; v++) table[v] = v / 255f;
-        for (int i = 0; i < pixels.Length; i++) features[i] = table[pixels[i]];
-        return new HostTable(features, [1, images.Rows, images.Columns], classes, null);
+        // The bytes stay bytes until the tensors are made (scaled by 1/255 there, see Standardizer).
+        return new HostTable(images.Pixels, [1, images.Rows, images.Columns], classes, null);
     }
 
     /// <summary>

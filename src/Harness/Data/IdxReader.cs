@@ -32,7 +32,7 @@ public static class IdxReader
         {
             long total = (long)dims[0] * dims[1] * dims[2];
             if (total > Array.MaxLength)
-                throw new DataException($"{path}: header claims {dims[0]} images of {dims[1]}x{dims[2]} pixels, too many to hold in memory; the file is probably corrupt.");
+                throw new DataException($"{path}: header claims {dims[0]} images of {dims[1]}x{dims[2]} pixels, too many to hold in memory; the file (or its gzip data) is corrupt. Replace it.");
             var pixels = ReadPayload(stream, path, (int)total, $"{dims[0]} images of {dims[1]}x{dims[2]} pixels");
             return new IdxImages(path, pixels, dims[0], dims[1], dims[2]);
         });
@@ -70,7 +70,15 @@ public static class IdxReader
                 if (dims[i] < 0)
                     throw new DataException($"{path}: dimension {i} is negative ({dims[i]}); the file is corrupt. Replace it.");
             }
-            return readPayload(stream, dims);
+            var result = readPayload(stream, dims);
+            // Read to the end of a gzip stream so its CRC-32 and length trailer are checked: a damaged
+            // payload then fails here as broken gzip instead of loading wrong pixels.
+            if (stream is GZipStream)
+            {
+                var sink = new byte[4096];
+                while (stream.Read(sink) > 0) { }
+            }
+            return result;
         }
         catch (InvalidDataException e)
         {
