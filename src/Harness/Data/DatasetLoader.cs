@@ -1,0 +1,219 @@
+using System.Globalization;
+using Harness.Config;
+using static TorchSharp.torch;
+
+namespace Harness.Data;
+
+/// <summary>
+/// Turns a <see cref="DatasetConfig"/> into <see cref="PreparedData"/>: load, split (test, then limits, then
+/// validation), standardize with training statistics, corrupt training and validation, make tensors.
+/// Everything random is drawn from System.Random streams derived from <see cref="DatasetConfig.Seed"/> alone
+/// (one stream per purpose, so e.g. changing the label-noise rate does not move the split), on host arrays,
+/// so the same config gives bit-identical tensors in every process.
+/// </summary>
+public static class DatasetLoader
+{
+    /// <summary>The dataset names <see cref="Load"/> accepts (case-insensitive).</summary>
+    public static IReadOnlyList<string> Names { get; } =
+        ["digits", "breast-cancer", "diabetes", "fashion-mnist", "mnist", "csv", "synthetic-regression", "synthetic-blobs"];
+
+    // Purposes of the derived random streams; fixed numbers so results never depend on call order.
+    const int StreamSynthetic = 1, StreamTest = 2, StreamTrainLimit = 3, StreamTestLimit = 4, StreamValidation = 5,
+        StreamTrainCorruption = 6, StreamValidationCorruption = 7;
+
+    /// <summary>
+    /// Loads and prepares the dataset of <paramref name="config"/>. Relative paths (CSV path, IDX root) are
+    /// resolved against <paramref name="baseDirectory"/> (the config file's folder).
+    /// </summary>
+    /// <exception cref="DataException">Anything wrong with the files or the settings, with a message for the user.</exception>
+    public static PreparedData Load(DatasetConfig config, string baseDirectory)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var name = config.Name.Trim().ToLowerInvariant();
+        if (!Names.Contains(name))
+            throw new DataException($"dataset \"{config.Name}\" is unknown; valid names: {string.Join(", ", Names)}.");
+        CheckSplitSettings(config, name);
+
+        var notes = new List<string>();
+        HostTable pool;
+        HostTable? ownTest = null;
+        int classCount;
+        string source;
+        switch (name)
+        {
+            case "digits" or "breast-cancer" or "diabetes":
+            {
+                var (t, k, s, note) = TabularDatasets.LoadShipped(name);
+                (pool, classCount, source) = (t, k, s);
+                if (note != null) notes.Add(note);
+                break;
+            }
+            case "csv":
+            {
+                var (t, k, s, note) = TabularDatasets.LoadCsv(config.Csv, baseDirectory);
+                (pool, classCount, source) = (t, k, s);
+                if (note != null) notes.Add(note);
+                break;
+            }
+            case "fashion-mnist" or "mnist":
+            {
+                var root = config.Root.Trim().Length > 0
+                    ? Path.GetFullPath(Path.Combine(baseDirectory, config.Root))
+                    : name == "mnist" ? IdxDatasets.MnistDefaultRoot : IdxDatasets.FashionMnistDefaultRoot;
+                var (idxTrain, idxTest, s) = IdxDatasets.Load(name, root, config.Download);
+                (pool, ownTest, classCount, source) = (idxTrain, idxTest, 10, s);
+                break;
+            }
+            case "synthetic-regression":
+            {
+                var (t, s) = SyntheticDatasets.Regression(config.Synthetic, Derive(config.Seed, StreamSynthetic));
+                (pool, classCount, source) = (t, 0, s);
+                break;
+            }
+            default: // synthetic-blobs
+            {
+                var (t, k, s) = SyntheticDatasets.Blobs(config.Synthetic, Derive(config.Seed, StreamSynthetic));
+                (pool, classCount, source) = (t, k, s);
+                break;
+            }
+        }
+        var task = pool.Classes != null ? TaskKind.Classification : TaskKind.Regression;
+        Corruptions.Check(config.Corruption, task, classCount, name);
+
+        // Test split: the dataset's own where it has one, else a seeded stratified fraction.
+        HostTable trainPool, test;
+        if (ownTest != null)
+        {
+            (trainPool, test) = (pool, ownTest);
+            notes.Add($"test split: the dataset's own ({test.Count} samples)");
+        }
+        else
+        {
+            int testCount = Splitter.Share(pool.Count, config.TestFraction);
+            if (testCount < 1 || testCount >= pool.Count)
+                throw new DataException($"{name}: testFraction {Fmt(config.TestFraction)} of {pool.Count} samples gives {testCount} test samples; choose a fraction that leaves at least one sample in each split.");
+            var (picked, rest) = Splitter.Pick(pool, testCount, Rng(config.Seed, StreamTest));
+            (trainPool, test) = (pool.Select(rest), pool.Select(picked));
+            notes.Add($"test split: seeded {(task == TaskKind.Classification ? "stratified " : "")}{Fmt(config.TestFraction)} of {pool.Count} samples ({test.Count})");
+        }
+
+        // Limits subsample the splits (stratified); the training limit applies before validation is carved out,
+        // so a quick run's validation set shrinks with it.
+        if (config.TrainLimit > 0 && config.TrainLimit < trainPool.Count)
+        {
+            notes.Add($"train limit: {config.TrainLimit} of {trainPool.Count} training samples (seeded{(task == TaskKind.Classification ? ", stratified" : "")})");
+            trainPool = trainPool.Select(Splitter.Pick(trainPool, config.TrainLimit, Rng(config.Seed, StreamTrainLimit)).Picked);
+        }
+        if (config.TestLimit > 0 && config.TestLimit < test.Count)
+        {
+            notes.Add($"test limit: {config.TestLimit} of {test.Count} test samples (seeded{(task == TaskKind.Classification ? ", stratified" : "")})");
+            test = test.Select(Splitter.Pick(test, config.TestLimit, Rng(config.Seed, StreamTestLimit)).Picked);
+        }
+
+        int validationCount = Splitter.Share(trainPool.Count, config.ValidationFraction);
+        if (validationCount >= trainPool.Count)
+            throw new DataException($"{name}: validationFraction {Fmt(config.ValidationFraction)} of {trainPool.Count} training samples leaves no training data; lower it.");
+        var (valIdx, trainIdx) = Splitter.Pick(trainPool, validationCount, Rng(config.Seed, StreamValidation));
+        var train = trainPool.Select(trainIdx);
+        var validation = trainPool.Select(valIdx);
+        notes.Add($"validation split: seeded {Fmt(config.ValidationFraction)} of the {trainPool.Count} training samples ({validation.Count})");
+
+        // Imbalance first: it defines the training distribution that the statistics below describe.
+        var trainRng = Rng(config.Seed, StreamTrainCorruption);
+        var validationRng = Rng(config.Seed, StreamValidationCorruption);
+        train = Corruptions.Imbalance(train, config.Corruption, trainRng, "train", notes);
+        validation = Corruptions.Imbalance(validation, config.Corruption, validationRng, "validation", notes);
+        if (train.Count == 0)
+            throw new DataException($"{name}: no training samples left after the split and corruptions; raise trainLimit or lower validationFraction.");
+
+        if (config.Standardize)
+        {
+            var standardizer = Standardizer.Fit(train);
+            (train, validation, test) = (standardizer.Apply(train), standardizer.Apply(validation), standardizer.Apply(test));
+            notes.Add(standardizer.Describe());
+        }
+        else
+        {
+            (train, validation, test) = (Standardizer.ScalePixels(train), Standardizer.ScalePixels(validation), Standardizer.ScalePixels(test));
+        }
+
+        // Regression targets: standardized with the clean training targets' statistics, before outliers are
+        // added, so outliers do not distort the scale that metrics are reported in.
+        double targetMean = 0, targetStd = 1;
+        if (task == TaskKind.Regression)
+        {
+            var y = train.Values!;
+            targetMean = y.Average();
+            targetStd = Math.Sqrt(y.Sum(v => (v - targetMean) * (v - targetMean)) / y.Length);
+            if (!(targetStd > 1e-12)) targetStd = 1;
+            (train, validation, test) = (ScaleTargets(train, targetMean, targetStd), ScaleTargets(validation, targetMean, targetStd), ScaleTargets(test, targetMean, targetStd));
+            notes.Add($"targets standardized with training mean {Fmt(targetMean)} and std {Fmt(targetStd)}");
+        }
+
+        train = Corruptions.LabelNoise(train, config.Corruption, classCount, trainRng, "train", notes);
+        validation = Corruptions.LabelNoise(validation, config.Corruption, classCount, validationRng, "validation", notes);
+        train = Corruptions.Outliers(train, config.Corruption, 1.0, trainRng, "train", notes);
+        validation = Corruptions.Outliers(validation, config.Corruption, 1.0, validationRng, "validation", notes);
+
+        notes.Insert(0, $"{train.Count} train / {validation.Count} validation / {test.Count} test samples; features {string.Join("x", train.FeatureShape)}"
+            + (task == TaskKind.Classification ? $"; {classCount} classes" : "; regression"));
+        return new PreparedData
+        {
+            Name = name,
+            Source = source,
+            Task = task,
+            ClassCount = classCount,
+            FeatureShape = (long[])train.FeatureShape.Clone(),
+            Train = ToSplit(train),
+            Validation = ToSplit(validation),
+            Test = ToSplit(test),
+            TargetMean = targetMean,
+            TargetStd = targetStd,
+            Notes = notes,
+        };
+    }
+
+    static void CheckSplitSettings(DatasetConfig c, string name)
+    {
+        if (!(c.ValidationFraction >= 0 && c.ValidationFraction < 1))
+            throw new DataException($"{name}: validationFraction = {Fmt(c.ValidationFraction)} is out of range; valid: [0, 1).");
+        if (!(c.TestFraction > 0 && c.TestFraction < 1) && name is not ("fashion-mnist" or "mnist"))
+            throw new DataException($"{name}: testFraction = {Fmt(c.TestFraction)} is out of range; valid: (0, 1).");
+        if (c.TrainLimit < 0)
+            throw new DataException($"{name}: trainLimit = {c.TrainLimit} is out of range; valid: 0 (all) or a positive count.");
+        if (c.TestLimit < 0)
+            throw new DataException($"{name}: testLimit = {c.TestLimit} is out of range; valid: 0 (all) or a positive count.");
+    }
+
+    static HostTable ScaleTargets(HostTable t, double mean, double std) =>
+        t.WithTargets(null, t.Values!.Select(v => (v - mean) / std).ToArray());
+
+    /// <summary>
+    /// One tensor per array (no per-sample tensors); 0-row splits give [0, ...] tensors. The features tensor
+    /// wraps the float array without copying it (from_array pins it; nothing writes the array afterwards).
+    /// </summary>
+    static DataSplit ToSplit(HostTable t)
+    {
+        using var scope = NewDisposeScope();
+        var shape = new long[] { t.Count }.Concat(t.FeatureShape).ToArray();
+        var features = from_array(t.Features!).reshape(shape);
+        var targets = t.Classes != null
+            ? tensor(t.Classes, [t.Count])
+            : tensor(t.Values!.Select(v => (float)v).ToArray(), [t.Count]);
+        // DataSplit detaches both from the scope, so they outlive it.
+        return new DataSplit(features, targets);
+    }
+
+    /// <summary>A seed for one purpose, derived from the dataset seed by a fixed integer mix (SplitMix64 finaliser).</summary>
+    internal static int Derive(int seed, int purpose)
+    {
+        ulong z = unchecked((ulong)(uint)seed * 0x9E3779B97F4A7C15UL + (ulong)purpose * 0xBF58476D1CE4E5B9UL);
+        z = unchecked((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL);
+        z = unchecked((z ^ (z >> 27)) * 0x94D049BB133111EBUL);
+        return (int)((z ^ (z >> 31)) & 0x7FFFFFFF);
+    }
+
+    static Random Rng(int seed, int purpose) => new(Derive(seed, purpose));
+
+    static string Fmt(double v) => v.ToString("G6", CultureInfo.InvariantCulture);
+}
