@@ -7,6 +7,7 @@ if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = 160;
 
 var root = new RootCommand("harness: train identical networks with different losses, and validate custom losses against libtorch.")
 {
+    RunCommand.Create(),
     ValidateCommand.Create(),
     ListCommand.Create(),
 };

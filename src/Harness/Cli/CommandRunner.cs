@@ -1,4 +1,7 @@
 using CustomLosses.Catalog;
+using Harness.Config;
+using Harness.Data;
+using Harness.Training;
 using Spectre.Console;
 
 namespace Harness.Cli;
@@ -13,7 +16,7 @@ public static class CommandRunner
         {
             return body();
         }
-        catch (Exception e) when (e is UsageException or LossOptionException)
+        catch (Exception e) when (e is UsageException or LossOptionException or ConfigException or DataException or ExperimentSetupException)
         {
             Console.Error.WriteLine("error: " + e.Message);
             return ExitCodes.BadInput;

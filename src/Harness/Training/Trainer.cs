@@ -100,7 +100,7 @@ public sealed class Trainer(TrainingConfig config, Device device, double? conver
                 optimizer.zero_grad();
                 var raw = model.call(x);
                 var loss = binding.Loss(raw, y);
-                var lossValue = loss.item<double>();
+                var lossValue = loss.to(ScalarType.Float64).item<double>();
                 if (!double.IsFinite(lossValue))
                 {
                     divergence = $"loss became {lossValue} at epoch {epoch}, batch {b + 1}";

@@ -1,0 +1,101 @@
+using System.CommandLine;
+using System.Globalization;
+using Harness.Config;
+using Harness.Data;
+using Harness.Experiments;
+using Harness.Sinks;
+using Harness.Training;
+using Spectre.Console;
+
+namespace Harness.Cli;
+
+/// <summary>
+/// <c>harness run experiments/&lt;name&gt;.json [--set key=value ...] [--output DIR] [--device cpu|cuda|auto] [--force]</c>:
+/// trains one network per (loss, seed) cell and logs accuracy and convergence for each.
+/// </summary>
+public static class RunCommand
+{
+    /// <summary>Builds the command.</summary>
+    public static Command Create()
+    {
+        var config = new Argument<string>("config") { Description = "Experiment file, e.g. experiments/quickstart.json." };
+        var set = new Option<string[]>("--set") { Description = "Override a config key: --set training.epochs=5 --set seeds=[0,1,2].", AllowMultipleArgumentsPerToken = false };
+        var output = new Option<string?>("--output") { Description = "Results root (replaces the config's output); results go to <root>/<name>." };
+        var device = new Option<string?>("--device") { Description = "cpu, cuda or auto (replaces the config's device)." };
+        device.AcceptOnlyFromAmong(DeviceOption.Values);
+        var force = new Option<bool>("--force") { Description = "Replace an existing results folder." };
+        var command = new Command("run", "Train identical networks with different losses, as an experiment file describes.") { config, set, output, device, force };
+        command.SetAction(parse => CommandRunner.Run(() => Execute(
+            parse.GetValue(config)!, parse.GetValue(set) ?? [], parse.GetValue(output), parse.GetValue(device), parse.GetValue(force))));
+        return command;
+    }
+
+    /// <summary>Runs an experiment; returns the exit code.</summary>
+    public static int Execute(string configPath, IReadOnlyList<string> overrides, string? output, string? device, bool force)
+    {
+        // Everything that can be wrong with the input is checked before the results folder is touched.
+        var loaded = ConfigLoader.Load(configPath, overrides);
+        var config = loaded.Config;
+        if (output != null) config = config with { Output = output };
+        if (device != null) config = config with { Device = device };
+        var dev = DeviceOption.Resolve(config.Device, m => Console.Error.WriteLine("notice: " + m));
+        using var data = DatasetLoader.Load(config.Dataset, loaded.BaseDirectory);
+        var plan = ExperimentPlan.Create(config, data);
+        var outputRoot = Path.IsPathRooted(config.Output) ? config.Output : Path.GetFullPath(config.Output);
+        var folder = Path.Combine(outputRoot, config.Name);
+        var commandLine = "harness " + string.Join(" ", Environment.GetCommandLineArgs().Skip(1));
+        var settings = new RunSettings(folder, dev, force, commandLine);
+        ExperimentRunner.PrepareFolder(settings);
+
+        var classification = data.Task == TaskKind.Classification;
+        Console.WriteLine($"{config.Name}: {data.Name} ({data.Train.Count} train / {data.Validation.Count} validation / {data.Test.Count} test), " +
+                          $"{config.Losses.Count} losses x {config.Seeds.Count} seeds = {plan.Runs.Count} runs on {settings.Device.type.ToString().ToLowerInvariant()}");
+        foreach (var note in data.Notes) Console.WriteLine("  " + note);
+
+        var summaries = new RunSummaryWriter(folder, classification);
+        var sinks = new List<ITrainingObserver> { new MetricsCsvSink(Path.Combine(folder, "runs")), summaries };
+        IReadOnlyList<RunResult> results;
+        if (AnsiConsole.Profile.Capabilities.Interactive && !Console.IsOutputRedirected)
+        {
+            results = AnsiConsole.Progress().AutoClear(false).HideCompleted(true)
+                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+                .Start(ctx => ExperimentRunner.Run(config, data, plan, settings,
+                    [.. sinks, new ConsoleProgressSink(ctx, plan.Runs.Count, config.Training.Epochs, classification)]));
+        }
+        else
+        {
+            results = ExperimentRunner.Run(config, data, plan, settings, [.. sinks, new PlainLogSink(Console.Out, classification)]);
+        }
+        PrintSummary(results, classification);
+        Console.WriteLine($"Results: {folder}");
+        return ExitCodes.Success;
+    }
+
+    static void PrintSummary(IReadOnlyList<RunResult> results, bool classification)
+    {
+        var table = new Table().Border(TableBorder.Rounded)
+            .AddColumns("loss", "seeds", classification ? "final test acc (mean ± sd)" : "final test RMSE (mean ± sd)",
+                classification ? "best test acc" : "best test RMSE", "epochs to target", "diverged");
+        foreach (var group in results.GroupBy(r => r.Run.LossDisplayName))
+        {
+            var finals = group.Select(r => r.Convergence.FinalTestScore).OfType<double>().Where(double.IsFinite).ToList();
+            var bests = group.Select(r => r.Convergence.BestTestScore).OfType<double>().Where(double.IsFinite).ToList();
+            var toTarget = group.Select(r => r.Convergence.EpochsToTarget).OfType<int>().ToList();
+            table.AddRow(
+                Markup.Escape(group.Key),
+                group.Count().ToString(CultureInfo.InvariantCulture),
+                finals.Count == 0 ? "-" : $"{finals.Average():0.0000} ± {StandardDeviation(finals):0.0000}",
+                bests.Count == 0 ? "-" : (classification ? bests.Max() : bests.Min()).ToString("0.0000", CultureInfo.InvariantCulture),
+                toTarget.Count == 0 ? "never" : $"{toTarget.Average():0.0} ({toTarget.Count}/{group.Count()} seeds)",
+                group.Count(r => r.Convergence.Diverged).ToString(CultureInfo.InvariantCulture));
+        }
+        AnsiConsole.Write(table);
+    }
+
+    static double StandardDeviation(IReadOnlyList<double> xs)
+    {
+        if (xs.Count < 2) return 0;
+        var mean = xs.Average();
+        return Math.Sqrt(xs.Sum(x => (x - mean) * (x - mean)) / (xs.Count - 1));
+    }
+}
