@@ -10,16 +10,22 @@ namespace Harness.Training;
 /// <summary>A dataset's splits on the training device, with the regression target scale.</summary>
 public sealed class DeviceData : IDisposable
 {
-    /// <summary>Moves every split to <paramref name="device"/> once.</summary>
+    /// <summary>Copies every split to <paramref name="device"/> once.</summary>
+    /// <remarks>
+    /// Always a copy, even on the CPU: the loader may wrap pinned managed arrays, whose alignment differs from
+    /// process to process, and MKL's kernels round differently on differently aligned inputs. libtorch's own
+    /// allocations are 64-byte aligned, which keeps CPU runs bit-reproducible across processes.
+    /// </remarks>
     public DeviceData(PreparedData data, Device device)
     {
         Data = data;
-        TrainFeatures = data.Train.Features.to(device).DetachFromDisposeScope();
-        TrainTargets = data.Train.Targets.to(device).DetachFromDisposeScope();
-        ValidationFeatures = data.Validation.Features.to(device).DetachFromDisposeScope();
-        ValidationTargets = data.Validation.Targets.to(device).DetachFromDisposeScope();
-        TestFeatures = data.Test.Features.to(device).DetachFromDisposeScope();
-        TestTargets = data.Test.Targets.to(device).DetachFromDisposeScope();
+        static Tensor Copy(Tensor t, Device d) => t.to(d, copy: true).contiguous().DetachFromDisposeScope();
+        TrainFeatures = Copy(data.Train.Features, device);
+        TrainTargets = Copy(data.Train.Targets, device);
+        ValidationFeatures = Copy(data.Validation.Features, device);
+        ValidationTargets = Copy(data.Validation.Targets, device);
+        TestFeatures = Copy(data.Test.Features, device);
+        TestTargets = Copy(data.Test.Targets, device);
     }
 
     /// <summary>The data on the CPU (names, sizes, target scale).</summary>

@@ -1,0 +1,124 @@
+using Xunit;
+
+namespace Harness.Tests.Cli;
+
+/// <summary>`harness run` end to end in separate processes: results layout, reproducibility, and bad input.</summary>
+public class RunCommandTests
+{
+    const string TinyConfig = """
+    {
+      "name": "tiny",
+      "dataset": { "name": "digits", "trainLimit": 200 },
+      "model": { "kind": "mlp", "hidden": [8], "dropout": 0.1 },
+      "training": { "epochs": 2, "batchSize": 32 },
+      "seeds": [0, 1],
+      "losses": [
+        { "loss": "cross-entropy", "displayName": "CE" },
+        { "loss": "mse", "displayName": "MSE on softmax", "activation": "softmax", "targetEncoding": "one-hot" }
+      ],
+      "convergenceTarget": 0.5
+    }
+    """;
+
+    static string WriteConfig(string dir, string json, string name = "tiny.json")
+    {
+        var path = Path.Combine(dir, name);
+        File.WriteAllText(path, json);
+        return path;
+    }
+
+    static string WithoutTimingColumns(string csv) => string.Join("\n", csv.Split('\n').Select(line =>
+    {
+        var cells = line.Split(',');
+        // epoch_seconds and samples_per_second are columns 15 and 16 (0-based).
+        return cells.Length > 16 ? string.Join(",", cells.Take(15).Concat(cells.Skip(17))) : line;
+    }));
+
+    [Fact]
+    public void A_run_writes_the_results_layout_and_two_processes_agree_bit_for_bit()
+    {
+        var dir = HarnessProcess.TempFolder();
+        try
+        {
+            var config = WriteConfig(dir, TinyConfig);
+            var (code, stdout, stderr) = HarnessProcess.Run(dir, "run", config, "--output", "a");
+            Assert.True(code == 0, stdout + stderr);
+            var folder = Path.Combine(dir, "a", "tiny");
+            foreach (var file in new[] { "config.resolved.json", "experiment.json", "summary.csv", "summary.json" })
+                Assert.True(File.Exists(Path.Combine(folder, file)), file);
+            foreach (var run in new[] { "ce-seed0", "ce-seed1", "mse-on-softmax-seed0", "mse-on-softmax-seed1" })
+            {
+                Assert.True(File.Exists(Path.Combine(folder, "runs", run, "summary.json")), run);
+                Assert.Equal(3, File.ReadAllLines(Path.Combine(folder, "runs", run, "metrics.csv")).Length);
+            }
+            Assert.Empty(Directory.GetFiles(folder, "*.tmp", SearchOption.AllDirectories));
+
+            var (code2, stdout2, stderr2) = HarnessProcess.Run(dir, "run", config, "--output", "b");
+            Assert.True(code2 == 0, stdout2 + stderr2);
+            foreach (var run in Directory.GetDirectories(Path.Combine(folder, "runs")).Select(Path.GetFileName))
+                Assert.Equal(
+                    WithoutTimingColumns(File.ReadAllText(Path.Combine(folder, "runs", run!, "metrics.csv"))),
+                    WithoutTimingColumns(File.ReadAllText(Path.Combine(dir, "b", "tiny", "runs", run!, "metrics.csv"))));
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
+    [Fact]
+    public void An_existing_results_folder_is_kept_unless_forced()
+    {
+        var dir = HarnessProcess.TempFolder();
+        try
+        {
+            var config = WriteConfig(dir, TinyConfig.Replace("\"seeds\": [0, 1]", "\"seeds\": [0]").Replace("\"epochs\": 2", "\"epochs\": 1"));
+            Assert.Equal(0, HarnessProcess.Run(dir, "run", config, "--output", "out").ExitCode);
+            var marker = Path.Combine(dir, "out", "tiny", "summary.csv");
+            var before = File.ReadAllText(marker);
+            var (code, _, stderr) = HarnessProcess.Run(dir, "run", config, "--output", "out");
+            Assert.Equal(2, code);
+            Assert.Contains("already exists; pass --force", stderr);
+            Assert.Equal(before, File.ReadAllText(marker));
+            Assert.Equal(0, HarnessProcess.Run(dir, "run", config, "--output", "out", "--force").ExitCode);
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
+    [Theory]
+    [InlineData("\"loss\": \"cross-entropy\", \"displayName\": \"CE\"", "\"loss\": \"cross-entropyy\", \"displayName\": \"CE\"", "cross-entropyy")]
+    [InlineData("\"loss\": \"cross-entropy\", \"displayName\": \"CE\"", "\"loss\": \"hinge\", \"displayName\": \"CE\"", "hinge")]
+    [InlineData("\"activation\": \"softmax\", \"targetEncoding\": \"one-hot\"", "\"activation\": \"softmax\"", "mse")]
+    [InlineData("\"epochs\": 2", "\"epochs\": 0", "epochs")]
+    [InlineData("\"epochs\": 2", "\"epoch\": 2", "epoch")]
+    [InlineData("\"name\": \"digits\"", "\"name\": \"digitz\"", "digitz")]
+    [InlineData("\"name\": \"tiny\"", "\"name\": \"../escape\"", "name")]
+    [InlineData("\"seeds\": [0, 1]", "\"seeds\": [0, 1", "line")]
+    public void Bad_configs_get_one_message_exit_2_and_no_results_folder(string find, string replace, string expected)
+    {
+        var dir = HarnessProcess.TempFolder();
+        try
+        {
+            Assert.Contains(find, TinyConfig);
+            var config = WriteConfig(dir, TinyConfig.Replace(find, replace));
+            var (code, stdout, stderr) = HarnessProcess.Run(dir, "run", config, "--output", "out");
+            Assert.True(code == 2, $"exit {code}\n{stdout}\n{stderr}");
+            Assert.Contains(expected, stderr);
+            Assert.DoesNotContain("   at ", stderr + stdout);
+            Assert.False(Directory.Exists(Path.Combine(dir, "out")), "a results folder was written for bad input");
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
+    [Fact]
+    public void Cuda_where_there_is_none_exits_2_before_writing()
+    {
+        var dir = HarnessProcess.TempFolder();
+        try
+        {
+            var config = WriteConfig(dir, TinyConfig);
+            var (code, _, stderr) = HarnessProcess.Run(dir, "run", config, "--output", "out", "--device", "cuda");
+            Assert.Equal(2, code);
+            Assert.Contains("CUDA is not available", stderr);
+            Assert.False(Directory.Exists(Path.Combine(dir, "out")));
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+}
