@@ -25,6 +25,9 @@ public static partial class ConfigValidator
             Training = ValidateTraining(config.Training),
         };
 
+        if (c.Model.Kind == "cnn" && !ConfigVocabulary.In(c.Dataset.Name, ConfigVocabulary.ImageDatasets))
+            throw ConfigException.At("model.kind", $"'cnn' needs image data; dataset '{c.Dataset.Name}' is not an image dataset; valid: linear, mlp, or dataset {string.Join(" or ", ConfigVocabulary.ImageDatasets)}.");
+
         if (string.IsNullOrWhiteSpace(c.Name))
             throw ConfigException.At("name", "missing; give the experiment a name of letters, digits, '.', '_' and '-' (results go to {output}/{name}).");
         if (!SafeName().IsMatch(c.Name) || c.Name is "." or "..")
@@ -201,7 +204,10 @@ public static partial class ConfigValidator
             }
             catch (LossOptionException e)
             {
-                var option = entry.Options.Keys.FirstOrDefault(k => e.Message.Contains($"'{k}'", StringComparison.OrdinalIgnoreCase));
+                // The option the registry's message names first (it may also suggest another name later on).
+                var option = entry.Options.Keys
+                    .Select(k => (Key: k, At: e.Message.IndexOf($"'{k}'", StringComparison.OrdinalIgnoreCase)))
+                    .Where(x => x.At >= 0).OrderBy(x => x.At).Select(x => x.Key).FirstOrDefault();
                 var path = option is null ? $"{at}.options" : $"{at}.options.{option}";
                 throw ConfigException.At(path, e.Message);
             }
