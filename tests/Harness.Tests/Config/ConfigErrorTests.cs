@@ -203,14 +203,15 @@ public class ConfigErrorTests
     public void Regression_loss_on_classes_needs_an_explicit_encoding()
     {
         Check(WithSets("losses.1.targetEncoding=\"\""),
-            "losses.1.targetEncoding: '' with regression loss 'huber' on classification dataset 'digits': give an explicit target encoding; valid: one-hot");
+            "losses.1.targetEncoding: missing: regression loss 'huber' on classification dataset 'digits' needs an explicit target encoding; valid: one-hot");
+        Check(WithSets("losses.1.targetEncoding=index"), "losses.1.targetEncoding: 'index' does not fit: regression loss 'huber'");
         Assert.Equal("real", ConfigFiles.Load(ConfigFiles.Base, "losses.1.targetEncoding=real").Losses[1].TargetEncoding);
     }
 
     [Fact]
     public void Classification_loss_on_regression_data() =>
         Check(WithSets("dataset.name=diabetes", "losses.1.targetEncoding=real"),
-            "losses.0.loss: 'cross-entropy' is a classification loss (multi-class) but dataset 'diabetes' is regression; valid: a regression loss");
+            "losses.0.loss: 'cross-entropy' is a classification loss (multi-class) but dataset 'diabetes' is regression; valid: a regression loss (mse, l1, huber,");
 
     [Fact]
     public void Csv_regression_is_regression() =>
