@@ -46,6 +46,10 @@ internal static class JsonPreScan
                     case JsonTokenType.PropertyName:
                     {
                         var name = reader.GetString() ?? "";
+                        // The configuration system reads ':' as nesting, so "a:b" would silently mean a.b.
+                        if (name.Contains(':'))
+                            throw Positioned(source, bytes, reader.TokenStartIndex,
+                                $"key '{name}' contains ':'; write nested objects instead, e.g. {{ \"training\": {{ \"epochs\": 10 }} }}");
                         var set = keys.Peek()!;
                         if (!set.Add(name))
                             throw Positioned(source, bytes, reader.TokenStartIndex,

@@ -30,7 +30,7 @@ internal sealed class StrictBinder
         var properties = Properties(type);
         foreach (var child in children)
         {
-            if (ignoreSchemaKey && child.Key == "$schema") continue;
+            if (ignoreSchemaKey && string.Equals(child.Key, "$schema", StringComparison.OrdinalIgnoreCase)) continue;
             var childPath = Join(path, child.Key);
             var property = properties.FirstOrDefault(p => string.Equals(p.Name, child.Key, StringComparison.OrdinalIgnoreCase));
             if (property is null)

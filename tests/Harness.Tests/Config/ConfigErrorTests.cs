@@ -99,6 +99,10 @@ public class ConfigErrorTests
             "line 4, column 5: duplicate key training.Epochs (keys are case-insensitive)");
 
     [Fact]
+    public void Keys_with_colons_are_rejected() =>
+        Check(ConfigFiles.Error("{ \"name\": \"x\",\n  \"training:epochs\": 3 }"), "line 2, column 3: key 'training:epochs' contains ':'; write nested objects instead");
+
+    [Fact]
     public void Missing_file() =>
         Check(Assert.Throws<ConfigException>(() => ConfigLoader.Load("/nonexistent/x.json", [])).Message, "/nonexistent/x.json: no such file");
 

@@ -145,6 +145,7 @@ public class SchemaTests
         var result = schema.Evaluate(doc.RootElement, new EvaluationOptions { OutputFormat = OutputFormat.List });
         Assert.True(result.IsValid, string.Join("\n", (result.Details ?? []).Where(d => d.Errors != null)
             .SelectMany(d => d.Errors!.Select(e => $"{d.InstanceLocation}: {e.Value}"))));
+        // One experiment per file, named after it, so two files never write into the same results folder.
         Assert.Equal(Path.GetFileNameWithoutExtension(file), ConfigLoader.Load(path, []).Config.Name);
     }
 
