@@ -8,13 +8,26 @@ namespace Harness.Config;
 public sealed class ConfigException : Exception
 {
     /// <summary>Creates the exception with a complete message.</summary>
-    public ConfigException(string message, string? keyPath = null, Exception? inner = null) : base(message, inner)
+    public ConfigException(string message, string? keyPath = null, Exception? inner = null) : base(OneLine(message), inner)
     {
         KeyPath = keyPath;
     }
 
     /// <summary>The dotted key path the problem is at (camelCase, list indices as numbers); null for file-level problems.</summary>
     public string? KeyPath { get; }
+
+    /// <summary>Control characters (from values echoed back) are escaped so the message stays on one line.</summary>
+    static string OneLine(string message) =>
+        message.Any(char.IsControl)
+            ? string.Concat(message.Select(ch => ch switch
+            {
+                '\n' => "\\n",
+                '\r' => "\\r",
+                '\t' => "\\t",
+                _ when char.IsControl(ch) => $"\\u{(int)ch:x4}",
+                _ => ch.ToString(),
+            }))
+            : message;
 
     /// <summary>An error at a key: "<paramref name="path"/>: <paramref name="problem"/>".</summary>
     internal static ConfigException At(string path, string problem) =>

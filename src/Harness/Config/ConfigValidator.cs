@@ -25,6 +25,9 @@ public static partial class ConfigValidator
             Training = ValidateTraining(config.Training),
         };
 
+        if (c.Model.Kind == "cnn" && !ConfigVocabulary.In(c.Dataset.Name, ConfigVocabulary.ImageDatasets))
+            throw ConfigException.At("model.kind", $"'cnn' needs image data; dataset '{c.Dataset.Name}' is not an image dataset; valid: linear, mlp, or dataset {string.Join(" or ", ConfigVocabulary.ImageDatasets)}.");
+
         if (string.IsNullOrWhiteSpace(c.Name))
             throw ConfigException.At("name", "missing; give the experiment a name of letters, digits, '.', '_' and '-' (results go to {output}/{name}).");
         if (!SafeName().IsMatch(c.Name) || c.Name is "." or "..")
@@ -175,7 +178,7 @@ public static partial class ConfigValidator
             var entry = c.Losses[i];
             var at = $"losses.{i}";
             if (string.IsNullOrWhiteSpace(entry.Loss))
-                throw ConfigException.At($"{at}.loss", $"missing; give a loss name: {string.Join(", ", LossRegistry.Names)}, or builtin:<{string.Join("|", ConfigVocabulary.BuiltInLosses)}>.");
+                throw ConfigException.At($"{at}.loss", $"missing; give a loss name: {string.Join(", ", TrainableLosses)}, or builtin:<{string.Join("|", ConfigVocabulary.BuiltInLosses)}>.");
             var (registryName, builtIn) = ConfigVocabulary.ParseLossName(entry.Loss);
             var spec = LossRegistry.All.FirstOrDefault(s => Same(s.Name, registryName));
             if (builtIn && !ConfigVocabulary.In(registryName, ConfigVocabulary.BuiltInLosses))
@@ -188,7 +191,7 @@ public static partial class ConfigValidator
             {
                 var near = NearestName.Find(registryName, LossRegistry.Names);
                 throw ConfigException.At($"{at}.loss", $"'{entry.Loss}' is not a loss;" + (near is null ? "" : $" did you mean {(builtIn ? ConfigVocabulary.BuiltInPrefix : "")}{near}?") +
-                    $" Valid: {string.Join(", ", LossRegistry.Names)}, or builtin:<{string.Join("|", ConfigVocabulary.BuiltInLosses)}>.");
+                    $" Valid: {string.Join(", ", TrainableLosses)}, or builtin:<{string.Join("|", ConfigVocabulary.BuiltInLosses)}>.");
             }
             var canonical = (builtIn ? ConfigVocabulary.BuiltInPrefix : "") + spec.Name;
             var activation = string.IsNullOrWhiteSpace(entry.Activation) ? "" : Choice($"{at}.activation", entry.Activation, ConfigVocabulary.OutputActivations);
@@ -201,7 +204,10 @@ public static partial class ConfigValidator
             }
             catch (LossOptionException e)
             {
-                var option = entry.Options.Keys.FirstOrDefault(k => e.Message.Contains($"'{k}'", StringComparison.OrdinalIgnoreCase));
+                // The option the registry's message names first (it may also suggest another name later on).
+                var option = entry.Options.Keys
+                    .Select(k => (Key: k, At: e.Message.IndexOf($"'{k}'", StringComparison.OrdinalIgnoreCase)))
+                    .Where(x => x.At >= 0).OrderBy(x => x.At).Select(x => x.Key).FirstOrDefault();
                 var path = option is null ? $"{at}.options" : $"{at}.options.{option}";
                 throw ConfigException.At(path, e.Message);
             }
@@ -236,7 +242,7 @@ public static partial class ConfigValidator
             case LossTask.Embedding:
                 throw ConfigException.At($"{at}.loss", $"'{loss}' is an embedding loss (pairs or triplets of embeddings); the harness trains on {kind} targets of dataset '{dataset}'. Valid: a regression, multi-class or binary loss (harness list losses).");
             case LossTask.MultiClass or LossTask.BinaryOrMultiLabel when regression:
-                throw ConfigException.At($"{at}.loss", $"'{loss}' is a classification loss ({Task(spec.Task)}) but dataset '{dataset}' is regression; valid: a regression loss such as mse, l1, huber.");
+                throw ConfigException.At($"{at}.loss", $"'{loss}' is a classification loss ({Task(spec.Task)}) but dataset '{dataset}' is regression; valid: a regression loss ({string.Join(", ", LossRegistry.All.Where(s => s.Task == LossTask.Regression).Select(s => s.Name))}).");
             case LossTask.Regression when regression:
                 if (encoding.Length > 0 && encoding != "real")
                     throw ConfigException.At($"{at}.targetEncoding", $"'{encoding}' does not apply to the real targets of regression dataset '{dataset}'; valid: real, or empty.");
@@ -245,7 +251,8 @@ public static partial class ConfigValidator
                 // A regression loss on class labels: the user must say how labels become real targets.
                 if (encoding.Length == 0 || encoding == "index")
                     throw ConfigException.At($"{at}.targetEncoding",
-                        $"'{encoding}' with regression loss '{loss}' on classification dataset '{dataset}': give an explicit target encoding; valid: one-hot (e.g. with activation softmax: \"MSE on softmax against one-hot\"), real (the class index as a number), or plus-minus-one/zero-one (2 classes only).");
+                        (encoding.Length == 0 ? "missing" : "'index' does not fit") +
+                        $": regression loss '{loss}' on classification dataset '{dataset}' needs an explicit target encoding; valid: one-hot (e.g. with activation softmax: \"MSE on softmax against one-hot\"), real (the class index as a number), or plus-minus-one/zero-one (2 classes only).");
                 break;
         }
         // Binary encodings (one output per sample) need exactly two classes.
@@ -260,6 +267,9 @@ public static partial class ConfigValidator
             throw ConfigException.At(encoding.Length > 0 ? $"{at}.targetEncoding" : $"{at}.loss",
                 $"'{loss}' with {effective} targets needs exactly 2 classes, but dataset '{dataset}' has {n} classes; valid: a 2-class dataset (breast-cancer, synthetic-blobs or csv with 2 classes), targetEncoding one-hot (one-vs-rest over the {n} classes), or a multi-class loss.");
     }
+
+    // Embedding losses need pairs or triplets, which no dataset here provides.
+    static IEnumerable<string> TrainableLosses => LossRegistry.All.Where(s => s.Task != LossTask.Embedding).Select(s => s.Name);
 
     static string Task(LossTask t) => t switch
     {

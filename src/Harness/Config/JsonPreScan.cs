@@ -22,6 +22,10 @@ internal static class JsonPreScan
     public static void Check(byte[] utf8, string source)
     {
         var bytes = StripBom(utf8);
+        bool blank = true;
+        foreach (var b in bytes) if (b is not ((byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n')) { blank = false; break; }
+        if (blank)
+            throw new ConfigException($"{source}: the file is empty; expected a JSON object {{ \"name\": ..., \"losses\": [...] }}.");
         var reader = new Utf8JsonReader(bytes, ReaderOptions);
         // One set of keys per open object (null for arrays), and the path for messages.
         var keys = new Stack<HashSet<string>?>();
@@ -42,6 +46,10 @@ internal static class JsonPreScan
                     case JsonTokenType.PropertyName:
                     {
                         var name = reader.GetString() ?? "";
+                        // The configuration system reads ':' as nesting, so "a:b" would silently mean a.b.
+                        if (name.Contains(':'))
+                            throw Positioned(source, bytes, reader.TokenStartIndex,
+                                $"key '{name}' contains ':'; write nested objects instead, e.g. {{ \"training\": {{ \"epochs\": 10 }} }}");
                         var set = keys.Peek()!;
                         if (!set.Add(name))
                             throw Positioned(source, bytes, reader.TokenStartIndex,

@@ -30,7 +30,7 @@ internal sealed class StrictBinder
         var properties = Properties(type);
         foreach (var child in children)
         {
-            if (ignoreSchemaKey && child.Key == "$schema") continue;
+            if (ignoreSchemaKey && string.Equals(child.Key, "$schema", StringComparison.OrdinalIgnoreCase)) continue;
             var childPath = Join(path, child.Key);
             var property = properties.FirstOrDefault(p => string.Equals(p.Name, child.Key, StringComparison.OrdinalIgnoreCase));
             if (property is null)
@@ -50,12 +50,14 @@ internal sealed class StrictBinder
     {
         var children = Children(section);
         var value = section.Value;
-        // A null leaf is an empty JSON list/object, or a "--set key=null": the default (or an empty list) stays.
+        // The JSON provider gives "" for an empty list or object and for null; "--set key=null" gives null.
+        // For a list that is an empty list; for an object, its defaults; for a scalar, null keeps the default.
         bool nullLeaf = children.Count == 0 && value is null;
+        bool emptyLeaf = children.Count == 0 && string.IsNullOrEmpty(value);
 
         if (IsList(type, out var elementType))
         {
-            if (nullLeaf) return Array.CreateInstance(elementType, 0);
+            if (emptyLeaf) return Array.CreateInstance(elementType, 0);
             if (children.Count == 0)
                 throw Error(path, $"'{value}' is not a list; expected a list like {ListExample(elementType)}.");
             var items = ListItems(children, path);
@@ -66,14 +68,14 @@ internal sealed class StrictBinder
         }
         if (type == typeof(IReadOnlyDictionary<string, string>))
         {
-            if (nullLeaf) return new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+            if (emptyLeaf) return new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
             if (children.Count == 0)
                 throw Error(path, $"'{value}' is not a map; expected an object like {{ \"delta\": 2 }}.");
             return BindOptions(children, path);
         }
         if (IsRecord(type))
         {
-            if (nullLeaf) return current ?? Activator.CreateInstance(type);
+            if (emptyLeaf) return current ?? Activator.CreateInstance(type);
             if (children.Count == 0)
                 throw Error(path, $"'{value}' is not an object; expected {{ ... }} with keys {string.Join(", ", Properties(type).Select(p => CamelCase(p.Name)))}.");
             return BindObject(type, children, path);
@@ -143,10 +145,10 @@ internal sealed class StrictBinder
                 options[option.Key] = option.Value;
                 continue;
             }
-            var list = ListItems(items, optionPath);
-            if (list.Any(i => Children(i).Count > 0))
+            if (items.Any(i => !int.TryParse(i.Key, NumberStyles.None, CultureInfo.InvariantCulture, out _)) ||
+                ListItems(items, optionPath) is var list && list.Any(i => Children(i).Count > 0))
                 throw Error(optionPath, "expected a number, true/false, a word or a list of numbers, not nested lists or objects.");
-            options[option.Key] = "[" + string.Join(", ", list.Select(i => i.Value)) + "]";
+            options[option.Key] = "[" + string.Join(", ", ListItems(items, optionPath).Select(i => i.Value)) + "]";
         }
         return options;
     }
