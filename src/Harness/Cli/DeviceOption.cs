@@ -7,7 +7,7 @@ namespace Harness.Cli;
 public static class DeviceOption
 {
     /// <summary>The accepted values.</summary>
-    public static readonly string[] Values = ["cpu", "cuda", "auto"];
+    public static readonly string[] Values = [.. Config.ConfigVocabulary.Devices];
 
     /// <summary>Resolves the device; <paramref name="notice"/> receives a line when auto falls back to the CPU.</summary>
     public static Device Resolve(string value, Action<string>? notice = null)

@@ -1,31 +1,30 @@
 namespace Harness.Config;
 
 /// <summary>
-/// The fixed sets of names a configuration may use, and what the configuration layer knows about each
+/// The fixed sets of names a configuration may use (each owned by the code that implements it), and what the configuration layer knows about each
 /// dataset before loading it (its task and class count). One place, so the validator, the schema test
 /// and the error messages agree.
 /// </summary>
 public static class ConfigVocabulary
 {
     /// <summary>Dataset names.</summary>
-    public static readonly IReadOnlyList<string> Datasets =
-        ["digits", "breast-cancer", "diabetes", "fashion-mnist", "mnist", "csv", "synthetic-regression", "synthetic-blobs"];
+    public static readonly IReadOnlyList<string> Datasets = Data.DatasetLoader.Names;
     /// <summary>Model kinds.</summary>
-    public static readonly IReadOnlyList<string> ModelKinds = ["linear", "mlp", "cnn"];
+    public static readonly IReadOnlyList<string> ModelKinds = Models.ModelFactory.Kinds;
     /// <summary>Datasets a CNN can take (images).</summary>
     public static readonly IReadOnlyList<string> ImageDatasets = ["fashion-mnist", "mnist"];
     /// <summary>Hidden-layer activations of the MLP.</summary>
-    public static readonly IReadOnlyList<string> ModelActivations = ["relu", "tanh", "gelu", "sigmoid"];
+    public static readonly IReadOnlyList<string> ModelActivations = Models.ModelFactory.Activations;
     /// <summary>Optimizers.</summary>
-    public static readonly IReadOnlyList<string> Optimizers = ["sgd", "adam", "adamw", "rmsprop"];
+    public static readonly IReadOnlyList<string> Optimizers = Training.OptimizerFactory.Optimizers;
     /// <summary>Learning-rate schedules.</summary>
-    public static readonly IReadOnlyList<string> Schedules = ["none", "step", "cosine"];
+    public static readonly IReadOnlyList<string> Schedules = Training.OptimizerFactory.Schedules;
     /// <summary>Devices.</summary>
     public static readonly IReadOnlyList<string> Devices = ["cpu", "cuda", "auto"];
     /// <summary>Activations applied to the model output before a loss.</summary>
-    public static readonly IReadOnlyList<string> OutputActivations = ["none", "sigmoid", "softmax", "log-softmax"];
+    public static readonly IReadOnlyList<string> OutputActivations = Training.OutputActivations.Names;
     /// <summary>Target encodings.</summary>
-    public static readonly IReadOnlyList<string> TargetEncodings = ["index", "one-hot", "plus-minus-one", "zero-one", "real"];
+    public static readonly IReadOnlyList<string> TargetEncodings = Training.TargetEncodings.Names;
     /// <summary>CSV dataset tasks.</summary>
     public static readonly IReadOnlyList<string> CsvTasks = ["classification", "regression"];
     /// <summary>Label-noise kinds.</summary>
@@ -34,11 +33,10 @@ public static class ConfigVocabulary
     public static readonly IReadOnlyList<string> EarlyStoppingMetrics = ["accuracy", "loss"];
 
     /// <summary>Registry losses that also exist as a libtorch module, usable as "builtin:&lt;name&gt;".</summary>
-    public static readonly IReadOnlyList<string> BuiltInLosses =
-        ["cross-entropy", "nll", "mse", "l1", "huber", "smooth-l1", "bce", "bce-with-logits", "multi-margin", "kl-div"];
+    public static readonly IReadOnlyList<string> BuiltInLosses = Training.BuiltInLossFactory.Supported;
 
     /// <summary>Prefix that selects libtorch's own loss module instead of the custom one.</summary>
-    public const string BuiltInPrefix = "builtin:";
+    public const string BuiltInPrefix = Training.BuiltInLossFactory.Prefix;
 
     /// <summary>True when the dataset's targets are real values.</summary>
     public static bool IsRegression(DatasetConfig dataset) =>

@@ -156,7 +156,7 @@ public class ConfigErrorTests
     [InlineData("training.schedule.name=linear", "training.schedule.name: 'linear' is not valid;", "valid: none, step, cosine.")]
     [InlineData("device=gpu", "device: 'gpu' is not valid;", "valid: cpu, cuda, auto.")]
     [InlineData("losses.0.activation=relu", "losses.0.activation: 'relu' is not valid;", "valid: none, sigmoid, softmax, log-softmax.")]
-    [InlineData("losses.0.targetEncoding=onehot", "losses.0.targetEncoding: 'onehot' is not valid; did you mean one-hot? valid: index, one-hot, plus-minus-one, zero-one, real.")]
+    [InlineData("losses.0.targetEncoding=onehot", "losses.0.targetEncoding: 'onehot' is not valid; did you mean one-hot? valid: index, one-hot, plus-minus-one, zero-one, real, index-list.")]
     [InlineData("model.kind=cnn", "model.kind: 'cnn' needs image data; dataset 'digits' is not an image dataset; valid: linear, mlp, or dataset fashion-mnist or mnist.")]
     public void Name_errors_list_the_valid_names(string set, params string[] expected) => Check(WithSets(set), expected);
 
