@@ -34,7 +34,7 @@ public sealed record EpochMetrics
     public required double TestYardstick { get; init; }
     /// <summary>Learning rate used in this epoch.</summary>
     public required double LearningRate { get; init; }
-    /// <summary>Mean global gradient norm over the epoch's steps (before clipping).</summary>
+    /// <summary>Mean global gradient norm (before clipping) over every step when clipping, else over every 8th step.</summary>
     public required double MeanGradientNorm { get; init; }
     /// <summary>Wall time of the epoch's training steps and evaluation.</summary>
     public required double EpochSeconds { get; init; }

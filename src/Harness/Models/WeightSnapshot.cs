@@ -24,11 +24,12 @@ public sealed class WeightSnapshot : IDisposable
     /// <summary>SHA-256 over every parameter and buffer's bytes, in name order: equal hashes mean bit-identical weights.</summary>
     public static string Hash(nn.Module module)
     {
+        using var scope = NewDisposeScope();
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         foreach (var (name, tensor) in module.state_dict().OrderBy(kv => kv.Key, StringComparer.Ordinal))
         {
             sha.AppendData(System.Text.Encoding.UTF8.GetBytes(name));
-            using var cpu = tensor.detach().cpu().contiguous();
+            var cpu = tensor.detach().cpu().contiguous();
             sha.AppendData(cpu.bytes);
         }
         return Convert.ToHexStringLower(sha.GetHashAndReset());

@@ -22,7 +22,8 @@ public static class EpochOrder
     /// <summary>First 16 hex digits of the SHA-256 of a permutation's bytes.</summary>
     public static string Hash(Tensor permutation)
     {
-        using var cpu = permutation.cpu().contiguous();
+        using var scope = NewDisposeScope();
+        var cpu = permutation.cpu().contiguous();
         return Convert.ToHexStringLower(SHA256.HashData(cpu.bytes))[..16];
     }
 }

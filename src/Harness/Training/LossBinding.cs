@@ -133,7 +133,7 @@ public sealed class LossBinding
     public Tensor Loss(Tensor raw, Tensor encodedTargets)
     {
         var loss = Module.call(Activation.Apply(Shape(raw)), encodedTargets);
-        return loss.numel() == 1 ? loss.reshape([]) : loss.mean();
+        return loss.dim() == 0 ? loss : loss.mean();
     }
 
     /// <summary>Predicted class indices (int64 [N]) from raw outputs; a single unit predicts class 1 when positive.</summary>
