@@ -53,7 +53,10 @@ public static class RunCommand
         foreach (var note in data.Notes) Console.WriteLine("  " + note);
 
         var summaries = new RunSummaryWriter(folder, classification);
-        var sinks = new List<ITrainingObserver> { new MetricsCsvSink(Path.Combine(folder, "runs")), summaries };
+        var sinks = new List<ITrainingObserver>
+        {
+            new MetricsCsvSink(Path.Combine(folder, "runs")), summaries, new TensorBoardSink(Path.Combine(folder, "tensorboard"), classification),
+        };
         IReadOnlyList<RunResult> results;
         if (AnsiConsole.Profile.Capabilities.Interactive && !Console.IsOutputRedirected)
         {

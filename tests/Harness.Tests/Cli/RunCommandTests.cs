@@ -52,6 +52,11 @@ public class RunCommandTests
                 Assert.Equal(3, File.ReadAllLines(Path.Combine(folder, "runs", run, "metrics.csv")).Length);
             }
             Assert.Empty(Directory.GetFiles(folder, "*.tmp", SearchOption.AllDirectories));
+            // TensorBoard event files, one folder per run, with the scalars TensorBoard will show.
+            var events = Directory.GetFiles(Path.Combine(folder, "tensorboard", "ce-seed0"), "events.out.tfevents.*");
+            var eventBytes = File.ReadAllBytes(Assert.Single(events));
+            Assert.True(eventBytes.AsSpan().IndexOf("accuracy/test"u8) >= 0, "no accuracy/test scalar in the event file");
+            Assert.True(eventBytes.AsSpan().IndexOf("loss/train"u8) >= 0, "no loss/train scalar in the event file");
 
             var (code2, stdout2, stderr2) = HarnessProcess.Run(dir, "run", config, "--output", "b");
             Assert.True(code2 == 0, stdout2 + stderr2);
