@@ -23,36 +23,41 @@ public static class RunCommand
         var output = new Option<string?>("--output") { Description = "Results root (replaces the config's output); results go to <root>/<name>." };
         var device = new Option<string?>("--device") { Description = "cpu, cuda or auto (replaces the config's device)." };
         device.AcceptOnlyFromAmong(DeviceOption.Values);
-        var force = new Option<bool>("--force") { Description = "Replace an existing results folder." };
-        var command = new Command("run", "Train identical networks with different losses, as an experiment file describes.") { config, set, output, device, force };
+        var force = new Option<bool>("--force") { Description = "Replace an existing results folder (with --shard: this shard's runs)." };
+        var shard = new Option<string?>("--shard") { Description = "Run only shard k of n of the grid (k/n): the run at plan index i belongs to shard (i mod n) + 1. Shards write into one results folder; `harness report` merges them." };
+        var command = new Command("run", "Train identical networks with different losses, as an experiment file describes.") { config, set, output, device, force, shard };
         command.SetAction(parse => CommandRunner.Run(() => Execute(
-            parse.GetValue(config)!, parse.GetValue(set) ?? [], parse.GetValue(output), parse.GetValue(device), parse.GetValue(force))));
+            parse.GetValue(config)!, parse.GetValue(set) ?? [], parse.GetValue(output), parse.GetValue(device), parse.GetValue(force), parse.GetValue(shard))));
         return command;
     }
 
     /// <summary>Runs an experiment; returns the exit code.</summary>
-    public static int Execute(string configPath, IReadOnlyList<string> overrides, string? output, string? device, bool force)
+    public static int Execute(string configPath, IReadOnlyList<string> overrides, string? output, string? device, bool force, string? shardText = null)
     {
         // Everything that can be wrong with the input is checked before the results folder is touched.
+        GridShard shard;
+        try { shard = shardText is null ? GridShard.All : GridShard.Parse(shardText); }
+        catch (ArgumentException e) { throw new UsageException(e.Message); }
         var loaded = ConfigLoader.Load(configPath, overrides);
         var config = loaded.Config;
         if (output != null) config = config with { Output = output };
         if (device != null) config = config with { Device = device };
         var dev = DeviceOption.Resolve(config.Device, m => Console.Error.WriteLine("notice: " + m));
         using var data = DatasetLoader.Load(config.Dataset, loaded.BaseDirectory);
-        var plan = ExperimentPlan.Create(config, data);
+        var plan = ExperimentPlan.Create(config, data).Shard(shard);
         var outputRoot = Path.IsPathRooted(config.Output) ? config.Output : Path.GetFullPath(config.Output);
         var folder = Path.Combine(outputRoot, config.Name);
         var commandLine = "harness " + string.Join(" ", Environment.GetCommandLineArgs().Skip(1));
-        var settings = new RunSettings(folder, dev, force, commandLine);
-        ExperimentRunner.PrepareFolder(settings);
+        var settings = new RunSettings(folder, dev, force, commandLine, shard);
+        ExperimentRunner.PrepareFolder(settings, config, plan);
 
         var classification = data.Task == TaskKind.Classification;
         Console.WriteLine($"{config.Name}: {data.Name} ({data.Train.Count} train / {data.Validation.Count} validation / {data.Test.Count} test), " +
-                          $"{config.Losses.Count} losses x {config.Seeds.Count} seeds = {plan.Runs.Count} runs on {settings.Device.type.ToString().ToLowerInvariant()}");
+                          $"{config.Losses.Count} losses x {config.Seeds.Count} seeds = {config.Losses.Count * config.Seeds.Count} runs" +
+                          (shard.IsPartial ? $", shard {shard}: {plan.Runs.Count} of them" : "") + $" on {settings.Device.type.ToString().ToLowerInvariant()}");
         foreach (var note in data.Notes) Console.WriteLine("  " + note);
 
-        var summaries = new RunSummaryWriter(folder, classification);
+        var summaries = new RunSummaryWriter(folder, classification, writeGridSummary: !shard.IsPartial);
         var sinks = new List<ITrainingObserver>
         {
             new MetricsCsvSink(Path.Combine(folder, "runs")), summaries, new TensorBoardSink(Path.Combine(folder, "tensorboard"), classification),

@@ -37,6 +37,9 @@ public sealed class ExperimentPlan
         return new ExperimentPlan(runs);
     }
 
+    /// <summary>The runs of one shard, keeping their plan indices (and so their seeds, weights and data orders).</summary>
+    public ExperimentPlan Shard(GridShard shard) => shard.IsPartial ? new ExperimentPlan(Runs.Where(r => shard.Contains(r.Index)).ToList()) : this;
+
     /// <summary>A display name as a folder name: lower case, letters, digits, '.', '_' and '-' only.</summary>
     public static string RunId(string displayName)
     {

@@ -8,9 +8,10 @@ namespace Harness.Sinks;
 
 /// <summary>
 /// Writes each run's <c>summary.json</c> when it finishes, and the grid's <c>summary.csv</c> / <c>summary.json</c>
-/// (one row per run) after every run, so a partial grid is summarized too.
+/// (one row per run) after every run, so a partial grid is summarized too. A shard writes only its runs' files:
+/// the grid summary of a sharded grid is <c>harness report</c>'s to write, from every shard's run files.
 /// </summary>
-public sealed class RunSummaryWriter(string experimentFolder, bool classification) : ITrainingObserver
+public sealed class RunSummaryWriter(string experimentFolder, bool classification, bool writeGridSummary = true) : ITrainingObserver
 {
     readonly List<RunResult> results = [];
 
@@ -25,6 +26,7 @@ public sealed class RunSummaryWriter(string experimentFolder, bool classificatio
         results.Add(result);
         AtomicFile.WriteAllText(Path.Combine(experimentFolder, "runs", result.Run.Id, "summary.json"),
             JsonSerializer.Serialize(Summary(result), Json));
+        if (!writeGridSummary) return;
         AtomicFile.WriteAllText(Path.Combine(experimentFolder, "summary.json"),
             JsonSerializer.Serialize(results.Select(Summary), Json));
         AtomicFile.WriteAllText(Path.Combine(experimentFolder, "summary.csv"), Csv());

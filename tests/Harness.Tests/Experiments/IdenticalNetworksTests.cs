@@ -31,7 +31,7 @@ public class IdenticalNetworksTests
             using var data = DatasetLoader.Load(config.Dataset, RepositoryPaths.Root);
             var plan = ExperimentPlan.Create(config, data);
             var settings = new RunSettings(folder, CPU, false, "test");
-            ExperimentRunner.PrepareFolder(settings);
+            ExperimentRunner.PrepareFolder(settings, config, plan);
             var recorder = new GridRecorder();
             ExperimentRunner.Run(config, data, plan, settings, [recorder]);
             return recorder;

@@ -16,9 +16,10 @@ public class TrainingBehaviourTests
         {
             using var data = DatasetLoader.Load(config.Dataset, RepositoryPaths.Root);
             var settings = new RunSettings(folder, CPU, false, "test");
-            ExperimentRunner.PrepareFolder(settings);
+            var plan = ExperimentPlan.Create(config, data);
+            ExperimentRunner.PrepareFolder(settings, config, plan);
             var recorder = new GridRecorder();
-            ExperimentRunner.Run(config, data, ExperimentPlan.Create(config, data), settings, [recorder]);
+            ExperimentRunner.Run(config, data, plan, settings, [recorder]);
             return recorder;
         }
         finally
