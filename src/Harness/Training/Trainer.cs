@@ -55,6 +55,10 @@ public sealed class DeviceData : IDisposable
 /// evaluation per epoch, early stopping and divergence detection. It reports through <see cref="ITrainingObserver"/>s
 /// and writes nothing itself.
 /// </summary>
+/// <remarks>
+/// Dropout draws from libtorch's process-wide generator, which each run reseeds: run one trainer per process at a
+/// time (the runner does), or concurrent runs will disturb each other's dropout masks.
+/// </remarks>
 public sealed class Trainer(TrainingConfig config, Device device, double? convergenceTarget)
 {
     /// <summary>Trains <paramref name="model"/> (already on the device, with the run's initial weights) and returns the run's result.</summary>

@@ -11,6 +11,7 @@ namespace Harness.Tests.Experiments;
 /// The promise of the harness: for each seed every loss starts from bit-identical weights and sees the same
 /// mini-batches; only the loss differs.
 /// </summary>
+[Collection(TorchGlobalStateCollection.Name)]
 public class IdenticalNetworksTests
 {
     static ExperimentConfig SmallGrid(params LossEntryConfig[] losses) => new()

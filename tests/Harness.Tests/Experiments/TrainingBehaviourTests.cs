@@ -7,6 +7,7 @@ using static TorchSharp.torch;
 namespace Harness.Tests.Experiments;
 
 /// <summary>Divergence, early stopping and schedules, on small real runs.</summary>
+[Collection(TorchGlobalStateCollection.Name)]
 public class TrainingBehaviourTests
 {
     static GridRecorder Run(ExperimentConfig config)
