@@ -216,6 +216,20 @@ public class ExperimentReportTests
     }
 
     [Fact]
+    public void A_folder_without_finished_runs_still_gets_a_report_and_drawn_plots()
+    {
+        using var b = new ResultsFolderBuilder(classification: true)
+            .Config([("cross-entropy", "CE"), ("mse", "MSE")], [0, 1], target: 0.9)
+            .Run("ce-seed0", "CE", "cross-entropy", 0, 0.9, epochs: 0, writeSummary: false);
+        var files = ExperimentReport.Write(b.Folder);
+        Assert.Equal(4, files.Analysis.Missing.Count);
+        Assert.Contains("metrics.csv has 0 epoch(s)", File.ReadAllText(files.Markdown));
+        // An empty plot with an outside legend used to come out blank (a PNG of about 3 kB).
+        foreach (var plot in files.Plots)
+            Assert.True(new FileInfo(b.PathOf(plot.Png)).Length > 8000, plot.Png);
+    }
+
+    [Fact]
     public void A_malformed_metrics_csv_is_reported_with_file_and_line()
     {
         using var b = ClassificationFolder();

@@ -106,8 +106,9 @@ public static class ExperimentPlots
             line.MarkerSize = curve.Epochs.Length <= 30 ? 5 : 0;
             line.LegendText = loss.DisplayName;
         }
-        if (!any) plot.Add.Annotation("no finished runs with this metric");
-        plot.ShowLegend(Edge.Right);
+        // An outside legend with no items leaves ScottPlot 5.1.59 drawing a blank image.
+        if (!any) plot.Add.Annotation("no finished runs with this metric yet", Alignment.MiddleCenter);
+        else plot.ShowLegend(Edge.Right);
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
     }
 
@@ -115,7 +116,8 @@ public static class ExperimentPlots
     {
         var r = a.Results;
         // Without a validation split (validationFraction 0) the harness tracks the test split instead.
-        var hasValidation = r.Runs.SelectMany(x => x.Epochs).Any(row => (r.Classification ? row.ValidationAccuracy : row.ValidationRmse) != null);
+        var rows = r.Runs.SelectMany(x => x.Epochs).ToList();
+        var hasValidation = rows.Count == 0 || rows.Any(row => (r.Classification ? row.ValidationAccuracy : row.ValidationRmse) != null);
         var split = hasValidation ? "Validation" : "Test";
         var metric = r.Classification ? "accuracy" : "RMSE";
         var plot = NewPlot($"{r.DatasetName}: {split.ToLowerInvariant()} {metric} per epoch (mean, min-max band over {Seeds(a)})",
@@ -240,6 +242,13 @@ public static class ExperimentPlots
         plot.Axes.Left.SetTicks(positions.ToArray(), labels.ToArray());
         plot.Axes.Left.MajorTickStyle.Length = 0;
         plot.Axes.Margins(horizontal: 0.08, vertical: 0.12);
+        // Every loss keeps its row, also one without a finished run.
+        plot.Axes.SetLimitsY(-0.6, rows.Count - 0.4);
+        if (rows.All(s => s.Metrics[a.ScoreKey].Count == 0))
+        {
+            plot.Axes.SetLimitsX(0, 1);
+            plot.Add.Annotation("no finished runs yet", Alignment.MiddleCenter);
+        }
         plot.Grid.YAxisStyle.IsVisible = false;
         var legendMean = new LegendItem { LabelText = "mean (with CI)", MarkerShape = MarkerShape.FilledDiamond, MarkerColor = Colors.Black, MarkerSize = 10, LineWidth = 0 };
         var legendSeed = new LegendItem { LabelText = "one seed", MarkerShape = MarkerShape.OpenCircle, MarkerColor = Colors.Black, MarkerSize = 7, LineWidth = 0 };
