@@ -8,6 +8,7 @@ if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = 160;
 var root = new RootCommand("harness: train identical networks with different losses, and validate custom losses against libtorch.")
 {
     RunCommand.Create(),
+    ReportCommand.Create(),
     ValidateCommand.Create(),
     ListCommand.Create(),
 };

@@ -22,4 +22,21 @@ public static class AtomicFile
             if (File.Exists(temporary)) File.Delete(temporary);
         }
     }
+
+    /// <summary>Writes <paramref name="contents"/> to <paramref name="path"/> atomically, creating the folder.</summary>
+    public static void WriteAllBytes(string path, byte[] contents)
+    {
+        var full = Path.GetFullPath(path);
+        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        var temporary = full + $".{Environment.ProcessId}.tmp";
+        try
+        {
+            File.WriteAllBytes(temporary, contents);
+            File.Move(temporary, full, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temporary)) File.Delete(temporary);
+        }
+    }
 }

@@ -1,0 +1,260 @@
+using System.Globalization;
+using Harness.Output;
+using ScottPlot;
+
+namespace Harness.Reporting;
+
+// ScottPlot 5 draws through SkiaSharp and writes both PNG and SVG from one plot. Its SkiaSharp native library comes
+// from SkiaSharp.NativeAssets.Linux.NoDependencies (no fontconfig or other system libraries), which loads on a bare
+// Debian 12; the alternatives (OxyPlot's SkiaSharp exporter, Plotly.NET) either need more native libraries or a
+// browser to write images.
+
+/// <summary>A plot written as PNG and SVG.</summary>
+/// <param name="Name">File stem, e.g. "validation-accuracy".</param>
+/// <param name="Title">What it shows, for links.</param>
+/// <param name="Png">Path relative to the results folder (forward slashes).</param>
+/// <param name="Svg">Path relative to the results folder.</param>
+public sealed record ReportPlot(string Name, string Title, string Png, string Svg);
+
+/// <summary>The report's plots: validation curve, training loss (log scale), final test score with 95% CIs.</summary>
+public static class ExperimentPlots
+{
+    const int Width = 960, Height = 560;
+
+    /// <summary>Writes every plot under <c>&lt;folder&gt;/plots</c> (atomically); returns what was written.</summary>
+    public static IReadOnlyList<ReportPlot> Write(ExperimentAnalysis analysis, string folder)
+    {
+        var plots = new List<ReportPlot>();
+        var r = analysis.Results;
+        var progress = r.Classification ? "validation-accuracy" : "validation-rmse";
+        plots.Add(Save(ValidationCurve(analysis), folder, progress,
+            r.Classification ? "Validation accuracy per epoch" : "Validation RMSE per epoch"));
+        plots.Add(Save(TrainingLoss(analysis), folder, "training-loss", "Training loss per epoch (log scale)"));
+        plots.Add(Save(FinalScores(analysis), folder, r.Classification ? "final-test-accuracy" : "final-test-rmse",
+            $"Final {analysis.ScoreName} per loss with {Percent(analysis.Level)} confidence intervals"));
+        return plots;
+    }
+
+    static ReportPlot Save(Plot plot, string folder, string name, string title)
+    {
+        var png = Path.Combine(folder, "plots", name + ".png");
+        var svg = Path.Combine(folder, "plots", name + ".svg");
+        AtomicFile.WriteAllBytes(png, plot.GetImageBytes(Width, Height, ImageFormat.Png));
+        AtomicFile.WriteAllText(svg, plot.GetSvgXml(Width, Height));
+        return new ReportPlot(name, title, $"plots/{name}.png", $"plots/{name}.svg");
+    }
+
+    /// <summary>Per epoch over the finished seeds of a loss: the mean, min and max of a per-epoch value.</summary>
+    internal sealed record Curve(double[] Epochs, double[] Mean, double[] Min, double[] Max);
+
+    internal static Curve? Aggregate(IEnumerable<RunRecord> runs, Func<MetricsRow, double?> value, Func<double, bool>? keep = null)
+    {
+        keep ??= double.IsFinite;
+        var byEpoch = runs.SelectMany(run => run.Epochs)
+            .Select(row => (row.Epoch, Value: value(row)))
+            .Where(x => x.Value is { } v && double.IsFinite(v) && keep(v))
+            .GroupBy(x => x.Epoch, x => x.Value!.Value)
+            .OrderBy(g => g.Key).ToList();
+        if (byEpoch.Count == 0) return null;
+        return new Curve(byEpoch.Select(g => (double)g.Key).ToArray(), byEpoch.Select(g => g.Average()).ToArray(),
+            byEpoch.Select(g => g.Min()).ToArray(), byEpoch.Select(g => g.Max()).ToArray());
+    }
+
+    static IEnumerable<RunRecord> Finished(ExperimentResults r, ReportLoss loss) => r.Runs.Where(x => x.Loss == loss && x.Complete);
+
+    /// <summary>A sans-serif font that is installed (ScottPlot's default resolves to a serif font on Debian); null: keep the default.</summary>
+    static readonly string? SansFont = new[] { "DejaVu Sans", "Liberation Sans", "Arial", "Helvetica", "Noto Sans" }
+        .FirstOrDefault(f => SkiaSharp.SKFontManager.Default.FontFamilies.Contains(f));
+
+    static Plot NewPlot(string title, string x, string y)
+    {
+        var plot = new Plot();
+        if (SansFont != null) plot.Font.Set(SansFont);
+        plot.Title(title);
+        plot.XLabel(x);
+        plot.YLabel(y);
+        plot.Axes.Title.Label.FontSize = 17;
+        plot.Axes.Bottom.Label.FontSize = 15;
+        plot.Axes.Left.Label.FontSize = 15;
+        return plot;
+    }
+
+    static string Percent(double level) => (level * 100).ToString("0.##", CultureInfo.InvariantCulture) + "%";
+
+    static Color ColorOf(ExperimentAnalysis a, ReportLoss loss) => new ScottPlot.Palettes.Category10().GetColor(a.Results.Losses.ToList().IndexOf(loss));
+
+    static string Seeds(ExperimentAnalysis a) => a.Results.Seeds.Count == 1 ? "1 seed" : $"{a.Results.Seeds.Count} seeds";
+
+    static void CurvePlot(Plot plot, ExperimentAnalysis a, Func<MetricsRow, double?> value, Func<double, double> transform, Func<double, bool>? keep)
+    {
+        var any = false;
+        foreach (var loss in a.Results.Losses)
+        {
+            var curve = Aggregate(Finished(a.Results, loss), value, keep);
+            if (curve == null) continue;
+            any = true;
+            var color = ColorOf(a, loss);
+            if (curve.Epochs.Length > 1 && curve.Min.Zip(curve.Max).Any(p => p.First != p.Second))
+            {
+                var band = plot.Add.FillY(curve.Epochs, curve.Min.Select(transform).ToArray(), curve.Max.Select(transform).ToArray());
+                band.FillColor = color.WithAlpha(0.18);
+                band.LineWidth = 0;
+            }
+            var line = plot.Add.Scatter(curve.Epochs, curve.Mean.Select(transform).ToArray());
+            line.Color = color;
+            line.LineWidth = 2;
+            line.MarkerSize = curve.Epochs.Length <= 30 ? 5 : 0;
+            line.LegendText = loss.DisplayName;
+        }
+        // An outside legend with no items leaves ScottPlot 5.1.59 drawing a blank image.
+        if (!any) plot.Add.Annotation("no finished runs with this metric yet", Alignment.MiddleCenter);
+        else plot.ShowLegend(Edge.Right);
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
+    }
+
+    static Plot ValidationCurve(ExperimentAnalysis a)
+    {
+        var r = a.Results;
+        // Without a validation split (validationFraction 0) the harness tracks the test split instead.
+        var rows = r.Runs.SelectMany(x => x.Epochs).ToList();
+        var hasValidation = rows.Count == 0 || rows.Any(row => (r.Classification ? row.ValidationAccuracy : row.ValidationRmse) != null);
+        var split = hasValidation ? "Validation" : "Test";
+        var metric = r.Classification ? "accuracy" : "RMSE";
+        var plot = NewPlot($"{r.DatasetName}: {split.ToLowerInvariant()} {metric} per epoch (mean, min-max band over {Seeds(a)})",
+            "epoch", $"{split} {metric}");
+        Func<MetricsRow, double?> value = r.Classification
+            ? row => hasValidation ? row.ValidationAccuracy : row.TestAccuracy
+            : row => hasValidation ? row.ValidationRmse : row.TestRmse;
+        CurvePlot(plot, a, value, v => v, null);
+        if (r.ConvergenceTarget is { } target)
+        {
+            var h = plot.Add.HorizontalLine(target);
+            h.Color = Colors.Gray;
+            h.LinePattern = LinePattern.Dashed;
+            h.LineWidth = 1;
+            h.LegendText = $"target {target.ToString("G4", CultureInfo.InvariantCulture)}";
+        }
+        return plot;
+    }
+
+    static Plot TrainingLoss(ExperimentAnalysis a)
+    {
+        var r = a.Results;
+        var plot = NewPlot($"{r.DatasetName}: training loss per epoch (mean, min-max band over {Seeds(a)}; log scale)",
+            "epoch", "training loss (each run's own loss)");
+        // ScottPlot 5 has no log axis: plot log10 of the values, put minor ticks where a log axis has them, and label
+        // the major ticks with the values themselves. Losses can be zero or negative (e.g. Gaussian NLL): those points are left out.
+        // LogMinorTickGenerator with integer major ticks (the cookbook recipe) leaves an axis that spans less than a decade
+        // without a single label, so the ticks are laid out here from the data range instead.
+        CurvePlot(plot, a, row => row.TrainLoss, Math.Log10, v => v > 0);
+        var logs = r.Runs.Where(x => x.Complete).SelectMany(x => x.Epochs).Select(row => row.TrainLoss)
+            .OfType<double>().Where(v => v > 0 && double.IsFinite(v)).Select(Math.Log10).ToList();
+        if (logs.Count > 0)
+        {
+            var ticks = new ScottPlot.TickGenerators.NumericManual();
+            foreach (var (position, label) in LogTicks(logs.Min(), logs.Max()))
+                if (label == null) ticks.AddMinor(position);
+                else ticks.AddMajor(position, label);
+            plot.Axes.Left.TickGenerator = ticks;
+        }
+        plot.Grid.YAxisStyle.MajorLineStyle.Color = Colors.Black.WithOpacity(0.18);
+        plot.Grid.YAxisStyle.MinorLineStyle.Color = Colors.Black.WithOpacity(0.06);
+        plot.Grid.YAxisStyle.MinorLineStyle.Width = 1;
+        return plot;
+    }
+
+    /// <summary>
+    /// Ticks for a log10 axis over [<paramref name="minLog"/>, <paramref name="maxLog"/>]: a tick at every m·10^k (m = 1..9),
+    /// labelled at the powers of ten, also at 2 and 5 when the data spans under 2.5 decades, and at every m under one
+    /// decade. Positions are log10 values; a null label is a minor tick.
+    /// </summary>
+    internal static IReadOnlyList<(double Position, string? Label)> LogTicks(double minLog, double maxLog)
+    {
+        var span = maxLog - minLog;
+        int[] labelled = span >= 2.5 ? [1] : span >= 1 ? [1, 2, 5] : [1, 2, 3, 4, 5, 6, 7, 8, 9];
+        var ticks = new List<(double, string?)>();
+        for (var k = (int)Math.Floor(minLog) - 1; k <= (int)Math.Ceiling(maxLog); k++)
+            for (int m = 1; m <= 9; m++)
+            {
+                var position = Math.Log10(m) + k;
+                ticks.Add((position, labelled.Contains(m) ? FormatTick(m, k) : null));
+            }
+        return ticks;
+    }
+
+    /// <summary>m·10^k as a short label: 1000, 2, 0.05, 1e-05.</summary>
+    internal static string FormatTick(int m, int k)
+    {
+        var v = m * Math.Pow(10, k);
+        return k is >= -4 and <= 4 ? Math.Round(v, 4 - Math.Min(k, 0) + 4).ToString("0.########", CultureInfo.InvariantCulture)
+            : $"{m}e{k}";
+    }
+
+    static Plot FinalScores(ExperimentAnalysis a)
+    {
+        var r = a.Results;
+        var score = r.Classification ? "final test accuracy" : "final test RMSE";
+        var better = r.Classification ? "higher is better" : "lower is better";
+        var plot = NewPlot($"{r.DatasetName}: {score} per loss ({Percent(a.Level)} CI over {Seeds(a)})", $"{score} ({better})", "");
+        // A forest plot: one row per loss, best at the top, so long loss names never overlap.
+        var rows = a.Ranked.ToList();
+        var positions = new List<double>();
+        var labels = new List<string>();
+        for (int i = 0; i < rows.Count; i++)
+        {
+            var s = rows[i];
+            double y = rows.Count - 1 - i;
+            positions.Add(y);
+            labels.Add(s.Loss.DisplayName);
+            var color = ColorOf(a, s.Loss);
+            var seeds = s.FinalScores.Values.Where(double.IsFinite).ToArray();
+            if (seeds.Length > 0)
+            {
+                var points = plot.Add.ScatterPoints(seeds, seeds.Select(_ => y - 0.18).ToArray());
+                points.Color = color.WithAlpha(0.55);
+                points.MarkerSize = 6;
+                points.MarkerShape = MarkerShape.OpenCircle;
+            }
+            var m = s.Metrics[a.ScoreKey];
+            if (m.Count == 0) continue;
+            if (m.HasInterval)
+            {
+                var bar = new ScottPlot.Plottables.ErrorBar(xs: [m.Mean], ys: [y], xErrorsPositive: [m.HalfWidth], xErrorsNegative: [m.HalfWidth],
+                    yErrorsPositive: null, yErrorsNegative: null);
+                plot.Add.Plottable(bar);
+                bar.Color = color;
+                bar.LineWidth = 2;
+                bar.CapSize = 10;
+            }
+            var mean = plot.Add.ScatterPoints(new[] { m.Mean }, new[] { y });
+            mean.Color = color;
+            mean.MarkerSize = 11;
+            mean.MarkerShape = MarkerShape.FilledDiamond;
+        }
+        if (r.Baseline != null && a.Losses.FirstOrDefault(s => s.Loss == r.Baseline) is { } b && b.Metrics[a.ScoreKey].Count > 0)
+        {
+            var line = plot.Add.VerticalLine(b.Metrics[a.ScoreKey].Mean);
+            line.Color = Colors.Gray;
+            line.LinePattern = LinePattern.Dashed;
+            line.LineWidth = 1;
+            line.LegendText = $"baseline mean ({r.Baseline.DisplayName})";
+        }
+        plot.Axes.Left.SetTicks(positions.ToArray(), labels.ToArray());
+        plot.Axes.Left.MajorTickStyle.Length = 0;
+        plot.Axes.Margins(horizontal: 0.08, vertical: 0.12);
+        // Every loss keeps its row, also one without a finished run.
+        plot.Axes.SetLimitsY(-0.6, rows.Count - 0.4);
+        if (rows.All(s => s.Metrics[a.ScoreKey].Count == 0))
+        {
+            plot.Axes.SetLimitsX(0, 1);
+            plot.Add.Annotation("no finished runs yet", Alignment.MiddleCenter);
+        }
+        plot.Grid.YAxisStyle.IsVisible = false;
+        var legendMean = new LegendItem { LabelText = "mean (with CI)", MarkerShape = MarkerShape.FilledDiamond, MarkerColor = Colors.Black, MarkerSize = 10, LineWidth = 0 };
+        var legendSeed = new LegendItem { LabelText = "one seed", MarkerShape = MarkerShape.OpenCircle, MarkerColor = Colors.Black, MarkerSize = 7, LineWidth = 0 };
+        var legendInterval = new LegendItem { LabelText = $"{Percent(a.Level)} CI of the mean", LineColor = Colors.Black, LineWidth = 2, MarkerShape = MarkerShape.None };
+        plot.Legend.ManualItems.AddRange([legendMean, legendInterval, legendSeed]);
+        plot.ShowLegend(Edge.Right);
+        return plot;
+    }
+}
