@@ -3,6 +3,7 @@ using System.Globalization;
 using Harness.Config;
 using Harness.Data;
 using Harness.Experiments;
+using Harness.Reporting;
 using Harness.Sinks;
 using Harness.Training;
 using Spectre.Console;
@@ -75,6 +76,8 @@ public static class RunCommand
             results = ExperimentRunner.Run(config, data, plan, settings, [.. sinks, new PlainLogSink(Console.Out, classification)]);
         }
         PrintSummary(results, classification);
+        // A shard's report covers what the folder holds so far; rerun `harness report` when every shard is done.
+        Console.WriteLine($"Report: {ExperimentReport.Write(folder).Markdown}");
         Console.WriteLine($"Results: {folder}");
         return ExitCodes.Success;
     }
