@@ -48,7 +48,7 @@ public static class ExperimentRunner
             {
                 if (!File.Exists(resolved))
                     throw new ExperimentSetupException($"results folder '{folder}' has no config.resolved.json, so it holds no experiment to resume; pass --force to replace it, or --output to write elsewhere.");
-                if (File.ReadAllText(resolved) != ResolvedConfigWriter.Write(config))
+                if (!SameExperiment(File.ReadAllText(resolved), config))
                     throw new ExperimentSetupException($"results folder '{folder}' holds a different experiment (its config.resolved.json differs from this config and overrides); --resume needs the same experiment.");
                 // Temporary files a killed process left behind: in this process's own run folders always, in the
                 // shared top folder only when no other shard can be writing there.
@@ -68,7 +68,7 @@ public static class ExperimentRunner
             }
             else
             {
-                if (File.Exists(resolved) && File.ReadAllText(resolved) != ResolvedConfigWriter.Write(config))
+                if (File.Exists(resolved) && !SameExperiment(File.ReadAllText(resolved), config))
                     throw new ExperimentSetupException($"results folder '{folder}' holds a different experiment (its config.resolved.json differs); shards of one grid must share one config and overrides.");
                 foreach (var run in plan.Runs)
                 {
@@ -169,6 +169,23 @@ public static class ExperimentRunner
         }
         WriteExperimentInfo(config, data, settings, watch.Elapsed.TotalSeconds);
         return results;
+    }
+
+    /// <summary>
+    /// True when a results folder's config.resolved.json describes the same experiment as <paramref name="config"/>:
+    /// every key equal except <c>output</c> (where the folder is, which a moved folder or another working directory
+    /// changes without changing the experiment).
+    /// </summary>
+    public static bool SameExperiment(string resolvedJson, ExperimentConfig config)
+    {
+        System.Text.Json.Nodes.JsonNode? existing;
+        try { existing = System.Text.Json.Nodes.JsonNode.Parse(resolvedJson); }
+        catch (JsonException) { return false; }
+        var current = System.Text.Json.Nodes.JsonNode.Parse(ResolvedConfigWriter.Write(config));
+        if (existing is not System.Text.Json.Nodes.JsonObject a || current is not System.Text.Json.Nodes.JsonObject b) return false;
+        a.Remove("output");
+        b.Remove("output");
+        return System.Text.Json.Nodes.JsonNode.DeepEquals(a, b);
     }
 
     /// <summary>Removes a run's folder and its TensorBoard events.</summary>
