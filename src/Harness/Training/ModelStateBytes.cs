@@ -14,7 +14,7 @@ public static class ModelStateBytes
     /// <summary>Every state_dict entry: name, then TorchSharp's tensor format (dtype, shape, exact bytes).</summary>
     public static byte[] Save(nn.Module model)
     {
-        using var stream = new MemoryStream();
+        using var stream = new MemoryStream(SizeHint(model));
         using (var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
         {
             var state = model.state_dict();
@@ -26,6 +26,14 @@ public static class ModelStateBytes
             }
         }
         return stream.ToArray();
+    }
+
+    /// <summary>Bytes a model's state (or an optimizer's, which holds up to three tensors per parameter) needs, and a margin for names and headers.</summary>
+    public static int SizeHint(nn.Module model, int tensorsPerParameter = 1)
+    {
+        long bytes = 4096;
+        foreach (var (name, t) in model.state_dict()) bytes += (t.NumberOfElements * t.ElementSize + 64 + 2 * name.Length) * tensorsPerParameter;
+        return (int)Math.Min(bytes, int.MaxValue / 2);
     }
 
     /// <summary>Loads bytes from <see cref="Save"/> into <paramref name="model"/>; every name, dtype and shape must match.</summary>

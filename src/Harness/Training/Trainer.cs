@@ -217,7 +217,7 @@ public sealed class Trainer(TrainingConfig config, Device device, double? conver
             EarlyStoppingBest = state.Best, EarlyStoppingEpochsWithoutImprovement = state.EpochsWithoutImprovement,
             StoppedEarly = stoppedEarly, TestRecallPerClass = recall?.ToArray(),
             ModelState = ModelStateBytes.Save(model),
-            OptimizerState = SaveOptimizer(optimizer),
+            OptimizerState = SaveOptimizer(optimizer, ModelStateBytes.SizeHint(model, tensorsPerParameter: 3)),
             RngState = rng.bytes.ToArray(),
         };
     }
@@ -255,9 +255,9 @@ public sealed class Trainer(TrainingConfig config, Device device, double? conver
         if (device.type == DeviceType.CUDA) cuda.manual_seed_all(unchecked(run.Seed * 1_000_003L + c.Epoch));
     }
 
-    static byte[] SaveOptimizer(optim.Optimizer optimizer)
+    static byte[] SaveOptimizer(optim.Optimizer optimizer, int sizeHint)
     {
-        using var stream = new MemoryStream();
+        using var stream = new MemoryStream(sizeHint);
         using (var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true))
             Stateful(optimizer).save_state_dict(writer);
         return stream.ToArray();

@@ -63,21 +63,23 @@ public sealed class TrainingCheckpoint
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
     };
 
-    /// <summary>The file's bytes.</summary>
+    /// <summary>The file's bytes (one allocation: checkpoints are written every epoch, and large arrays are costly to collect).</summary>
     public byte[] ToBytes()
     {
-        using var stream = new MemoryStream();
-        using (var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
+        const int hashLength = 32;
+        byte[][] parts = [JsonSerializer.SerializeToUtf8Bytes(this, Json), ModelState, OptimizerState, RngState];
+        var bodyLength = Magic.Length + parts.Sum(p => sizeof(int) + p.Length);
+        var bytes = new byte[bodyLength + hashLength];
+        Magic.CopyTo(bytes, 0);
+        int at = Magic.Length;
+        foreach (var part in parts)
         {
-            writer.Write(Magic);
-            foreach (var part in new[] { JsonSerializer.SerializeToUtf8Bytes(this, Json), ModelState, OptimizerState, RngState })
-            {
-                writer.Write(part.Length);
-                writer.Write(part);
-            }
+            System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(at), part.Length);
+            part.CopyTo(bytes, at + sizeof(int));
+            at += sizeof(int) + part.Length;
         }
-        var body = stream.ToArray();
-        return [.. body, .. SHA256.HashData(body)];
+        SHA256.HashData(bytes.AsSpan(0, bodyLength), bytes.AsSpan(bodyLength));
+        return bytes;
     }
 
     /// <summary>Reads a checkpoint file's bytes; throws <see cref="InvalidDataException"/> when they are not a complete, intact checkpoint.</summary>
