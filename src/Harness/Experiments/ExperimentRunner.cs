@@ -63,7 +63,7 @@ public static class ExperimentRunner
             else if (!settings.Part.IsPartial)
             {
                 if (!settings.Force)
-                    throw new ExperimentSetupException($"results folder '{folder}' already exists; pass --resume to finish its unfinished runs, --force to replace it, or --output to write elsewhere.");
+                    throw new ExperimentSetupException($"results folder '{folder}' already exists; pass --force to replace it, --resume to finish its unfinished runs, or --output to write elsewhere.");
                 Directory.Delete(folder, recursive: true);
             }
             else
@@ -75,7 +75,7 @@ public static class ExperimentRunner
                     var runFolder = Path.Combine(folder, "runs", run.Id);
                     if (!Directory.Exists(runFolder)) continue;
                     if (!settings.Force)
-                        throw new ExperimentSetupException($"run '{run.Id}' of shard {settings.Part} already exists in '{folder}'; pass --resume to finish this shard's unfinished runs, or --force to rerun them.");
+                        throw new ExperimentSetupException($"run '{run.Id}' of shard {settings.Part} already exists in '{folder}'; pass --force to rerun this shard's runs, or --resume to finish the unfinished ones.");
                     DeleteRun(folder, run.Id);
                 }
             }

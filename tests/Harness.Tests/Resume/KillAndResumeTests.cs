@@ -193,7 +193,7 @@ public class KillAndResumeTests(UninterruptedGrid straight, ITestOutputHelper ou
             // Without --resume or --force the folder is refused; a different experiment is refused even with --resume.
             var (refused, _, refusal) = HarnessProcess.Run(dir, "run", straight.ConfigPath, "--output", "out");
             Assert.Equal(2, refused);
-            Assert.Contains("pass --resume", refusal);
+            Assert.Contains("--resume to finish its unfinished runs", refusal);
             var (different, _, message) = HarnessProcess.Run(dir, "run", straight.ConfigPath, "--output", "out", "--resume", "--set", "training.epochs=11");
             Assert.Equal(2, different);
             Assert.Contains("different experiment", message);
