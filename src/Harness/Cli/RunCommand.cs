@@ -11,8 +11,9 @@ using Spectre.Console;
 namespace Harness.Cli;
 
 /// <summary>
-/// <c>harness run experiments/&lt;name&gt;.json [--set key=value ...] [--output DIR] [--device cpu|cuda|auto] [--force]</c>:
-/// trains one network per (loss, seed) cell and logs accuracy and convergence for each.
+/// <c>harness run experiments/&lt;name&gt;.json [--set key=value ...] [--output DIR] [--device cpu|cuda|auto] [--force | --resume] [--shard k/n]</c>:
+/// trains one network per (loss, seed) cell and logs accuracy and convergence for each. Every run checkpoints at the
+/// end of every epoch; <c>--resume</c> finishes an interrupted experiment from those checkpoints.
 /// </summary>
 public static class RunCommand
 {
@@ -26,16 +27,20 @@ public static class RunCommand
         device.AcceptOnlyFromAmong(DeviceOption.Values);
         var force = new Option<bool>("--force") { Description = "Replace an existing results folder (with --shard: this shard's runs)." };
         var shard = new Option<string?>("--shard") { Description = "Run only shard k of n of the grid (k/n): the run at plan index i belongs to shard (i mod n) + 1. Shards write into one results folder; `harness report` merges them." };
-        var command = new Command("run", "Train identical networks with different losses, as an experiment file describes.") { config, set, output, device, force, shard };
+        var resume = new Option<bool>("--resume") { Description = "Finish an interrupted experiment in its existing results folder (same config and overrides): finished runs (with summary.json) are kept, unfinished ones go on from their last end-of-epoch checkpoint. With --shard: this shard's runs." };
+        var command = new Command("run", "Train identical networks with different losses, as an experiment file describes.") { config, set, output, device, force, resume, shard };
         command.SetAction(parse => CommandRunner.Run(() => Execute(
-            parse.GetValue(config)!, parse.GetValue(set) ?? [], parse.GetValue(output), parse.GetValue(device), parse.GetValue(force), parse.GetValue(shard))));
+            parse.GetValue(config)!, parse.GetValue(set) ?? [], parse.GetValue(output), parse.GetValue(device), parse.GetValue(force), parse.GetValue(shard),
+            parse.GetValue(resume))));
         return command;
     }
 
     /// <summary>Runs an experiment; returns the exit code.</summary>
-    public static int Execute(string configPath, IReadOnlyList<string> overrides, string? output, string? device, bool force, string? shardText = null)
+    public static int Execute(string configPath, IReadOnlyList<string> overrides, string? output, string? device, bool force, string? shardText = null,
+        bool resume = false)
     {
         // Everything that can be wrong with the input is checked before the results folder is touched.
+        if (force && resume) throw new UsageException("--resume and --force exclude each other: --resume keeps the results folder, --force replaces it.");
         GridShard shard;
         try { shard = shardText is null ? GridShard.All : GridShard.Parse(shardText); }
         catch (ArgumentException e) { throw new UsageException(e.Message); }
@@ -49,7 +54,7 @@ public static class RunCommand
         var outputRoot = Path.IsPathRooted(config.Output) ? config.Output : Path.GetFullPath(config.Output);
         var folder = Path.Combine(outputRoot, config.Name);
         var commandLine = "harness " + string.Join(" ", Environment.GetCommandLineArgs().Skip(1));
-        var settings = new RunSettings(folder, dev, force, commandLine, shard);
+        var settings = new RunSettings(folder, dev, force, commandLine, shard, resume);
         ExperimentRunner.PrepareFolder(settings, config, plan);
 
         var classification = data.Task == TaskKind.Classification;

@@ -1,20 +1,41 @@
 namespace Harness.Output;
 
 /// <summary>
-/// Writes files so that a reader (or a process killed mid-write) never sees a partial file: the text goes
-/// to a temporary file in the same folder, which is then renamed over the target.
+/// Writes files so that a reader (or a process killed mid-write, kill -9 included) never sees a partial file: the
+/// content goes to a temporary file in the same folder (<c>&lt;name&gt;.&lt;pid&gt;.tmp</c>), which is then renamed
+/// over the target (rename is atomic on one file system). A kill can leave the temporary file behind, never a
+/// partial target; <see cref="RemoveStaleTemporaries"/> clears those on resume.
 /// </summary>
 public static class AtomicFile
 {
+    /// <summary>The suffix of temporary files.</summary>
+    public const string TemporarySuffix = ".tmp";
+
     /// <summary>Writes <paramref name="contents"/> to <paramref name="path"/> atomically, creating the folder.</summary>
-    public static void WriteAllText(string path, string contents)
+    public static void WriteAllText(string path, string contents) =>
+        Write(path, temporary => File.WriteAllText(temporary, contents), durable: false);
+
+    /// <summary>
+    /// Writes <paramref name="contents"/> to <paramref name="path"/> atomically, creating the folder. With
+    /// <paramref name="durable"/> the bytes are flushed to the disk (fsync) before the rename, so the file also
+    /// survives a power loss whole (checkpoints); without, a killed process still never leaves a partial file.
+    /// </summary>
+    public static void WriteAllBytes(string path, byte[] contents, bool durable = false) =>
+        Write(path, temporary =>
+        {
+            using var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None);
+            stream.Write(contents);
+            stream.Flush(flushToDisk: durable);
+        }, durable);
+
+    static void Write(string path, Action<string> write, bool durable)
     {
         var full = Path.GetFullPath(path);
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        var temporary = full + $".{Environment.ProcessId}.tmp";
+        var temporary = full + $".{Environment.ProcessId}{TemporarySuffix}";
         try
         {
-            File.WriteAllText(temporary, contents);
+            write(temporary);
             File.Move(temporary, full, overwrite: true);
         }
         finally
@@ -23,20 +44,23 @@ public static class AtomicFile
         }
     }
 
-    /// <summary>Writes <paramref name="contents"/> to <paramref name="path"/> atomically, creating the folder.</summary>
-    public static void WriteAllBytes(string path, byte[] contents)
+    /// <summary>
+    /// Deletes temporary files that a killed writer left in <paramref name="folder"/> (not in subfolders). Only call it
+    /// where no other live process writes: a shard cleans only its own runs' folders.
+    /// </summary>
+    public static int RemoveStaleTemporaries(string folder)
     {
-        var full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        var temporary = full + $".{Environment.ProcessId}.tmp";
-        try
+        if (!Directory.Exists(folder)) return 0;
+        int removed = 0;
+        foreach (var file in Directory.EnumerateFiles(folder, "*" + TemporarySuffix))
         {
-            File.WriteAllBytes(temporary, contents);
-            File.Move(temporary, full, overwrite: true);
+            // <target>.<pid>.tmp, as Write names them.
+            var stem = Path.GetFileName(file)[..^TemporarySuffix.Length];
+            var dot = stem.LastIndexOf('.');
+            if (dot < 0 || !int.TryParse(stem[(dot + 1)..], out _)) continue;
+            File.Delete(file);
+            removed++;
         }
-        finally
-        {
-            if (File.Exists(temporary)) File.Delete(temporary);
-        }
+        return removed;
     }
 }

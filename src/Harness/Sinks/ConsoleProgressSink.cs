@@ -24,6 +24,18 @@ public sealed class ConsoleProgressSink(ProgressContext context, int totalRuns, 
     }
 
     /// <inheritdoc />
+    public void RunResumed(RunInfo run, IReadOnlyList<EpochMetrics> history)
+    {
+        if (current == null) return;
+        current.Value = history.Count;
+        current.Description = Markup.Escape($"{run.Id} ({run.Index + 1}/{run.Total}) resumed after epoch {history.Count}");
+        grid.Value = run.Index * (double)epochs + current.Value;
+    }
+
+    /// <inheritdoc />
+    public void RunSkipped(RunResult finished) => grid.Value = (finished.Run.Index + 1) * (double)epochs;
+
+    /// <inheritdoc />
     public void BatchCompleted(RunInfo run, int epoch, int batch, int batches)
     {
         if (current == null) return;

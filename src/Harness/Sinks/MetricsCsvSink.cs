@@ -30,17 +30,58 @@ public sealed class MetricsCsvSink(string runsFolder) : ITrainingObserver
     public void RunStarted(RunInfo run) => files[run.Id] = new StringBuilder(string.Join(",", Columns) + "\n");
 
     /// <inheritdoc />
+    public void RunResumed(RunInfo run, IReadOnlyList<EpochMetrics> history)
+    {
+        // The file continues from the checkpoint's rows: a row written after the checkpoint (the process died between
+        // the two) is dropped here and written again when its epoch is trained again.
+        var text = files[run.Id];
+        foreach (var m in history) text.Append(Row(m)).Append('\n');
+        AtomicFile.WriteAllText(Path.Combine(runsFolder, run.Id, "metrics.csv"), text.ToString());
+    }
+
+    /// <inheritdoc />
     public void EpochCompleted(RunInfo run, EpochMetrics m)
     {
         var text = files[run.Id];
-        text.AppendLine(string.Join(",", new[]
-        {
-            m.Epoch.ToString(CultureInfo.InvariantCulture), F(m.TrainLoss), F(m.TrainAccuracy), F(m.ValidationAccuracy), F(m.TestAccuracy),
-            F(m.TestBalancedAccuracy), F(m.TestMacroF1), F(m.ValidationRmse), F(m.TestRmse), F(m.TestMae), F(m.TestR2),
-            F(m.ValidationYardstick), F(m.TestYardstick), F(m.LearningRate), F(m.MeanGradientNorm), F(m.EpochSeconds),
-            F(m.SamplesPerSecond), m.BatchOrderHash,
-        }));
+        text.Append(Row(m)).Append('\n');
         AtomicFile.WriteAllText(Path.Combine(runsFolder, run.Id, "metrics.csv"), text.ToString());
+    }
+
+    static string Row(EpochMetrics m) => string.Join(",", new[]
+    {
+        m.Epoch.ToString(CultureInfo.InvariantCulture), F(m.TrainLoss), F(m.TrainAccuracy), F(m.ValidationAccuracy), F(m.TestAccuracy),
+        F(m.TestBalancedAccuracy), F(m.TestMacroF1), F(m.ValidationRmse), F(m.TestRmse), F(m.TestMae), F(m.TestR2),
+        F(m.ValidationYardstick), F(m.TestYardstick), F(m.LearningRate), F(m.MeanGradientNorm), F(m.EpochSeconds),
+        F(m.SamplesPerSecond), m.BatchOrderHash,
+    });
+
+    /// <summary>
+    /// Reads a metrics.csv this sink wrote back into its epochs, exactly (numbers are written round-trip). Throws
+    /// <see cref="InvalidDataException"/> when the text is not such a file.
+    /// </summary>
+    public static List<EpochMetrics> Parse(string text)
+    {
+        var lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        if (lines.Length == 0 || lines[0].TrimEnd('\r') != string.Join(",", Columns))
+            throw new InvalidDataException("the header is not this version's metrics.csv header");
+        var result = new List<EpochMetrics>();
+        foreach (var line in lines.Skip(1))
+        {
+            var c = line.TrimEnd('\r').Split(',');
+            if (c.Length != Columns.Length) throw new InvalidDataException($"a row has {c.Length} fields, not {Columns.Length}");
+            double? N(int i) => c[i].Length == 0 ? null
+                : double.TryParse(c[i], NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v
+                : throw new InvalidDataException($"'{c[i]}' in column {Columns[i]} is not a number");
+            double R(int i) => N(i) ?? throw new InvalidDataException($"column {Columns[i]} is empty");
+            result.Add(new EpochMetrics
+            {
+                Epoch = (int)R(0), TrainLoss = R(1), TrainAccuracy = N(2), ValidationAccuracy = N(3), TestAccuracy = N(4),
+                TestBalancedAccuracy = N(5), TestMacroF1 = N(6), ValidationRmse = N(7), TestRmse = N(8), TestMae = N(9), TestR2 = N(10),
+                ValidationYardstick = N(11), TestYardstick = R(12), LearningRate = R(13), MeanGradientNorm = R(14), EpochSeconds = R(15),
+                SamplesPerSecond = R(16), BatchOrderHash = c[17],
+            });
+        }
+        return result;
     }
 
     /// <inheritdoc />

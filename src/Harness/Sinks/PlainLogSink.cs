@@ -11,6 +11,14 @@ public sealed class PlainLogSink(TextWriter writer, bool classification) : ITrai
     public void RunStarted(RunInfo run) => writer.WriteLine($"run {run.Index + 1}/{run.Total}: {run.Id}");
 
     /// <inheritdoc />
+    public void RunResumed(RunInfo run, IReadOnlyList<EpochMetrics> history) =>
+        writer.WriteLine($"  {run.Id} resumed from its checkpoint after epoch {history.Count}/{run.Epochs}");
+
+    /// <inheritdoc />
+    public void RunSkipped(RunResult finished) =>
+        writer.WriteLine($"run {finished.Run.Index + 1}/{finished.Run.Total}: {finished.Run.Id} already finished (summary.json exists), not retrained");
+
+    /// <inheritdoc />
     public void EpochCompleted(RunInfo run, EpochMetrics m)
     {
         var score = classification

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Harness.Metrics;
 using Harness.Output;
 using Harness.Training;
 
@@ -26,6 +27,48 @@ public sealed class RunSummaryWriter(string experimentFolder, bool classificatio
         results.Add(result);
         AtomicFile.WriteAllText(Path.Combine(experimentFolder, "runs", result.Run.Id, "summary.json"),
             JsonSerializer.Serialize(Summary(result), Json));
+        WriteGridSummary();
+    }
+
+    /// <inheritdoc />
+    public void RunSkipped(RunResult finished)
+    {
+        // Its summary.json stays as it is; the grid summary lists it with the runs trained now.
+        results.Add(finished);
+        WriteGridSummary();
+    }
+
+    /// <summary>
+    /// Reads a finished run (one with a summary.json) back from its folder: the epochs from metrics.csv (exact) and
+    /// what the summary alone knows (wall time, divergence, early stop, per-class recall, initial weights hash).
+    /// Throws <see cref="InvalidDataException"/> when the files are not what this writer and the CSV sink write.
+    /// </summary>
+    public static RunResult ReadFinished(string experimentFolder, RunInfo planned, bool classification, double? convergenceTarget)
+    {
+        var folder = Path.Combine(experimentFolder, "runs", planned.Id);
+        try
+        {
+            var history = MetricsCsvSink.Parse(File.ReadAllText(Path.Combine(folder, "metrics.csv")));
+            using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "summary.json")));
+            var root = summary.RootElement;
+            var run = planned with { InitialWeightsHash = root.GetProperty("initialWeightsHash").GetString() ?? "" };
+            var divergence = root.TryGetProperty("divergence", out var d) && d.ValueKind == JsonValueKind.String ? d.GetString() : null;
+            var diverged = root.GetProperty("diverged").GetBoolean();
+            var stoppedEarly = root.GetProperty("stoppedEarly").GetBoolean();
+            IReadOnlyList<double>? recall = root.TryGetProperty("testRecallPerClass", out var r) && r.ValueKind == JsonValueKind.Array
+                ? r.EnumerateArray().Select(x => x.ValueKind == JsonValueKind.Number ? x.GetDouble() : double.NaN).ToList()
+                : null;
+            return new RunResult(run, history, ConvergenceMetrics.From(history, classification, convergenceTarget, diverged, stoppedEarly),
+                root.GetProperty("seconds").GetDouble(), divergence, recall);
+        }
+        catch (Exception e) when (e is IOException or JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
+        {
+            throw new InvalidDataException($"run '{planned.Id}' in '{experimentFolder}' has a summary.json but cannot be read back: {e.Message}", e);
+        }
+    }
+
+    void WriteGridSummary()
+    {
         if (!writeGridSummary) return;
         AtomicFile.WriteAllText(Path.Combine(experimentFolder, "summary.json"),
             JsonSerializer.Serialize(results.Select(Summary), Json));

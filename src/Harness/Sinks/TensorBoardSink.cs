@@ -9,6 +9,12 @@ namespace Harness.Sinks;
 /// <c>tensorboard/&lt;run id&gt;/</c>, so <c>tensorboard --logdir results/&lt;name&gt;/tensorboard</c> shows every
 /// run's curves side by side. One event per epoch (the writer appends and flushes synchronously).
 /// </summary>
+/// <remarks>
+/// The one writer that is not atomic, by design: an event file is an append-only log of length-prefixed, CRC-checked
+/// records, and TensorBoard reads a file whose last record a kill cut short up to that record. A resumed run starts a
+/// new event file in the same folder (SummaryWriter names files by time, host and process); epochs trained again after the
+/// resume appear twice with the same step, and TensorBoard shows both points, which coincide on the CPU.
+/// </remarks>
 public sealed class TensorBoardSink(string folder, bool classification) : ITrainingObserver
 {
     readonly Dictionary<string, TorchSharp.Modules.SummaryWriter> writers = new();

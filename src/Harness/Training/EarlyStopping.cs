@@ -9,6 +9,15 @@ public sealed class EarlyStopping(EarlyStoppingConfig config, bool classificatio
     double best = double.NaN;
     int epochsWithoutImprovement;
 
+    /// <summary>What a checkpoint keeps: the best value so far (NaN before the first finite one) and the epochs since it improved.</summary>
+    public readonly record struct State(double Best, int EpochsWithoutImprovement);
+
+    /// <summary>The current state, for a checkpoint.</summary>
+    public State Save() => new(best, epochsWithoutImprovement);
+
+    /// <summary>Continues from a checkpoint's state.</summary>
+    public void Restore(State state) => (best, epochsWithoutImprovement) = (state.Best, state.EpochsWithoutImprovement);
+
     /// <summary>Records an epoch; returns true when training should stop.</summary>
     public bool ShouldStop(EpochMetrics m)
     {

@@ -32,6 +32,15 @@ public interface ITrainingObserver
     /// <summary>A run is about to take its first step.</summary>
     void RunStarted(RunInfo run) { }
 
+    /// <summary>
+    /// The run that just started continues from a checkpoint: <paramref name="history"/> holds the epochs it had
+    /// completed, and training goes on from the next one. Called right after <see cref="RunStarted"/>.
+    /// </summary>
+    void RunResumed(RunInfo run, IReadOnlyList<EpochMetrics> history) { }
+
+    /// <summary>A run found finished in the results folder (its summary.json exists); it is not trained again.</summary>
+    void RunSkipped(RunResult finished) { }
+
     /// <summary>A training step finished (cheap: called for every batch).</summary>
     void BatchCompleted(RunInfo run, int epoch, int batch, int batches) { }
 

@@ -62,7 +62,15 @@ public sealed class DeviceData : IDisposable
 public sealed class Trainer(TrainingConfig config, Device device, double? convergenceTarget)
 {
     /// <summary>Trains <paramref name="model"/> (already on the device, with the run's initial weights) and returns the run's result.</summary>
-    public RunResult Train(RunInfo run, nn.Module<Tensor, Tensor> model, LossBinding binding, DeviceData data, IReadOnlyList<ITrainingObserver> observers)
+    /// <param name="run">Which run.</param>
+    /// <param name="model">The model, on the device, with the run's initial weights.</param>
+    /// <param name="binding">The loss bound to the data.</param>
+    /// <param name="data">The splits on the device.</param>
+    /// <param name="observers">Sinks and displays.</param>
+    /// <param name="checkpoints">Where to checkpoint at the end of every epoch (none when null).</param>
+    /// <param name="resumeFrom">A checkpoint of this run to continue from (null: start at epoch 1).</param>
+    public RunResult Train(RunInfo run, nn.Module<Tensor, Tensor> model, LossBinding binding, DeviceData data, IReadOnlyList<ITrainingObserver> observers,
+        ICheckpointStore? checkpoints = null, TrainingCheckpoint? resumeFrom = null)
     {
         var classification = binding.Task == TaskKind.Classification;
         var parameters = model.parameters().ToList();
@@ -81,12 +89,25 @@ public sealed class Trainer(TrainingConfig config, Device device, double? conver
         int batchSize = config.BatchSize;
         var history = new List<EpochMetrics>();
         var runWatch = Stopwatch.StartNew();
+        double secondsBefore = 0;
         string? divergence = null;
         bool stoppedEarly = false;
         IReadOnlyList<double>? recall = null;
+        int firstEpoch = 1;
+        if (resumeFrom != null)
+        {
+            Restore(resumeFrom, run, model, optimizer, schedule, stopping);
+            history.AddRange(resumeFrom.History);
+            secondsBefore = resumeFrom.Seconds;
+            stoppedEarly = resumeFrom.StoppedEarly;
+            recall = resumeFrom.TestRecallPerClass;
+            firstEpoch = resumeFrom.Epoch + 1;
+        }
         foreach (var o in observers) o.RunStarted(run);
+        if (resumeFrom != null)
+            foreach (var o in observers) o.RunResumed(run, history);
 
-        for (int epoch = 1; epoch <= config.Epochs && divergence == null && !stoppedEarly; epoch++)
+        for (int epoch = firstEpoch; epoch <= config.Epochs && divergence == null && !stoppedEarly; epoch++)
         {
             var epochWatch = Stopwatch.StartNew();
             var learningRate = optimizer.ParamGroups.First().LearningRate;
@@ -170,14 +191,81 @@ public sealed class Trainer(TrainingConfig config, Device device, double? conver
             history.Add(metrics);
             foreach (var o in observers) o.EpochCompleted(run, metrics);
             stoppedEarly = stopping.ShouldStop(metrics);
+            checkpoints?.Save(run, Capture(run, model, optimizer, stopping, history, stoppedEarly, recall, secondsBefore + runWatch.Elapsed.TotalSeconds));
         }
 
         var result = new RunResult(run, history,
             ConvergenceMetrics.From(history, classification, convergenceTarget, divergence != null, stoppedEarly),
-            runWatch.Elapsed.TotalSeconds, divergence, recall);
+            secondsBefore + runWatch.Elapsed.TotalSeconds, divergence, recall);
         foreach (var o in observers) o.RunCompleted(result);
+        // Only now that the summary is written: a kill before this line leaves a checkpoint to finish from.
+        checkpoints?.Delete(run);
         return result;
     }
+
+    TrainingCheckpoint Capture(RunInfo run, nn.Module model, optim.Optimizer optimizer, EarlyStopping stopping, List<EpochMetrics> history,
+        bool stoppedEarly, IReadOnlyList<double>? recall, double seconds)
+    {
+        var state = stopping.Save();
+        using var generator = Generator.Default;
+        using var rng = generator.get_state();
+        return new TrainingCheckpoint
+        {
+            RunId = run.Id, Seed = run.Seed, LossName = run.LossName, InitialWeightsHash = run.InitialWeightsHash,
+            Optimizer = optimizer.GetType().Name, Device = device.type.ToString().ToLowerInvariant(),
+            Epoch = history.Count, Seconds = seconds, History = [.. history],
+            EarlyStoppingBest = state.Best, EarlyStoppingEpochsWithoutImprovement = state.EpochsWithoutImprovement,
+            StoppedEarly = stoppedEarly, TestRecallPerClass = recall?.ToArray(),
+            ModelState = ModelStateBytes.Save(model),
+            OptimizerState = SaveOptimizer(optimizer, ModelStateBytes.SizeHint(model, tensorsPerParameter: 3)),
+            RngState = rng.bytes.ToArray(),
+        };
+    }
+
+    /// <summary>
+    /// Puts the run back where the checkpoint left it. The schedule is stepped once per completed epoch on the fresh
+    /// optimizer (TorchSharp's schedulers expose no state; their recursive formulas then give the same learning
+    /// rates bit for bit), and the optimizer's own state, learning rates included, is loaded over that.
+    /// </summary>
+    void Restore(TrainingCheckpoint c, RunInfo run, nn.Module model, optim.Optimizer optimizer, optim.lr_scheduler.LRScheduler? schedule, EarlyStopping stopping)
+    {
+        if (c.RunId != run.Id || c.InitialWeightsHash != run.InitialWeightsHash || c.Seed != run.Seed)
+            throw new InvalidDataException($"the checkpoint belongs to run '{c.RunId}' (seed {c.Seed}, initial weights {c.InitialWeightsHash[..Math.Min(12, c.InitialWeightsHash.Length)]}), not to this run");
+        if (c.Optimizer != optimizer.GetType().Name)
+            throw new InvalidDataException($"the checkpoint holds {c.Optimizer} state, this run uses {optimizer.GetType().Name}");
+        if (c.Epoch < 1 || c.Epoch > config.Epochs)
+            throw new InvalidDataException($"the checkpoint is at epoch {c.Epoch}; the run has {config.Epochs} epochs");
+        ModelStateBytes.Load(model, c.ModelState);
+        for (int e = 0; e < c.Epoch; e++) schedule?.step();
+        try
+        {
+            using var reader = new BinaryReader(new MemoryStream(c.OptimizerState));
+            Stateful(optimizer).load_state_dict(reader);
+        }
+        catch (Exception e) when (e is ArgumentException or EndOfStreamException)
+        {
+            throw new InvalidDataException($"the optimizer state does not fit this run's optimizer: {e.Message}", e);
+        }
+        stopping.Restore(new EarlyStopping.State(c.EarlyStoppingBest, c.EarlyStoppingEpochsWithoutImprovement));
+        using var rng = tensor(c.RngState, ScalarType.Byte);
+        using var generator = Generator.Default;
+        generator.set_state(rng);
+        // The CUDA generator's state is not reachable from TorchSharp: reseed it from (seed, epoch), deterministic but
+        // not the stream an uninterrupted run would have drawn (CUDA runs are not bit-reproducible anyway).
+        if (device.type == DeviceType.CUDA) cuda.manual_seed_all(unchecked(run.Seed * 1_000_003L + c.Epoch));
+    }
+
+    static byte[] SaveOptimizer(optim.Optimizer optimizer, int sizeHint)
+    {
+        using var stream = new MemoryStream(sizeHint);
+        using (var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true))
+            Stateful(optimizer).save_state_dict(writer);
+        return stream.ToArray();
+    }
+
+    /// <summary>TorchSharp's managed optimizers (all of <see cref="OptimizerFactory"/>'s) save and load their state through this base class.</summary>
+    static TorchSharp.Modules.OptimizerHelper Stateful(optim.Optimizer optimizer) => optimizer as TorchSharp.Modules.OptimizerHelper
+        ?? throw new NotSupportedException($"{optimizer.GetType().Name} cannot save its state for a checkpoint.");
 
     /// <summary>
     /// Without clipping, the gradient norm is read on every 8th step (from the first): reading it costs about ten
