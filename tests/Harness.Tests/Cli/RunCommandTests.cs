@@ -113,6 +113,23 @@ public class RunCommandTests
     }
 
     [Fact]
+    public void An_output_folder_that_cannot_be_created_exits_2()
+    {
+        var dir = HarnessProcess.TempFolder();
+        try
+        {
+            var config = WriteConfig(dir, TinyConfig);
+            // A file where the output root should be: not creatable even for root.
+            File.WriteAllText(Path.Combine(dir, "blocked"), "");
+            var (code, stdout, stderr) = HarnessProcess.Run(dir, "run", config, "--output", "blocked");
+            Assert.True(code == 2, $"exit {code}\n{stdout}\n{stderr}");
+            Assert.Contains("is not writable", stderr);
+            Assert.DoesNotContain("   at ", stderr + stdout);
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
+    [Fact]
     public void Cuda_where_there_is_none_exits_2_before_writing()
     {
         var dir = HarnessProcess.TempFolder();
