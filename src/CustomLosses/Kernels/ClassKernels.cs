@@ -139,3 +139,50 @@ internal sealed class BceWithLogitsFunction : SingleTensorFunction<BceWithLogits
         return [gx, gt, null!];
     }
 }
+
+/// <summary>
+/// Negative log-likelihood on log-probabilities [N, C] with class-index targets (optional weights and
+/// ignore_index): forward one gather over [N]; backward one zero [N, C] buffer with <c>-c</c> written at each
+/// row's target (<c>c_i = w[y_i] g_i</c>, over <c>sum w[y]</c> for the mean, 0 for ignored rows).
+/// vars: input, target (int64 [N], already checked), weight or null, ignore_index, reduction.
+/// </summary>
+internal sealed class NllFunction : SingleTensorFunction<NllFunction>
+{
+    public override string Name => "NLLLoss";
+
+    public override Tensor forward(AutogradContext ctx, params object[] vars)
+    {
+        var (x, y, w) = ((Tensor)vars[0], (Tensor)vars[1], vars[2] as Tensor);
+        var (ignore, r) = ((long)vars[3], (nn.Reduction)vars[4]);
+        var keep = y.ne(ignore);
+        var safe = y.masked_fill(keep.logical_not(), 0).unsqueeze(1);              // [N, 1]
+        var zero = zeros(1, dtype: x.dtype, device: x.device);
+        var xy = x.gather(1, safe).squeeze(1);                                     // [N]
+        var wy = w is null ? keep.to(x.dtype) : where(keep, w.take(safe.squeeze(1)), zero);
+        var perSample = where(keep, (wy * xy).neg_(), zero);
+        var den = wy.sum();
+        ctx.save_for_backward([x, safe, wy, keep, den]);
+        ctx.save_data("r", r);
+        return r switch
+        {
+            nn.Reduction.None => perSample,
+            nn.Reduction.Sum => perSample.sum(),
+            _ => perSample.sum() / den,
+        };
+    }
+
+    public override List<Tensor> backward(AutogradContext ctx, Tensor grad_output)
+    {
+        LossFunction.FirstOrderOnly(Name);
+        var s = ctx.get_saved_variables();
+        var (x, safe, wy, keep, den) = (s[0], s[1], s[2], s[3], s[4]);
+        var c = (nn.Reduction)ctx.get_data("r") switch
+        {
+            nn.Reduction.Mean => wy * (grad_output / den),
+            _ => wy * grad_output,
+        };
+        c = where(keep, c, zeros(1, dtype: c.dtype, device: c.device)).neg_().unsqueeze(1);
+        var gx = zeros_like(x).scatter_(1, safe, c);
+        return [gx, null!, null!, null!, null!];
+    }
+}
