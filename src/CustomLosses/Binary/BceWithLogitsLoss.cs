@@ -51,6 +51,11 @@ public sealed class BceWithLogitsLoss : CustomLoss
         BinaryInputs.Floating(Name, "input", input);
         BinaryInputs.SameShape(Name, input, target);
 
+        // Fast path (no weight, no pos_weight, mean or sum): the loss formed in place in one buffer and a
+        // one-buffer backward (sigmoid(x) - t) g / n (see Kernels).
+        if (weight is null && pos_weight is null && Kernels.LossFunction.ElementWise(input, target, Reduction))
+            return Kernels.BceWithLogitsFunction.apply(input, target, Reduction).MoveToOuterDisposeScope();
+
         var logSigmoid = nn.functional.logsigmoid(input);
         if (pos_weight is not null)
         {

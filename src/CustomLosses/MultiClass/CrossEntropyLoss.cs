@@ -77,8 +77,18 @@ public sealed class CrossEntropyLoss : CustomLoss
         int classDim = ClassIndexTargets.ClassDim(input, Name);
         long classes = input.shape[classDim];
         var w = ClassIndexTargets.WeightFor(weight, input, classes, Name);
-        var logp = input.log_softmax(classDim);
         double eps = LabelSmoothing;
+
+        // Fast path: [N, C] logits, class-index targets, no label smoothing (weights and ignore_index kept).
+        // A hand-written backward: no [N, C] log-softmax, gather gradient or where masks (see Kernels).
+        if (eps == 0 && input.dim() == 2 && !target.shape.SequenceEqual(input.shape)
+            && (input.dtype == ScalarType.Float32 || input.dtype == ScalarType.Float64))
+        {
+            var yFast = ClassIndexTargets.CheckIndexTarget(input, target, classDim, IgnoreIndex, Name).to(input.device);
+            return Kernels.CrossEntropyFunction.apply(input, yFast, w!, IgnoreIndex, Reduction).MoveToOuterDisposeScope();
+        }
+
+        var logp = input.log_softmax(classDim);
 
         if (target.shape.SequenceEqual(input.shape))
         {

@@ -73,6 +73,14 @@ public sealed class MultiMarginLoss : CustomLoss
         var (x, y, classes) = MarginInputs.Rows(input, target, Name);
         var w = ClassIndexTargets.WeightFor(weight, input, classes, Name);
 
+        // Fast path (float32/float64): one [N, C] buffer forward, one backward, hand-written gradient (see Kernels).
+        if (x.dtype == ScalarType.Float32 || x.dtype == ScalarType.Float64)
+        {
+            var fast = Kernels.MultiMarginFunction.apply(x, y, w!, P, Margin, Reduction);
+            if (Reduction == nn.Reduction.None) fast = fast.reshape(MarginInputs.NoneShape(input, target));
+            return fast.MoveToOuterDisposeScope();
+        }
+
         var xy = x.gather(1, y.unsqueeze(1));                 // [N, 1]
         var z = (Margin - xy) + x;                            // margin - x_y + x_j, libtorch's order
         var h = z.relu();                                     // gradient 0 at z = 0, like the kernel's z > 0 test

@@ -32,6 +32,9 @@ public sealed class HuberLoss : CustomLoss
     public override Tensor forward(Tensor input, Tensor target)
     {
         using var scope = NewDisposeScope();
+        // Fast path (same shapes, mean or sum): dot(m, d) - dot(m, m) / 2 with m = clamp(d, -delta, delta); gradient m.
+        if (Kernels.LossFunction.ElementWise(input, target, Reduction))
+            return Kernels.HuberFunction.apply(input, target, Delta, 1.0, Reduction).MoveToOuterDisposeScope();
         var d = input - target;
         var z = d.abs();
         var quadratic = 0.5 * d * d;

@@ -21,6 +21,9 @@ public sealed class L1Loss : CustomLoss
     public override Tensor forward(Tensor input, Tensor target)
     {
         using var scope = NewDisposeScope();
+        // Fast path (same shapes, mean or sum): sub + one 1-norm forward, sign * scale backward.
+        if (Kernels.LossFunction.ElementWise(input, target, Reduction))
+            return Kernels.AbsoluteErrorFunction.apply(input, target, Reduction).MoveToOuterDisposeScope();
         return Reduce((input - target).abs()).MoveToOuterDisposeScope();
     }
 

@@ -21,6 +21,9 @@ public sealed class MseLoss : CustomLoss
     public override Tensor forward(Tensor input, Tensor target)
     {
         using var scope = NewDisposeScope();
+        // Fast path (same shapes, mean or sum): a hand-written backward, 3 passes instead of 6 (see Kernels).
+        if (Kernels.LossFunction.ElementWise(input, target, Reduction))
+            return Kernels.SquaredErrorFunction.apply(input, target, Reduction).MoveToOuterDisposeScope();
         var diff = input - target;
         return Reduce(diff * diff).MoveToOuterDisposeScope();
     }

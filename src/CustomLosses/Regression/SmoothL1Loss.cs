@@ -33,6 +33,11 @@ public sealed class SmoothL1Loss : CustomLoss
     public override Tensor forward(Tensor input, Tensor target)
     {
         using var scope = NewDisposeScope();
+        // Fast path (same shapes, mean or sum): smooth L1 = Huber(delta = beta) / beta; beta = 0 is L1.
+        if (Kernels.LossFunction.ElementWise(input, target, Reduction))
+            return (Beta == 0
+                ? Kernels.AbsoluteErrorFunction.apply(input, target, Reduction)
+                : Kernels.HuberFunction.apply(input, target, Beta, Beta, Reduction)).MoveToOuterDisposeScope();
         var d = input - target;
         var z = d.abs();
         if (Beta == 0)
