@@ -10,31 +10,30 @@ namespace CustomLosses.Kernels;
 /// <remarks>
 /// <para>Why these exist: a loss composed from tensor operations makes autograd save every intermediate
 /// and run one backward kernel per operation, each allocating and touching a full-size tensor. A function
-/// with a hand-derived backward saves one tensor, reduces with a single pass (<c>dot</c>, <c>logsumexp</c>,
-/// <c>sum</c>) and writes the gradient in one or two passes.</para>
-/// <para>Their backward is written for first-order gradients: it refuses to run while grad mode is on
-/// (that is, under <c>backward(create_graph: true)</c>), because the tensors it saved were computed without
-/// history and a second derivative through them would be silently wrong. Nothing in this project takes
-/// second derivatives of a loss; the composed code path (taken for the options the fast paths leave
-/// out) still supports them.</para>
+/// with a hand-derived backward saves its inputs, reduces with a single pass and writes the gradient in one
+/// or two passes.</para>
+/// <para>Rules every function here follows, each learned the hard way:</para>
+/// <list type="bullet">
+/// <item>No temporary scalars: every number goes through <see cref="CachedScalars"/> (see there: a finalized
+/// temporary crashed a training run inside the NLL kernel).</item>
+/// <item>Nothing may throw in <c>backward</c>: TorchSharp calls it from libtorch's autograd engine through a native
+/// callback, and a managed exception cannot unwind through those frames on Linux. Every check happens in the loss's
+/// <c>forward</c>, before the function is applied.</item>
+/// <item>Double backward works: under <c>backward(create_graph: true)</c> (grad mode on inside <c>backward</c>) the
+/// gradient is recomputed from the saved inputs, which carry their history, with out-of-place operations, so a
+/// second derivative through it is exact; intermediates computed in <c>forward</c> have no history and are used only
+/// on the first-order path.</item>
+/// </list>
 /// </remarks>
 internal static class LossFunction
 {
-    /// <summary>Throws when a backward is asked to build a graph (double backward).</summary>
-    public static void FirstOrderOnly(string name)
-    {
-        if (is_grad_enabled())
-            throw new NotSupportedException(
-                $"{name}: the fused loss kernel supports first-order gradients only; backward(create_graph: true) through it is not supported.");
-    }
-
     /// <summary>The scale a mean or sum reduction puts on each element's gradient: g / n or g, as a 0-d tensor.</summary>
     public static Tensor Scale(Tensor gradOutput, nn.Reduction reduction, long count) =>
-        reduction == nn.Reduction.Mean ? gradOutput / (double)count : gradOutput;
+        reduction == nn.Reduction.Mean ? gradOutput.div(CachedScalars.Of((double)count)) : gradOutput;
 
     /// <summary>Divides a summed loss by the element count for the mean reduction.</summary>
     public static Tensor Finish(Tensor sum, nn.Reduction reduction, long count) =>
-        reduction == nn.Reduction.Mean ? sum.div_((double)count) : sum;
+        reduction == nn.Reduction.Mean ? sum.div_(CachedScalars.Of((double)count)) : sum;
 
     /// <summary>
     /// True when two tensors can take an element-wise fast path: same shape, same floating dtype, same device
@@ -46,6 +45,9 @@ internal static class LossFunction
         && input.device_type == target.device_type && input.device_index == target.device_index   // Device has no value equality
         && input.shape.SequenceEqual(target.shape);
 
+    /// <summary>True for the floating dtypes the class-index kernels take (float32 and float64).</summary>
+    public static bool Floating(Tensor input) => input.dtype == ScalarType.Float32 || input.dtype == ScalarType.Float64;
+
     /// <summary>The gradient list for (input, target, scalars...): the input's, the negated one for the target if it needs it, then nulls.</summary>
     public static List<Tensor> InputAndTarget(Tensor gradInput, bool inputNeedsGrad, bool targetNeedsGrad, int extra)
     {
@@ -53,4 +55,7 @@ internal static class LossFunction
         for (int i = 0; i < extra; i++) grads.Add(null!);
         return grads;
     }
+
+    /// <summary>A one-element zero of <paramref name="like"/>'s dtype and device, for <c>where</c> masks.</summary>
+    public static Tensor Zero(Tensor like) => zeros(1, dtype: like.dtype, device: like.device);
 }

@@ -48,8 +48,8 @@ internal static class ClassIndexTargets
         if (t.numel() > 0)
         {
             using var noGrad = no_grad();
-            var bad = t.lt(0).logical_or(t.ge(classes));
-            if (ignoreIndex is long ii) bad = bad.logical_and(t.ne(ii));
+            var bad = t.lt(CachedScalars.Of(0L)).logical_or(t.ge(CachedScalars.Of(classes)));
+            if (ignoreIndex is long ii) bad = bad.logical_and(t.ne(CachedScalars.Of(ii)));
             if (bad.any().item<bool>())
             {
                 long value = t.masked_select(bad).cpu()[0].item<long>();
@@ -114,8 +114,8 @@ internal static class ClassIndexTargets
     /// </summary>
     public static (Tensor PerSample, Tensor WeightSum, Tensor Keep) Nll(Tensor logp, Tensor target, Tensor? weight, long ignoreIndex, int classDim)
     {
-        var keep = target.ne(ignoreIndex);
-        var safe = target.masked_fill(keep.logical_not(), 0);
+        var keep = target.ne(CachedScalars.Of(ignoreIndex));
+        var safe = target.masked_fill(keep.logical_not(), CachedScalars.Of(0L));
         var picked = logp.gather(classDim, safe.unsqueeze(classDim)).squeeze(classDim);
         var zero = zeros_like(picked);
         Tensor perSample, weightSum;

@@ -1,0 +1,40 @@
+using TorchSharp;
+using static TorchSharp.torch;
+using static TorchSharp.torch.autograd;
+
+namespace CustomLosses.Kernels;
+
+/// <summary>
+/// Binary cross-entropy on logits (no weight, no pos_weight; same shapes): per element
+/// <c>(1 - t) x - logsigmoid(x)</c>, formed in place in the log-sigmoid buffer and summed; backward
+/// <c>(sigmoid(x) - t) g / n</c> in one buffer (and <c>-x g / n</c> for a target that requires grad).
+/// vars: input, target, reduction.
+/// </summary>
+internal sealed class BceWithLogitsFunction : SingleTensorFunction<BceWithLogitsFunction>
+{
+    public override string Name => "BCEWithLogitsLoss";
+
+    public override Tensor forward(AutogradContext ctx, params object[] vars)
+    {
+        var (x, t, r) = ((Tensor)vars[0], (Tensor)vars[1], (nn.Reduction)vars[2]);
+        Tensor sum;
+        using (var loss = nn.functional.logsigmoid(x))
+            sum = loss.neg_().addcmul_(t, x, CachedScalars.Of(-1.0)).add_(x, CachedScalars.One).sum();
+        ctx.save_for_backward([x, t]);
+        ctx.save_data("r", r);
+        ctx.save_data("gx", x.requires_grad);
+        ctx.save_data("gt", t.requires_grad);
+        return LossFunction.Finish(sum, r, x.numel());
+    }
+
+    public override List<Tensor> backward(AutogradContext ctx, Tensor grad_output)
+    {
+        var s = ctx.get_saved_variables();
+        var (x, t) = (s[0], s[1]);
+        var scale = LossFunction.Scale(grad_output, (nn.Reduction)ctx.get_data("r"), x.numel());
+        // sigmoid's backward needs its output, so under create_graph it must not be modified in place.
+        var gx = !(bool)ctx.get_data("gx") ? null! : is_grad_enabled() ? (x.sigmoid() - t) * scale : x.sigmoid().sub_(t).mul_(scale);
+        var gt = (bool)ctx.get_data("gt") ? (x * scale).neg_() : null!;
+        return [gx, gt, null!];
+    }
+}

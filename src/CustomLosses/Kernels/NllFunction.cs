@@ -1,0 +1,44 @@
+using TorchSharp;
+using static TorchSharp.torch;
+using static TorchSharp.torch.autograd;
+
+namespace CustomLosses.Kernels;
+
+/// <summary>
+/// Negative log-likelihood on log-probabilities [N, C] with class-index targets (optional weights and
+/// ignore_index): forward one gather over [N]; backward one zero [N, C] buffer with <c>-c</c> written at each
+/// row's target (<c>c_i = w[y_i] g_i</c>, over <c>sum w[y]</c> for the mean, 0 for ignored rows). The gradient
+/// does not depend on the input, so the same backward serves double backward.
+/// vars: input, target (int64 [N], already checked), weight or null, ignore_index, reduction.
+/// </summary>
+internal sealed class NllFunction : SingleTensorFunction<NllFunction>
+{
+    public override string Name => "NLLLoss";
+
+    public override Tensor forward(AutogradContext ctx, params object[] vars)
+    {
+        var (x, y, w) = ((Tensor)vars[0], (Tensor)vars[1], vars[2] as Tensor);
+        var (ignore, r) = ((long)vars[3], (nn.Reduction)vars[4]);
+        var (keep, safe, wy) = ClassIndexRows.Of(x, y, w, ignore);
+        var xy = x.gather(1, safe).squeeze(1);                                     // [N]
+        var perSample = where(keep, (wy * xy).neg_(), LossFunction.Zero(x));
+        var den = wy.sum();
+        ctx.save_for_backward([x, safe, wy, keep, den]);
+        ctx.save_data("r", r);
+        return r switch
+        {
+            nn.Reduction.None => perSample,
+            nn.Reduction.Sum => perSample.sum(),
+            _ => perSample.sum() / den,
+        };
+    }
+
+    public override List<Tensor> backward(AutogradContext ctx, Tensor grad_output)
+    {
+        var s = ctx.get_saved_variables();
+        var (x, safe, wy, keep, den) = (s[0], s[1], s[2], s[3], s[4]);
+        var c = ClassIndexRows.Coefficients(grad_output, (nn.Reduction)ctx.get_data("r"), wy, keep, den);   // [N, 1]
+        var gx = zeros_like(x).scatter(1, safe, c.neg());
+        return [gx, null!, null!, null!, null!];
+    }
+}
