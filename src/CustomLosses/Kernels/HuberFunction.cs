@@ -6,10 +6,9 @@ namespace CustomLosses.Kernels;
 
 /// <summary>
 /// Sum or mean of Huber(delta) / scale, where scale is 1 (Huber) or beta (smooth L1 with delta = beta).
-/// With <c>a = |x - t|</c> and <c>u = min(a, delta)</c>, Huber is <c>u (a - u / 2)</c> element by element
-/// (0.5 a^2 inside, delta (a - delta / 2) outside), computed in place in two temporaries. The gradient is
-/// <c>clamp(x - t, -delta, delta)</c>, recomputed in one buffer in backward (libtorch's kernel's value at
-/// |d| = delta included). vars: input, target, delta, divisor, reduction.
+/// With <c>d = x - t</c> and <c>m = clamp(d, -delta, delta)</c> (the gradient, libtorch's kernel's value at |d| = delta
+/// included), Huber is <c>m (d - m / 2)</c> element by element, formed in place in d's buffer and summed; m is saved,
+/// so backward is one pass, <c>m g / n</c>. vars: input, target, delta, divisor, reduction.
 /// </summary>
 internal sealed class HuberFunction : SingleTensorFunction<HuberFunction>
 {
@@ -19,12 +18,14 @@ internal sealed class HuberFunction : SingleTensorFunction<HuberFunction>
     {
         var (x, t) = ((Tensor)vars[0], (Tensor)vars[1]);
         var (delta, divisor, r) = ((double)vars[2], (double)vars[3], (nn.Reduction)vars[4]);
+        // m = clamp(d, -delta, delta) is the gradient; Huber(d) = m (d - m / 2) (0.5 d^2 inside, delta (|d| - delta / 2)
+        // outside). m is kept for backward, which is then one pass.
+        var m = Clamped(x, t, delta);
         Tensor sum;
-        using (var a = (x - t).abs_())
-        using (var u = a.clamp_max(CachedScalars.Of(delta)))
-            sum = u.mul(a.add_(u, CachedScalars.Of(-0.5))).sum();
+        using (var d = x - t)
+            sum = d.add_(m, CachedScalars.Of(-0.5)).mul_(m).sum();
         if (divisor != 1.0) sum = sum.div_(CachedScalars.Of(divisor));
-        ctx.save_for_backward([x, t]);
+        ctx.save_for_backward([x, t, m]);
         ctx.save_data("r", r);
         ctx.save_data("div", divisor);
         ctx.save_data("delta", delta);
@@ -36,14 +37,16 @@ internal sealed class HuberFunction : SingleTensorFunction<HuberFunction>
     public override List<Tensor> backward(AutogradContext ctx, Tensor grad_output)
     {
         var saved = ctx.get_saved_variables();
-        var (x, t) = (saved[0], saved[1]);
+        var (x, t, m) = (saved[0], saved[1], saved[2]);
         var scale = LossFunction.Scale(grad_output, (nn.Reduction)ctx.get_data("r"), x.numel());
         var divisor = (double)ctx.get_data("div");
         if (divisor != 1.0) scale = scale.div(CachedScalars.Of(divisor));
-        var delta = (double)ctx.get_data("delta");
-        var (lo, hi) = (CachedScalars.Of(-delta), CachedScalars.Of(delta));
-        var d = x - t;
-        var gx = is_grad_enabled() ? d.clamp(lo, hi) * scale : d.clamp_(lo, hi).mul_(scale);
+        // Under create_graph the saved m has no history: recompute it from x and t. m itself is never written to,
+        // because backward(retain_graph: true) may run this twice.
+        var gx = is_grad_enabled() ? Clamped(x, t, (double)ctx.get_data("delta")) * scale : m.mul(scale);
         return LossFunction.InputAndTarget(gx, (bool)ctx.get_data("gx"), (bool)ctx.get_data("gt"), 3);
     }
+
+    /// <summary><c>clamp(x - t, -delta, delta)</c>, clamped in place in the difference's buffer.</summary>
+    static Tensor Clamped(Tensor x, Tensor t, double delta) => (x - t).clamp_(CachedScalars.Of(-delta), CachedScalars.Of(delta));
 }
