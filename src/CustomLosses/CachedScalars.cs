@@ -5,7 +5,7 @@ namespace CustomLosses;
 
 /// <summary>
 /// TorchSharp <see cref="Scalar"/>s that live as long as the process, for the numbers a loss passes to tensor
-/// operations on its hot path (<c>x.add_(CachedScalars.Of(margin))</c> instead of <c>x.add_(margin)</c>).
+/// operations (<c>x.clamp_min(CachedScalars.Of(eps))</c> instead of <c>x.clamp_min(eps)</c>).
 /// </summary>
 /// <remarks>
 /// <para>Why: a C# number given to a TorchSharp operation becomes a temporary <see cref="Scalar"/> whose finalizer frees
@@ -15,8 +15,14 @@ namespace CustomLosses;
 /// with a freed value. Measured here with a thread collecting in a loop: about 1 in 10,000 <c>add(1.5)</c> or
 /// <c>masked_fill(mask, 0)</c> calls failed; with a kept scalar none in 200,000. This is what crashed training inside
 /// the fused NLL kernel. A cached scalar is always reachable, so it is never finalized.</para>
-/// <para>Hidden temporaries to know about: <c>a + b</c>, <c>a.add(b)</c> and <c>a.add_(b)</c> on two tensors pass a temporary
-/// alpha of 1 (use <see cref="One"/>); <c>linalg.vector_norm(x, ord)</c> boxes <c>ord</c> (<c>x.norm(float)</c> does not).</para>
+/// <para>Hidden temporaries to know about (made inside TorchSharp, so a kept argument does not help): <c>a + b</c>,
+/// <c>a.add(b)</c>, <c>a.add_(b)</c> and <c>a.add(s)</c> without an alpha pass a temporary alpha of 1 (use
+/// <c>a.add(b, CachedScalars.One)</c>); the operators that take a C# number (<c>x * 2.0</c>, <c>x / n</c>) convert it
+/// (use <c>x * CachedScalars.Of(2.0)</c>); <c>c - t</c> is <c>t.negative().add(c)</c> (use <c>KeptScalarOps.Minus</c>);
+/// <c>addcdiv(b, c)</c> without a value, <c>square()</c> (<c>pow(2)</c>), <c>arange(stop)</c>, <c>nn.functional.softplus</c>
+/// and <c>linalg.vector_norm(x, ord)</c> (<c>linalg.norm(x, ord, dims)</c> converts in libtorch) make them too.
+/// The test ScalarTemporaryTests (tests/CustomLosses.Tests/ScalarTemporaries) fails on any of these in this project: it
+/// reads TorchSharp.dll's IL for the members that make one, and Roslyn's semantic model of these sources for the calls.</para>
 /// <para>The cache holds one native scalar per distinct value (about 32 bytes each). Losses ask for option values and
 /// element counts, a handful per run; there is no eviction because an evicted scalar could be finalized mid-call.</para>
 /// </remarks>

@@ -1,5 +1,6 @@
 using CustomLosses.Catalog;
 using TorchSharp;
+using static CustomLosses.KeptScalarOps;
 using static TorchSharp.torch;
 
 namespace CustomLosses.Binary;
@@ -60,9 +61,9 @@ public sealed class BceWithLogitsLoss : CustomLoss
         if (pos_weight is not null)
         {
             var p = BinaryInputs.LastDim(Name, "pos_weight", pos_weight, input);
-            logSigmoid = logSigmoid * ((p - 1) * target + 1);
+            logSigmoid = logSigmoid * ((p - CachedScalars.Of(1L)) * target).add(CachedScalars.Of(1L), CachedScalars.One);
         }
-        var loss = (1 - target) * input - logSigmoid;
+        var loss = Minus(1, target) * input - logSigmoid;
         if (weight is not null)
             loss = loss * BinaryInputs.LastDim(Name, "weight", weight, input);
         return Reduce(loss).MoveToOuterDisposeScope();

@@ -29,7 +29,7 @@ internal static class BinaryInputs
     {
         using var scope = NewDisposeScope();
         using var _ = no_grad();
-        var bad = target.ne(1).logical_and(target.ne(-1));
+        var bad = target.ne(CachedScalars.Of(1L)).logical_and(target.ne(CachedScalars.Of(-1L)));
         if (bad.any().item<bool>())
         {
             var first = target.masked_select(bad)[0].to(ScalarType.Float64).item<double>();
@@ -43,7 +43,7 @@ internal static class BinaryInputs
     {
         using var scope = NewDisposeScope();
         using var _ = no_grad();
-        var ok = t.ge(0).logical_and(t.le(1));
+        var ok = t.ge(CachedScalars.Of(0L)).logical_and(t.le(CachedScalars.Of(1L)));
         if (!ok.all().item<bool>())
         {
             var first = t.masked_select(ok.logical_not())[0].to(ScalarType.Float64).item<double>();

@@ -1,5 +1,6 @@
 using CustomLosses.Catalog;
 using TorchSharp;
+using static CustomLosses.KeptScalarOps;
 using static TorchSharp.torch;
 
 namespace CustomLosses.Binary;
@@ -40,9 +41,9 @@ public sealed class HingeEmbeddingLoss : CustomLoss
         BinaryInputs.Floating(Name, "input", input);
         BinaryInputs.SameShape(Name, input, target);
         var zeros = zeros_like(input);
-        var marginTerm = (Margin - input).clamp_min(0).where(target.ne(1), zeros);
-        var selfTerm = input.where(target.ne(-1), zeros);
-        return Reduce(marginTerm + selfTerm).MoveToOuterDisposeScope();
+        var marginTerm = Minus(Margin, input).clamp_min(CachedScalars.Of(0L)).where(target.ne(CachedScalars.Of(1L)), zeros);
+        var selfTerm = input.where(target.ne(CachedScalars.Of(-1L)), zeros);
+        return Reduce(marginTerm.add(selfTerm, CachedScalars.One)).MoveToOuterDisposeScope();
     }
 
     /// <summary>Registry entry.</summary>

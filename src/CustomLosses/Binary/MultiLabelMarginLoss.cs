@@ -1,5 +1,6 @@
 using CustomLosses.Catalog;
 using TorchSharp;
+using static CustomLosses.KeptScalarOps;
 using static TorchSharp.torch;
 
 namespace CustomLosses.Binary;
@@ -43,10 +44,10 @@ public sealed class MultiLabelMarginLoss : CustomLoss
         long c = x.shape[1];
 
         // valid[n, j]: entry j comes before the first negative entry of row n.
-        var valid = t.lt(0).to(ScalarType.Int64).cumsum(1).eq(0);
+        var valid = t.lt(CachedScalars.Of(0L)).to(ScalarType.Int64).cumsum(1).eq(CachedScalars.Of(0L));
         using (no_grad())
         {
-            var outOfRange = valid.logical_and(t.ge(c));
+            var outOfRange = valid.logical_and(t.ge(CachedScalars.Of(c)));
             if (outOfRange.any().item<bool>())
             {
                 var bad = t.masked_select(outOfRange)[0].item<long>();
@@ -59,13 +60,13 @@ public sealed class MultiLabelMarginLoss : CustomLoss
         valid = valid.narrow(1, 0, j);
         t = t.narrow(1, 0, j);
         var index = t.where(valid, zeros_like(t));                                           // [N, J]
-        var classes = arange(c, ScalarType.Int64, x.device).view(1, 1, c);
+        var classes = Arange(c, ScalarType.Int64, x.device).view(1, 1, c);
         var listed = index.unsqueeze(2).eq(classes).logical_and(valid.unsqueeze(2));           // [N, J, K]
         var isTarget = listed.any(1);                                                          // [N, K]
         var targetScore = x.gather(1, index);                                                  // [N, J]
-        var z = 1 - targetScore.unsqueeze(2) + x.unsqueeze(1);                                 // [N, J, K]
+        var z = Minus(1, targetScore.unsqueeze(2)).add(x.unsqueeze(1), CachedScalars.One);     // [N, J, K]
         var counts = valid.unsqueeze(2).logical_and(isTarget.logical_not().unsqueeze(1));      // [N, J, K]
-        var perSample = nn.functional.relu(z).where(counts, zeros_like(z)).sum([1, 2]) / c;    // [N]
+        var perSample = nn.functional.relu(z).where(counts, zeros_like(z)).sum([1, 2]) / CachedScalars.Of(c);   // [N]
         if (single) perSample = perSample.squeeze(0);
         return Reduce(perSample).MoveToOuterDisposeScope();
     }

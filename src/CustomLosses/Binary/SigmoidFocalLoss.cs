@@ -1,5 +1,6 @@
 using CustomLosses.Catalog;
 using TorchSharp;
+using static CustomLosses.KeptScalarOps;
 using static TorchSharp.torch;
 
 namespace CustomLosses.Binary;
@@ -53,11 +54,11 @@ public sealed class SigmoidFocalLoss : CustomLoss
         BinaryInputs.Floating(Name, "input", input);
         BinaryInputs.SameShape(Name, input, target);
 
-        var ce = (1 - target) * input - nn.functional.logsigmoid(input);
-        var oneMinusPt = target * input.neg().sigmoid() + (1 - target) * input.sigmoid();
-        var loss = ce * oneMinusPt.pow(Gamma);
+        var ce = Minus(1, target) * input - nn.functional.logsigmoid(input);
+        var oneMinusPt = (target * input.neg().sigmoid()).add(Minus(1, target) * input.sigmoid(), CachedScalars.One);
+        var loss = ce * oneMinusPt.pow(CachedScalars.Of(Gamma));
         if (Alpha >= 0)
-            loss = (Alpha * target + (1 - Alpha) * (1 - target)) * loss;
+            loss = (CachedScalars.Of(Alpha) * target).add(CachedScalars.Of(1 - Alpha) * Minus(1, target), CachedScalars.One) * loss;
         return Reduce(loss).MoveToOuterDisposeScope();
     }
 

@@ -1,5 +1,6 @@
 using CustomLosses.Catalog;
 using TorchSharp;
+using static CustomLosses.KeptScalarOps;
 using static TorchSharp.torch;
 
 namespace CustomLosses.Embedding;
@@ -51,13 +52,13 @@ public sealed class CosineEmbeddingLoss : CustomLoss3
 
         using var scope = NewDisposeScope();
         var product = (x1 * x2).sum(targetDim);
-        var squared1 = (x1 * x1).sum(targetDim) + Epsilon;
-        var squared2 = (x2 * x2).sum(targetDim) + Epsilon;
+        var squared1 = (x1 * x1).sum(targetDim).add(CachedScalars.Of(Epsilon), CachedScalars.One);
+        var squared2 = (x2 * x2).sum(targetDim).add(CachedScalars.Of(Epsilon), CachedScalars.One);
         var cos = product / (squared1 * squared2).sqrt();
         var zeros = zeros_like(cos);
-        var similar = where(y.eq(1.0), 1.0 - cos, zeros);
-        var dissimilar = where(y.eq(-1.0), (cos - Margin).clamp_min(0.0), zeros);
-        return Reduce(similar + dissimilar).MoveToOuterDisposeScope();
+        var similar = where(y.eq(CachedScalars.Of(1.0)), Minus(1.0, cos), zeros);
+        var dissimilar = where(y.eq(CachedScalars.Of(-1.0)), (cos - CachedScalars.Of(Margin)).clamp_min(CachedScalars.Of(0.0)), zeros);
+        return Reduce(similar.add(dissimilar, CachedScalars.One)).MoveToOuterDisposeScope();
     }
 
     /// <summary>Registry entry.</summary>

@@ -39,7 +39,7 @@ public sealed class MarginRankingLoss : CustomLoss3
         EmbeddingShapes.RequireBroadcastable("MarginRanking", "x1", x1.shape, "x2", x2.shape);
         EmbeddingShapes.RequireBroadcastable("MarginRanking", "x1", x1.shape, "y", y.shape);
         using var scope = NewDisposeScope();
-        var loss = (-y * (x1 - x2) + Margin).clamp_min(0.0);
+        var loss = (-y * (x1 - x2)).add(CachedScalars.Of(Margin), CachedScalars.One).clamp_min(CachedScalars.Of(0.0));
         return Reduce(loss).MoveToOuterDisposeScope();
     }
 

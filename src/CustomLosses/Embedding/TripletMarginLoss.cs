@@ -65,11 +65,13 @@ public sealed class TripletMarginLoss : CustomLoss3
         var positiveDistance = Distance(anchor, positive);
         var negativeDistance = Distance(anchor, negative);
         if (Swap) negativeDistance = negativeDistance.minimum(Distance(positive, negative));
-        var loss = (Margin + positiveDistance - negativeDistance).clamp_min(0.0);
+        var loss = (positiveDistance.add(CachedScalars.Of(Margin), CachedScalars.One) - negativeDistance).clamp_min(CachedScalars.Of(0.0));
         return Reduce(loss).MoveToOuterDisposeScope();
     }
 
-    Tensor Distance(Tensor u, Tensor v) => linalg.vector_norm(u - v + Eps, P, [-1]);
+    // linalg.norm with a double ord and one dim is libtorch's linalg_vector_norm (the ord converted in libtorch, not into a
+    // temporary TorchSharp Scalar as linalg.vector_norm does).
+    Tensor Distance(Tensor u, Tensor v) => linalg.norm((u - v).add(CachedScalars.Of(Eps), CachedScalars.One), (double)P, [-1]);
 
     /// <summary>Registry entry.</summary>
     public static LossSpec Spec { get; } = new(

@@ -22,7 +22,7 @@ internal sealed class MultiMarginFunction : SingleTensorFunction<MultiMarginFunc
         long classes = x.shape[1];
         var y1 = y.unsqueeze(1);
         var h = Hinges(x, y1, margin, inPlace: true);
-        var rows = p == 1 ? h.sum(1) : h.square().sum(1);
+        var rows = p == 1 ? h.sum(1) : h.pow(CachedScalars.Of(2L)).sum(1);   // square() is pow(2) with a temporary 2
         var wy = w?.take(y);
         if (wy is not null) rows = rows.mul_(wy);
         var perSample = rows.div_(CachedScalars.Of((double)classes));

@@ -40,7 +40,7 @@ internal static class ClassIndexLogits
 
     /// <summary>Boolean one-hot mask of the targets, shape [N, C], on <paramref name="like"/>'s device.</summary>
     public static Tensor OneHotMask(Tensor target, Tensor like) =>
-        target.to(like.device).unsqueeze(1).eq(arange(like.shape[1], dtype: ScalarType.Int64, device: like.device));
+        target.to(like.device).unsqueeze(1).eq(KeptScalarOps.Arange(like.shape[1], ScalarType.Int64, like.device));
 
     static string Format(long[] shape) => "[" + string.Join(", ", shape) + "]";
 }

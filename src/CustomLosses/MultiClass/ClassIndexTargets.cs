@@ -137,7 +137,7 @@ internal static class ClassIndexTargets
     public static Tensor TargetMask(Tensor input, Tensor target, int classDim)
     {
         long classes = input.shape[classDim];
-        var classes1 = arange(classes, dtype: ScalarType.Int64, device: input.device);
+        var classes1 = KeptScalarOps.Arange(classes, ScalarType.Int64, input.device);
         return input.dim() == 1 ? classes1.eq(target) : classes1.view(1, classes).eq(target.view(-1, 1));
     }
 }

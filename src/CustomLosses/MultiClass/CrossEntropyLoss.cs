@@ -98,7 +98,7 @@ public sealed class CrossEntropyLoss : CustomLoss
             if (IgnoreIndex >= 0)
                 throw new ArgumentException($"{Name}: ignore_index = {IgnoreIndex} is not supported with probability targets; use a negative ignore_index (default -100).");
             var t = target.to(input.dtype, input.device);
-            if (eps > 0) t = t * (1 - eps) + eps / classes;
+            if (eps > 0) t = (t * CachedScalars.Of(1 - eps)).add(CachedScalars.Of(eps / classes), CachedScalars.One);
             var prod = logp * t;
             if (w is not null) prod = prod * ClassIndexTargets.AlongClassDim(w, input, classDim);
             var perSample = prod.sum(classDim).neg();
@@ -106,9 +106,9 @@ public sealed class CrossEntropyLoss : CustomLoss
             {
                 nn.Reduction.None => perSample,
                 nn.Reduction.Sum => perSample.sum(),
-                _ => perSample.sum() / (double)(input.numel() / classes),
+                _ => perSample.sum() / CachedScalars.Of((double)(input.numel() / classes)),
             };
-            if (Reduction == nn.Reduction.Mean && input.numel() == 0) result = full_like(result, double.NaN);
+            if (Reduction == nn.Reduction.Mean && input.numel() == 0) result = full_like(result, CachedScalars.Of(double.NaN));
             return result.MoveToOuterDisposeScope();
         }
 
@@ -120,7 +120,7 @@ public sealed class CrossEntropyLoss : CustomLoss
             var weighted = w is null ? logp : logp * ClassIndexTargets.AlongClassDim(w, input, classDim);
             var smooth = weighted.sum(classDim).neg();
             smooth = where(keep, smooth, zeros_like(smooth));
-            loss = (1 - eps) * loss + ReduceWeighted(smooth, weightSum) * (eps / classes);
+            loss = (CachedScalars.Of(1 - eps) * loss).add(ReduceWeighted(smooth, weightSum) * CachedScalars.Of(eps / classes), CachedScalars.One);
         }
         return loss.MoveToOuterDisposeScope();
     }

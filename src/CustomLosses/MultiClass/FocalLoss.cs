@@ -61,9 +61,9 @@ public sealed class FocalLoss : CustomLoss
         {
             var oneMinusPt = logpT.expm1().neg();
             var tiny = finfo(input.dtype).tiny;
-            var safe = oneMinusPt.gt(tiny);
+            var safe = oneMinusPt.gt(CachedScalars.Of(tiny));
             var safeBase = where(safe, oneMinusPt, ones_like(oneMinusPt));
-            var modulating = where(safe, safeBase.pow(gamma), oneMinusPt.detach().pow(gamma));
+            var modulating = where(safe, safeBase.pow(CachedScalars.Of(gamma)), oneMinusPt.detach().pow(CachedScalars.Of(gamma)));
             loss = modulating * loss;
         }
         if (alpha is not null)

@@ -40,7 +40,7 @@ public sealed class GeneralizedCrossEntropyLoss : CustomLoss
         ClassIndexLogits.Check("GCE", input, target);
         using var scope = NewDisposeScope();
         var logpY = ClassIndexLogits.AtTarget(nn.functional.log_softmax(input, 1), target);
-        var loss = (logpY * q).expm1().neg().div(q);
+        var loss = (logpY * CachedScalars.Of(q)).expm1().neg().div(CachedScalars.Of(q));
         return Reduce(loss).MoveToOuterDisposeScope();
     }
 

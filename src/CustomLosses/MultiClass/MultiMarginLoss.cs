@@ -1,5 +1,6 @@
 using CustomLosses.Catalog;
 using TorchSharp;
+using static CustomLosses.KeptScalarOps;
 using static TorchSharp.torch;
 
 namespace CustomLosses.MultiClass;
@@ -82,13 +83,13 @@ public sealed class MultiMarginLoss : CustomLoss
         }
 
         var xy = x.gather(1, y.unsqueeze(1));                 // [N, 1]
-        var z = (Margin - xy) + x;                            // margin - x_y + x_j, libtorch's order
+        var z = Minus(Margin, xy).add(x, CachedScalars.One);  // margin - x_y + x_j, libtorch's order
         var h = z.relu();                                     // gradient 0 at z = 0, like the kernel's z > 0 test
         if (P == 2) h = h * h;
         h = where(ClassIndexTargets.TargetMask(x, y, 1), zeros_like(h), h);
         var perSample = h.sum(1);
         if (w is not null) perSample = perSample * w.take(y);
-        perSample = perSample / (double)classes;
+        perSample = perSample / CachedScalars.Of((double)classes);
 
         Tensor result = Reduction switch
         {

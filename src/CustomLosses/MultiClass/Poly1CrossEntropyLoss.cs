@@ -51,10 +51,10 @@ public sealed class Poly1CrossEntropyLoss : CustomLoss
         var oneMinusPt = logpY.expm1().neg();
         if (labelSmoothing > 0)
         {
-            ce = ce * (1 - labelSmoothing) + logp.sum(1).neg() * (labelSmoothing / classes);
-            oneMinusPt = oneMinusPt * (1 - labelSmoothing) + labelSmoothing * (classes - 1) / classes;
+            ce = (ce * CachedScalars.Of(1 - labelSmoothing)).add(logp.sum(1).neg() * CachedScalars.Of(labelSmoothing / classes), CachedScalars.One);
+            oneMinusPt = (oneMinusPt * CachedScalars.Of(1 - labelSmoothing)).add(CachedScalars.Of(labelSmoothing * (classes - 1) / classes), CachedScalars.One);
         }
-        var loss = ce + oneMinusPt * epsilon;
+        var loss = ce.add(oneMinusPt * CachedScalars.Of(epsilon), CachedScalars.One);
         return Reduce(loss).MoveToOuterDisposeScope();
     }
 

@@ -55,11 +55,11 @@ public sealed class SymmetricCrossEntropyLoss : CustomLoss
         using var scope = NewDisposeScope();
         var logp = nn.functional.log_softmax(input, 1);
         var ce = ClassIndexLogits.AtTarget(logp, target).neg();
-        var p = logp.exp().clamp_min(ProbabilityFloor).clamp_max(1.0);
+        var p = logp.exp().clamp_min(CachedScalars.Of(ProbabilityFloor)).clamp_max(CachedScalars.Of(1.0));
         var isTarget = ClassIndexLogits.OneHotMask(target, input);
-        var logOneHot = where(isTarget, zeros_like(p), full_like(p, a)); // log(clamp(onehot, e^A, 1))
+        var logOneHot = where(isTarget, zeros_like(p), full_like(p, CachedScalars.Of(a))); // log(clamp(onehot, e^A, 1))
         var rce = (p * logOneHot).sum(1).neg();
-        var loss = ce * alpha + rce * beta;
+        var loss = (ce * CachedScalars.Of(alpha)).add(rce * CachedScalars.Of(beta), CachedScalars.One);
         return Reduce(loss).MoveToOuterDisposeScope();
     }
 

@@ -37,9 +37,9 @@ public sealed class HuberLoss : CustomLoss
             return Kernels.HuberFunction.apply(input, target, Delta, 1.0, Reduction).MoveToOuterDisposeScope();
         var d = input - target;
         var z = d.abs();
-        var quadratic = 0.5 * d * d;
-        var linear = Delta * (z - 0.5 * Delta);
-        return Reduce(where(z.lt(Delta), quadratic, linear)).MoveToOuterDisposeScope();
+        var quadratic = CachedScalars.Of(0.5) * d * d;
+        var linear = CachedScalars.Of(Delta) * (z - CachedScalars.Of(0.5 * Delta));
+        return Reduce(where(z.lt(CachedScalars.Of(Delta)), quadratic, linear)).MoveToOuterDisposeScope();
     }
 
     /// <summary>Registry entry.</summary>

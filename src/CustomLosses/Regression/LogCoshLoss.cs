@@ -1,5 +1,6 @@
 using CustomLosses.Catalog;
 using TorchSharp;
+using static CustomLosses.KeptScalarOps;
 using static TorchSharp.torch;
 
 namespace CustomLosses.Regression;
@@ -26,11 +27,11 @@ public sealed class LogCoshLoss : CustomLoss
         using var scope = NewDisposeScope();
         var d = input - target;
         var z = d.abs();
-        var far = z + nn.functional.softplus(-2.0 * z) - Math.Log(2.0);
+        var far = z.add(Softplus(CachedScalars.Of(-2.0) * z), CachedScalars.One) - CachedScalars.Of(Math.Log(2.0));
         // The near branch only ever sees |d| <= 1, so it cannot overflow (and its unused gradient stays finite).
-        var s = (0.5 * d.clamp_min(-1.0).clamp_max(1.0)).sinh();
-        var near = (2.0 * s * s).log1p();
-        return Reduce(where(z.le(1.0), near, far)).MoveToOuterDisposeScope();
+        var s = (CachedScalars.Of(0.5) * d.clamp_min(CachedScalars.Of(-1.0)).clamp_max(CachedScalars.Of(1.0))).sinh();
+        var near = (CachedScalars.Of(2.0) * s * s).log1p();
+        return Reduce(where(z.le(CachedScalars.Of(1.0)), near, far)).MoveToOuterDisposeScope();
     }
 
     /// <summary>Registry entry.</summary>

@@ -47,15 +47,15 @@ public sealed class PoissonNllLoss : CustomLoss
     public override Tensor forward(Tensor input, Tensor target)
     {
         using var scope = NewDisposeScope();
-        var loss = LogInput ? input.exp() - target * input : input - target * (input + Eps).log();
+        var loss = LogInput ? input.exp() - target * input : input - target * input.add(CachedScalars.Of(Eps), CachedScalars.One).log();
         if (Full)
         {
-            var counted = target.gt(1.0);
+            var counted = target.gt(CachedScalars.Of(1.0));
             // Evaluate the term on y where y > 1 and on 1 elsewhere, so the masked entries stay finite
             // (y = 0 would give 0 * log 0) and contribute neither value nor gradient.
             var y = where(counted, target, ones_like(target));
-            var stirling = y * y.log() - y + 0.5 * (2.0 * Math.PI * y).log();
-            loss = loss + where(counted, stirling, zeros_like(stirling));
+            var stirling = (y * y.log() - y).add(CachedScalars.Of(0.5) * (CachedScalars.Of(2.0 * Math.PI) * y).log(), CachedScalars.One);
+            loss = loss.add(where(counted, stirling, zeros_like(stirling)), CachedScalars.One);
         }
         return Reduce(loss).MoveToOuterDisposeScope();
     }

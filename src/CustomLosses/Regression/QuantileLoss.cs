@@ -34,7 +34,7 @@ public sealed class QuantileLoss : CustomLoss
     {
         using var scope = NewDisposeScope();
         var d = target - input;
-        return Reduce((Tau * d).maximum((Tau - 1.0) * d)).MoveToOuterDisposeScope();
+        return Reduce((CachedScalars.Of(Tau) * d).maximum(CachedScalars.Of(Tau - 1.0) * d)).MoveToOuterDisposeScope();
     }
 
     /// <summary>Registry entry.</summary>

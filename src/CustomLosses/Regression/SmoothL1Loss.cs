@@ -42,9 +42,9 @@ public sealed class SmoothL1Loss : CustomLoss
         var z = d.abs();
         if (Beta == 0)
             return Reduce(z).MoveToOuterDisposeScope();
-        var quadratic = 0.5 * d * d / Beta;
-        var linear = z - 0.5 * Beta;
-        return Reduce(where(z.lt(Beta), quadratic, linear)).MoveToOuterDisposeScope();
+        var quadratic = CachedScalars.Of(0.5) * d * d / CachedScalars.Of(Beta);
+        var linear = z - CachedScalars.Of(0.5 * Beta);
+        return Reduce(where(z.lt(CachedScalars.Of(Beta)), quadratic, linear)).MoveToOuterDisposeScope();
     }
 
     /// <summary>Registry entry.</summary>
