@@ -7,7 +7,11 @@ namespace LossKernels;
 
 /// <summary>
 /// Forward + backward of each custom loss and of its built-in twin (or yardstick): every iteration makes
-/// fresh leaf inputs that require grad, computes the loss, calls backward and disposes everything.
+/// fresh inputs that require grad, computes the loss, calls backward and disposes everything. The inputs are views of
+/// fresh leaves, not the leaves themselves: in training a loss's input is the model's output, whose gradient libtorch
+/// hands on to the layer below without a copy. On a leaf, AccumulateGrad copies a gradient that is still referenced
+/// elsewhere (a TorchSharp custom function's C# handle is such a reference) and steals one that is not (a built-in's),
+/// which would charge the custom losses a full-size copy no training step pays.
 /// </summary>
 [MemoryDiagnoser]
 public class LossBenchmarks
@@ -70,7 +74,7 @@ public class LossBenchmarks
     {
         var x = new Tensor[inputs.Length];
         for (int i = 0; i < x.Length; i++)
-            x[i] = lossCase.RequiresGrad[i] ? inputs[i].detach().requires_grad_(true) : inputs[i];
+            x[i] = lossCase.RequiresGrad[i] ? inputs[i].detach().requires_grad_(true).view_as(inputs[i]) : inputs[i];
         return x;
     }
 

@@ -73,7 +73,7 @@ public sealed class LossKernelsMarkdownExporter : IExporter
                       $".NET {Environment.Version}, TorchSharp {typeof(torch).Assembly.GetName().Version} (libtorch CPU), " +
                       $"torch.set_num_threads(2), float32. Run at {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC.");
         sb.AppendLine();
-        sb.AppendLine("Each operation: fresh leaf inputs that require grad, the loss (mean reduction, default options), `backward()`, " +
+        sb.AppendLine("Each operation: fresh inputs that require grad (views of fresh leaves: non-leaf, like a model output), the loss (mean reduction, default options), `backward()`, " +
                       "dispose scope. Times are the median and the mean ± half the 99.9% confidence interval over the iterations;  " +
                       "ratio = custom / built-in median, measured in the same run (the median, because other jobs share the 2 cores and " +
                       "some iterations stall for whole scheduler time slices). Allocations are managed (.NET) bytes " +
