@@ -1,91 +1,49 @@
-// Training throughput of the harness against a bare TorchSharp loop over the same model, batches and loss,
-// and resident memory per epoch. Run by bench/run-training-throughput.sh (which also runs the PyTorch peer);
-// never by the test suite. Prints one JSON line per measured epoch.
-using System.Diagnostics;
+// Training throughput of the harness against a bare TorchSharp loop over the same model, batches and loss, for the
+// Fashion-MNIST MLP or the harness's small CNN; where a harness epoch's time goes (forward/backward/step, evaluation,
+// the harness's own overhead), with only the benchmark's observer and with the sinks the CLI attaches; resident memory
+// per epoch. Run by bench/run-training-throughput.sh (which also runs the PyTorch peer and writes the table); never by
+// the test suite. Prints one JSON line per measured epoch.
 using System.Globalization;
-using System.Text.Json;
-using CustomLosses.MultiClass;
 using Harness.Config;
 using Harness.Data;
-using Harness.Models;
-using Harness.Training;
-using TorchSharp;
 using static TorchSharp.torch;
 
-int epochs = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 3;
-int rounds = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 3;
-int threads = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 1;
-set_num_threads(threads);
-
-using var data = DatasetLoader.Load(new DatasetConfig { Name = "fashion-mnist", ValidationFraction = 0 }, Environment.CurrentDirectory);
-var model = new ModelConfig { Kind = "mlp", Hidden = [256, 128] };
-var training = new TrainingConfig { Epochs = epochs, BatchSize = 128, Optimizer = new OptimizerConfig { Name = "adam", LearningRate = 1e-3 } };
-var entry = new LossEntryConfig { Loss = "cross-entropy" };
-
-static long RssBytes()
+CultureInfo.CurrentCulture = CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+BenchArguments arguments;
+try { arguments = BenchArguments.Parse(args); }
+catch (ArgumentException e)
 {
-    foreach (var line in File.ReadLines("/proc/self/status"))
-        if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
-            return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
-    return 0;
+    Console.Error.WriteLine(e.Message);
+    return 2;
 }
+set_num_threads(arguments.Threads);
 
-void Emit(string runner, int round, int epoch, double samplesPerSecond, double seconds) =>
-    Console.WriteLine(JsonSerializer.Serialize(new
-    {
-        runner, round, epoch, threads, samples_per_second = Math.Round(samplesPerSecond), train_seconds = Math.Round(seconds, 3),
-        rss_mb = Math.Round(RssBytes() / 1048576.0, 1), live_tensors = DisposeScopeManager.Statistics.ThreadTotalLiveCount,
-    }));
-
-// The floor: the loop any TorchSharp user would write, with the same epoch orders and the same loss module.
-void BareLoop(int round)
+var dataset = new DatasetConfig
 {
-    var net = ModelFactory.Build(model, data.FeatureShape, 10, seed: 0);
-    using var optimizer = optim.Adam(net.parameters(), 1e-3);
-    using var loss = new CrossEntropyLoss();
-    using var x = data.Train.Features.to(CPU, copy: true);
-    using var y = data.Train.Targets.to(CPU, copy: true);
-    long n = x.shape[0];
-    net.train();
-    for (int epoch = 1; epoch <= epochs; epoch++)
+    Name = "fashion-mnist", ValidationFraction = 0, TrainLimit = arguments.TrainSamples, TestLimit = arguments.TestSamples,
+};
+using var data = DatasetLoader.Load(dataset, Environment.CurrentDirectory);
+var setup = new BenchSetup(
+    arguments, dataset, data,
+    arguments.Model == "cnn" ? new ModelConfig { Kind = "cnn", Hidden = [128] } : new ModelConfig { Kind = "mlp", Hidden = [256, 128] },
+    new TrainingConfig { Epochs = arguments.Epochs, BatchSize = 128, Optimizer = new OptimizerConfig { Name = "adam", LearningRate = 1e-3 } },
+    new LossEntryConfig { Loss = "cross-entropy" });
+
+// A process's first seconds of training run slower, whoever runs them (measured: the first runner's first 4-5 s of CNN
+// epochs, by 10-25%): untimed training first keeps that out of every runner's numbers.
+BareLoop.WarmUp(setup, TimeSpan.FromSeconds(6));
+for (int round = 1; round <= arguments.Rounds; round++)
+{
+    // Alternate, so every runner sees the same machine conditions, and rotate who goes first.
+    for (int i = 0; i < arguments.Runners.Count; i++)
     {
-        using var order = EpochOrder.Permutation(0, epoch, n);
-        var watch = Stopwatch.StartNew();
-        for (long start = 0; start < n; start += 128)
+        var runner = arguments.Runners[(i + round - 1) % arguments.Runners.Count];
+        switch (runner)
         {
-            using var scope = NewDisposeScope();
-            var index = order.narrow(0, start, Math.Min(128, n - start));
-            optimizer.zero_grad();
-            var l = loss.call(net.call(x.index_select(0, index)), y.index_select(0, index));
-            l.backward();
-            optimizer.step();
+            case "bare": BareLoop.Run(setup, round); break;
+            case "harness": HarnessRuns.TrainerOnly(setup, round); break;
+            default: HarnessRuns.WithCliSinks(setup, round); break;
         }
-        var seconds = watch.Elapsed.TotalSeconds;
-        Emit("bare", round, epoch, n / seconds, seconds);
     }
-    net.Dispose();
 }
-
-void HarnessTrainer(int round)
-{
-    var binding = LossBinding.Create(entry, data.Task, data.ClassCount);
-    var net = ModelFactory.Build(model, data.FeatureShape, binding.Outputs, seed: 0);
-    using var deviceData = new DeviceData(data, CPU);
-    var trainer = new Trainer(training, CPU, 0.88);
-    var run = new RunInfo("bench", "CE", "cross-entropy", 0, 0, 1, epochs, WeightSnapshot.Hash(net));
-    trainer.Train(run, net, binding, deviceData, [new EpochEmitter((e, m) => Emit("harness", round, e, m.SamplesPerSecond, data.Train.Count / m.SamplesPerSecond))]);
-    net.Dispose();
-    binding.Module.Dispose();
-}
-
-for (int round = 1; round <= rounds; round++)
-{
-    // Alternate, so both see the same machine conditions.
-    BareLoop(round);
-    HarnessTrainer(round);
-}
-
-sealed class EpochEmitter(Action<int, Harness.Metrics.EpochMetrics> onEpoch) : ITrainingObserver
-{
-    public void EpochCompleted(RunInfo run, Harness.Metrics.EpochMetrics metrics) => onEpoch(metrics.Epoch, metrics);
-}
+return 0;

@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Harness.Metrics;
@@ -27,7 +28,9 @@ public sealed class ConfusionMatrix
     {
         using var scope = NewDisposeScope();
         var c = Classes;
-        var flat = (targets.to(ScalarType.Int64) * c + predictions.to(ScalarType.Int64)).bincount(null, c * c).cpu();
+        // A Scalar held for the call: a literal would become a temporary Scalar that a collection may free mid-call.
+        using var stride = ((long)c).ToScalar();
+        var flat = (targets.to(ScalarType.Int64) * stride + predictions.to(ScalarType.Int64)).bincount(null, c * c).cpu();
         var values = flat.data<long>().ToArray();
         for (int i = 0; i < c * c; i++) counts[i / c, i % c] += values[i];
         Total += targets.shape[0];

@@ -18,11 +18,12 @@ public sealed class MetricsCsvSink(string runsFolder) : ITrainingObserver
     [
         "epoch", "train_loss", "train_accuracy", "validation_accuracy", "test_accuracy", "test_balanced_accuracy", "test_macro_f1",
         "validation_rmse", "test_rmse", "test_mae", "test_r2", "validation_yardstick", "test_yardstick",
-        "learning_rate", "mean_gradient_norm", "epoch_seconds", "samples_per_second", "batch_order_hash",
+        "learning_rate", "mean_gradient_norm", "epoch_seconds", "samples_per_second", "compute_seconds", "data_seconds",
+        "evaluation_seconds", "batch_order_hash",
     ];
 
     /// <summary>Columns that measure time and so differ between otherwise identical runs.</summary>
-    public static readonly string[] TimingColumns = ["epoch_seconds", "samples_per_second"];
+    public static readonly string[] TimingColumns = ["epoch_seconds", "samples_per_second", "compute_seconds", "data_seconds", "evaluation_seconds"];
 
     readonly Dictionary<string, StringBuilder> files = new();
 
@@ -52,7 +53,7 @@ public sealed class MetricsCsvSink(string runsFolder) : ITrainingObserver
         m.Epoch.ToString(CultureInfo.InvariantCulture), F(m.TrainLoss), F(m.TrainAccuracy), F(m.ValidationAccuracy), F(m.TestAccuracy),
         F(m.TestBalancedAccuracy), F(m.TestMacroF1), F(m.ValidationRmse), F(m.TestRmse), F(m.TestMae), F(m.TestR2),
         F(m.ValidationYardstick), F(m.TestYardstick), F(m.LearningRate), F(m.MeanGradientNorm), F(m.EpochSeconds),
-        F(m.SamplesPerSecond), m.BatchOrderHash,
+        F(m.SamplesPerSecond), F(m.ComputeSeconds), F(m.DataSeconds), F(m.EvaluationSeconds), m.BatchOrderHash,
     });
 
     /// <summary>
@@ -78,7 +79,8 @@ public sealed class MetricsCsvSink(string runsFolder) : ITrainingObserver
                 Epoch = (int)R(0), TrainLoss = R(1), TrainAccuracy = N(2), ValidationAccuracy = N(3), TestAccuracy = N(4),
                 TestBalancedAccuracy = N(5), TestMacroF1 = N(6), ValidationRmse = N(7), TestRmse = N(8), TestMae = N(9), TestR2 = N(10),
                 ValidationYardstick = N(11), TestYardstick = R(12), LearningRate = R(13), MeanGradientNorm = R(14), EpochSeconds = R(15),
-                SamplesPerSecond = R(16), BatchOrderHash = c[17],
+                SamplesPerSecond = R(16), ComputeSeconds = R(17), DataSeconds = R(18),
+                EvaluationSeconds = R(19), BatchOrderHash = c[20],
             });
         }
         return result;

@@ -14,7 +14,12 @@ public sealed record SplitEvaluation(ConfusionMatrix? Confusion, RegressionMetri
 /// <summary>Evaluates a model on a split in chunks, without gradients, in eval mode.</summary>
 public static class Evaluator
 {
-    const long ChunkSize = 4096;
+    /// <summary>
+    /// Samples per forward pass. Small enough that a CNN's activations stay in cache: the harness's small CNN evaluated
+    /// 4096 Fashion-MNIST images 2.2x faster in chunks of 256 than of 4096 (its first feature map is 100 KB per image);
+    /// the MLP was as fast either way.
+    /// </summary>
+    const long ChunkSize = 256;
 
     /// <summary>Evaluates; returns null for an empty split.</summary>
     public static SplitEvaluation? Evaluate(nn.Module<Tensor, Tensor> model, LossBinding binding, Tensor features, Tensor targets,
@@ -28,6 +33,10 @@ public static class Evaluator
         var confusion = classification ? new ConfusionMatrix(binding.ClassCount) : null;
         var regression = classification ? null : new RegressionMetrics();
         double yardstickSum = 0;
+        // Held for the whole loop: a double operand would become a temporary Scalar per operation, which nothing keeps
+        // alive during the native call (a collection on another thread can free it mid-call).
+        using var std = targetStd.ToScalar();
+        using var mean = targetMean.ToScalar();
         for (long start = 0; start < n; start += ChunkSize)
         {
             using var scope = NewDisposeScope();
@@ -43,8 +52,8 @@ public static class Evaluator
             else
             {
                 // Metrics in the target's original units.
-                var prediction = binding.Shape(raw).to(ScalarType.Float64) * targetStd + targetMean;
-                var truth = y.to(ScalarType.Float64) * targetStd + targetMean;
+                var prediction = binding.Shape(raw).to(ScalarType.Float64) * std + mean;
+                var truth = y.to(ScalarType.Float64) * std + mean;
                 var error = prediction - truth;
                 var squared = error.square().sum().item<double>();
                 regression!.Add(squared, error.abs().sum().item<double>(), truth.sum().item<double>(), truth.square().sum().item<double>(), len);

@@ -85,6 +85,7 @@ public sealed class Trainer(TrainingConfig config, Device device, double? conver
 
         var dtype = data.TrainFeatures.dtype;
         using var encodedTargets = binding.Encoding.Encode(data.TrainTargets, binding.ClassCount, dtype).DetachFromDisposeScope();
+        using var accuracy = classification ? new TrainingAccuracy(binding, data.TrainTargets) : null;
         long n = data.TrainFeatures.shape[0];
         int batchSize = config.BatchSize;
         var history = new List<EpochMetrics>();
@@ -121,56 +122,70 @@ public sealed class Trainer(TrainingConfig config, Device device, double? conver
             model.train();
             double lossSum = 0, gradientNormSum = 0;
             int gradientNormCount = 0;
-            long seen = 0, correct = 0;
+            long seen = 0;
+            accuracy?.Start(order);
+            // Where the epoch's time goes, in Stopwatch ticks (reading the clock costs nanoseconds): the work every training
+            // loop does (forward + loss, backward, optimizer step) and the batch slicing every loop does too; what else the
+            // epoch spends is the harness's own bookkeeping (loss read-back, accuracy, gradient norms, observers).
+            long computeTicks = 0, dataTicks = 0;
             for (int b = 0; b < batches; b++)
             {
                 using var scope = NewDisposeScope();
+                long sliceStart = Stopwatch.GetTimestamp();
                 long start = (long)b * batchSize, len = Math.Min(batchSize, n - start);
                 var index = order.narrow(0, start, len);
                 var x = data.TrainFeatures.index_select(0, index);
                 var y = encodedTargets.index_select(0, index);
+                long forwardStart = Stopwatch.GetTimestamp();
+                dataTicks += forwardStart - sliceStart;
                 optimizer.zero_grad();
                 var raw = model.call(x);
                 var loss = binding.Loss(raw, y);
+                computeTicks += Stopwatch.GetTimestamp() - forwardStart;
                 var lossValue = loss.dtype == ScalarType.Float32 ? loss.item<float>() : loss.to(ScalarType.Float64).item<double>();
                 if (!double.IsFinite(lossValue))
                 {
                     divergence = $"loss became {lossValue} at epoch {epoch}, batch {b + 1}";
                     break;
                 }
+                long backwardStart = Stopwatch.GetTimestamp();
                 loss.backward();
                 if (config.GradientClipNorm > 0)
                 {
+                    // Clipping changes the update, so it is training work, not bookkeeping.
                     gradientNormSum += nn.utils.clip_grad_norm_(parameters, config.GradientClipNorm);
                     gradientNormCount++;
                 }
-                else if (b % GradientNormStride == 0)
+                computeTicks += Stopwatch.GetTimestamp() - backwardStart;
+                if (config.GradientClipNorm <= 0 && b % GradientNormStride == 0)
                 {
                     gradientNormSum += GradientNorm(parameters);
                     gradientNormCount++;
                 }
+                long stepStart = Stopwatch.GetTimestamp();
                 optimizer.step();
+                computeTicks += Stopwatch.GetTimestamp() - stepStart;
                 lossSum += lossValue * len;
                 seen += len;
-                if (classification)
-                {
-                    var labels = binding.Encoding == TargetEncodingKind.Index ? y : data.TrainTargets.index_select(0, index);
-                    correct += binding.PredictClasses(raw).eq(labels).sum().item<long>();
-                }
-                foreach (var o in observers) o.BatchCompleted(run, epoch, b + 1, batches);
+                accuracy?.Add(raw, start, len);
+                // An indexed loop: foreach over the interface would allocate an enumerator on every step.
+                for (int o = 0; o < observers.Count; o++) observers[o].BatchCompleted(run, epoch, b + 1, batches);
             }
             if (divergence != null) break;
+            long? correct = accuracy?.Correct();
             var trainSeconds = epochWatch.Elapsed.TotalSeconds;
             schedule?.step();
 
+            long evaluationStart = Stopwatch.GetTimestamp();
             var validation = Evaluator.Evaluate(model, binding, data.ValidationFeatures, data.ValidationTargets, data.Data.TargetMean, data.Data.TargetStd);
             var test = Evaluator.Evaluate(model, binding, data.TestFeatures, data.TestTargets, data.Data.TargetMean, data.Data.TargetStd)
                        ?? throw new InvalidOperationException("The test split is empty.");
+            var evaluationSeconds = Stopwatch.GetElapsedTime(evaluationStart).TotalSeconds;
             var metrics = new EpochMetrics
             {
                 Epoch = epoch,
                 TrainLoss = lossSum / Math.Max(seen, 1),
-                TrainAccuracy = classification ? (double)correct / Math.Max(seen, 1) : null,
+                TrainAccuracy = correct is { } c ? (double)c / Math.Max(seen, 1) : null,
                 ValidationAccuracy = validation?.Confusion?.Accuracy,
                 TestAccuracy = test.Confusion?.Accuracy,
                 TestBalancedAccuracy = test.Confusion?.BalancedAccuracy,
@@ -185,6 +200,9 @@ public sealed class Trainer(TrainingConfig config, Device device, double? conver
                 MeanGradientNorm = gradientNormSum / Math.Max(gradientNormCount, 1),
                 EpochSeconds = epochWatch.Elapsed.TotalSeconds,
                 SamplesPerSecond = seen / Math.Max(trainSeconds, 1e-9),
+                ComputeSeconds = computeTicks / (double)Stopwatch.Frequency,
+                DataSeconds = dataTicks / (double)Stopwatch.Frequency,
+                EvaluationSeconds = evaluationSeconds,
                 BatchOrderHash = orderHash,
             };
             recall = test.Confusion?.Recall();
@@ -281,7 +299,13 @@ public sealed class Trainer(TrainingConfig config, Device device, double? conver
     static double GradientNorm(IReadOnlyList<TorchSharp.Modules.Parameter> parameters)
     {
         using var scope = NewDisposeScope();
-        var norms = parameters.Where(p => p.grad is not null).Select(p => p.grad!.norm()).ToArray();
-        return norms.Length == 0 ? 0 : stack(norms).norm().to(ScalarType.Float64).item<double>();
+        var norms = new List<Tensor>(parameters.Count);
+        // Each read of Parameter.grad makes a new native handle and wrapper: read it once.
+        foreach (var p in parameters)
+            if (p.grad is { } g) norms.Add(g.norm());
+        if (norms.Count == 0) return 0;
+        var total = stack(norms).norm();
+        // float to double is exact, so reading a float32 norm directly gives the bits a conversion on the device gives.
+        return total.dtype == ScalarType.Float32 ? total.item<float>() : total.to(ScalarType.Float64).item<double>();
     }
 }

@@ -1,3 +1,4 @@
+using Harness.Tests.Sinks;
 using Xunit;
 
 namespace Harness.Tests.Cli;
@@ -27,13 +28,6 @@ public class RunCommandTests
         return path;
     }
 
-    static string WithoutTimingColumns(string csv) => string.Join("\n", csv.Split('\n').Select(line =>
-    {
-        var cells = line.Split(',');
-        // epoch_seconds and samples_per_second are columns 15 and 16 (0-based).
-        return cells.Length > 16 ? string.Join(",", cells.Take(15).Concat(cells.Skip(17))) : line;
-    }));
-
     [Fact]
     public void A_run_writes_the_results_layout_and_two_processes_agree_bit_for_bit()
     {
@@ -62,8 +56,8 @@ public class RunCommandTests
             Assert.True(code2 == 0, stdout2 + stderr2);
             foreach (var run in Directory.GetDirectories(Path.Combine(folder, "runs")).Select(Path.GetFileName))
                 Assert.Equal(
-                    WithoutTimingColumns(File.ReadAllText(Path.Combine(folder, "runs", run!, "metrics.csv"))),
-                    WithoutTimingColumns(File.ReadAllText(Path.Combine(dir, "b", "tiny", "runs", run!, "metrics.csv"))));
+                    UntimedMetricsCsv.Of(File.ReadAllText(Path.Combine(folder, "runs", run!, "metrics.csv"))),
+                    UntimedMetricsCsv.Of(File.ReadAllText(Path.Combine(dir, "b", "tiny", "runs", run!, "metrics.csv"))));
         }
         finally { Directory.Delete(dir, true); }
     }

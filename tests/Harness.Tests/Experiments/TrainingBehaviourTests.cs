@@ -54,10 +54,25 @@ public class TrainingBehaviourTests
         var recorder = Run(config);
         var huge = recorder.Completed.Single(r => r.Run.LossDisplayName == "huge");
         Assert.True(huge.Convergence.Diverged);
-        Assert.Contains("loss became", huge.DivergenceNote);
+        Assert.Matches(@"^loss became \S+ at epoch 1, batch \d+$", huge.DivergenceNote);
         // The grid went on after the diverged run: the next run started and finished with its own result.
         Assert.Equal(2, recorder.Completed.Count);
         Assert.Equal("sane", recorder.Completed[1].Run.LossDisplayName);
+    }
+
+    [Fact]
+    public void Each_epoch_splits_its_time_into_compute_evaluation_and_the_harness_overhead()
+    {
+        var history = Run(Base).Completed.Single().History;
+        Assert.All(history, h =>
+        {
+            Assert.True(h.ComputeSeconds > 0, $"compute {h.ComputeSeconds}");
+            Assert.True(h.DataSeconds > 0, $"data {h.DataSeconds}");
+            Assert.True(h.EvaluationSeconds > 0, $"evaluation {h.EvaluationSeconds}");
+            // Disjoint parts of the epoch's wall time; what is left is the harness's bookkeeping.
+            Assert.True(h.ComputeSeconds + h.DataSeconds + h.EvaluationSeconds <= h.EpochSeconds,
+                $"{h.ComputeSeconds} + {h.DataSeconds} + {h.EvaluationSeconds} > {h.EpochSeconds}");
+        });
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Harness.Tests.Cli;
+using Harness.Tests.Sinks;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -102,7 +103,7 @@ public class KillAndResumeTests(UninterruptedGrid straight, ITestOutputHelper ou
         foreach (var run in runs)
         {
             string Read(string root, string file) => File.ReadAllText(Path.Combine(root, "runs", run, file));
-            Assert.Equal(ResumeTests.UntimedCsv(Read(straight.Folder, "metrics.csv")), ResumeTests.UntimedCsv(Read(folder, "metrics.csv")));
+            Assert.Equal(UntimedMetricsCsv.Of(Read(straight.Folder, "metrics.csv")), UntimedMetricsCsv.Of(Read(folder, "metrics.csv")));
             Assert.Equal(ResumeTests.UntimedSummary(Read(straight.Folder, "summary.json")), ResumeTests.UntimedSummary(Read(folder, "summary.json")));
             Assert.False(Directory.Exists(Path.Combine(folder, "runs", run, "checkpoint")), $"{run}: checkpoint left after the run finished");
         }
