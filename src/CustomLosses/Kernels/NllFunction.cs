@@ -38,7 +38,7 @@ internal sealed class NllFunction : SingleTensorFunction<NllFunction>
         var s = ctx.get_saved_variables();
         var (x, safe, wy, keep, den) = (s[0], s[1], s[2], s[3], s[4]);
         var c = ClassIndexRows.Coefficients(grad_output, (nn.Reduction)ctx.get_data("r"), wy, keep, den);   // [N, 1]
-        var gx = zeros_like(x).scatter(1, safe, c.neg());
+        var gx = zeros_like(x).scatter_(1, safe, c.neg());                        // in place: differentiable in c all the same
         return [gx, null!, null!, null!, null!];
     }
 }
