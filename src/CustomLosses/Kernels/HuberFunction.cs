@@ -20,10 +20,12 @@ internal sealed class HuberFunction : SingleTensorFunction<HuberFunction>
         var (delta, divisor, r) = ((double)vars[2], (double)vars[3], (nn.Reduction)vars[4]);
         // m = clamp(d, -delta, delta) is the gradient; Huber(d) = m (d - m / 2) (0.5 d^2 inside, delta (|d| - delta / 2)
         // outside). m is kept for backward, which is then one pass.
-        var m = Clamped(x, t, delta);
-        Tensor sum;
+        Tensor sum, m;
         using (var d = x - t)
+        {
+            m = d.clamp(CachedScalars.Of(-delta), CachedScalars.Of(delta));
             sum = d.add_(m, CachedScalars.Of(-0.5)).mul_(m).sum();
+        }
         if (divisor != 1.0) sum = sum.div_(CachedScalars.Of(divisor));
         ctx.save_for_backward([x, t, m]);
         ctx.save_data("r", r);
