@@ -37,21 +37,7 @@ public class FusedLossTrainingSoakTests
             Seeds = [0],
             Losses = losses,
         };
-        var folder = Path.Combine(Path.GetTempPath(), "fused-soak-" + Guid.NewGuid().ToString("N"));
-        try
-        {
-            using var data = DatasetLoader.Load(config.Dataset, RepositoryPaths.Root);
-            var settings = new RunSettings(folder, CPU, false, "test");
-            var plan = ExperimentPlan.Create(config, data);
-            ExperimentRunner.PrepareFolder(settings, config, plan);
-            var recorder = new GridRecorder();
-            ExperimentRunner.Run(config, data, plan, settings, [recorder]);
-            return recorder.Completed;
-        }
-        finally
-        {
-            if (Directory.Exists(folder)) Directory.Delete(folder, true);
-        }
+        return GridRecorder.Record(config).Completed;
     }
 
     static void AssertLearned(RunResult run, Func<Metrics.EpochMetrics, double> score, double floor)

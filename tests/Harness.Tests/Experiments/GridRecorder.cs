@@ -1,5 +1,9 @@
+using Harness.Config;
+using Harness.Data;
+using Harness.Experiments;
 using Harness.Metrics;
 using Harness.Training;
+using static TorchSharp.torch;
 
 namespace Harness.Tests.Experiments;
 
@@ -19,4 +23,24 @@ internal sealed class GridRecorder : ITrainingObserver
     public void EpochCompleted(RunInfo run, EpochMetrics metrics) => Epochs[run.Id].Add(metrics);
 
     public void RunCompleted(RunResult result) => Completed.Add(result);
+
+    /// <summary>Runs a whole grid on the CPU into a temporary results folder (deleted afterwards) and records it.</summary>
+    public static GridRecorder Record(ExperimentConfig config)
+    {
+        var folder = Path.Combine(Path.GetTempPath(), config.Name + "-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            using var data = DatasetLoader.Load(config.Dataset, RepositoryPaths.Root);
+            var plan = ExperimentPlan.Create(config, data);
+            var settings = new RunSettings(folder, CPU, false, "test");
+            ExperimentRunner.PrepareFolder(settings, config, plan);
+            var recorder = new GridRecorder();
+            ExperimentRunner.Run(config, data, plan, settings, [recorder]);
+            return recorder;
+        }
+        finally
+        {
+            if (Directory.Exists(folder)) Directory.Delete(folder, true);
+        }
+    }
 }

@@ -24,24 +24,7 @@ public class IdenticalNetworksTests
         Losses = losses,
     };
 
-    static GridRecorder Run(ExperimentConfig config)
-    {
-        var folder = Path.Combine(Path.GetTempPath(), "identical-" + Guid.NewGuid().ToString("N"));
-        try
-        {
-            using var data = DatasetLoader.Load(config.Dataset, RepositoryPaths.Root);
-            var plan = ExperimentPlan.Create(config, data);
-            var settings = new RunSettings(folder, CPU, false, "test");
-            ExperimentRunner.PrepareFolder(settings, config, plan);
-            var recorder = new GridRecorder();
-            ExperimentRunner.Run(config, data, plan, settings, [recorder]);
-            return recorder;
-        }
-        finally
-        {
-            if (Directory.Exists(folder)) Directory.Delete(folder, true);
-        }
-    }
+    static GridRecorder Run(ExperimentConfig config) => GridRecorder.Record(config);
 
     [Fact]
     public void Every_loss_of_a_seed_starts_from_the_same_weights_and_sees_the_same_batches()

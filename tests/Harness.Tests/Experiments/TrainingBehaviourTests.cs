@@ -10,24 +10,7 @@ namespace Harness.Tests.Experiments;
 [Collection(TorchGlobalStateCollection.Name)]
 public class TrainingBehaviourTests
 {
-    static GridRecorder Run(ExperimentConfig config)
-    {
-        var folder = Path.Combine(Path.GetTempPath(), "behaviour-" + Guid.NewGuid().ToString("N"));
-        try
-        {
-            using var data = DatasetLoader.Load(config.Dataset, RepositoryPaths.Root);
-            var settings = new RunSettings(folder, CPU, false, "test");
-            var plan = ExperimentPlan.Create(config, data);
-            ExperimentRunner.PrepareFolder(settings, config, plan);
-            var recorder = new GridRecorder();
-            ExperimentRunner.Run(config, data, plan, settings, [recorder]);
-            return recorder;
-        }
-        finally
-        {
-            if (Directory.Exists(folder)) Directory.Delete(folder, true);
-        }
-    }
+    static GridRecorder Run(ExperimentConfig config) => GridRecorder.Record(config);
 
     static ExperimentConfig Base => new()
     {
