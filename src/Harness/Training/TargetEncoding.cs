@@ -1,3 +1,4 @@
+using CustomLosses;
 using static TorchSharp.torch;
 
 namespace Harness.Training;
@@ -51,11 +52,11 @@ public static class TargetEncodings
     {
         TargetEncodingKind.Index => targets.to(ScalarType.Int64),
         TargetEncodingKind.OneHot => nn.functional.one_hot(targets.to(ScalarType.Int64), classCount).to(dtype),
-        TargetEncodingKind.PlusMinusOne => (targets.to(dtype) * 2 - 1),
+        TargetEncodingKind.PlusMinusOne => (targets.to(dtype) * CachedScalars.Of(2L)).sub(CachedScalars.Of(1L)),   // kept scalars: see CachedScalars
         TargetEncodingKind.ZeroOne => targets.to(dtype),
         TargetEncodingKind.Real => targets.to(dtype),
         TargetEncodingKind.IndexList => cat([targets.to(ScalarType.Int64).unsqueeze(1),
-            full(targets.shape[0], Math.Max(classCount - 1, 0), -1L, dtype: ScalarType.Int64, device: targets.device)], 1),
+            full(targets.shape[0], Math.Max(classCount - 1, 0), CachedScalars.Of(-1L), dtype: ScalarType.Int64, device: targets.device)], 1),
         _ => throw new ArgumentOutOfRangeException(nameof(e)),
     };
 }
