@@ -19,10 +19,7 @@ internal sealed class AbsoluteErrorFunction : SingleTensorFunction<AbsoluteError
         Tensor sum;
         using (var d = x - t)
             sum = d.norm(1f);                                                  // linalg.vector_norm would box ord in a temporary Scalar
-        ctx.save_for_backward([x, t]);
-        ctx.save_data("r", r);
-        ctx.save_data("gx", x.requires_grad);
-        ctx.save_data("gt", t.requires_grad);
+        LossFunction.SaveElementWise(ctx, r, [x, t]);
         return LossFunction.Finish(sum, r, x.numel());
     }
 
@@ -30,9 +27,9 @@ internal sealed class AbsoluteErrorFunction : SingleTensorFunction<AbsoluteError
     {
         var saved = ctx.get_saved_variables();
         var (x, t) = (saved[0], saved[1]);
-        var scale = LossFunction.Scale(grad_output, (nn.Reduction)ctx.get_data("r"), x.numel());
+        var scale = LossFunction.Scale(grad_output, LossFunction.SavedReduction(ctx), x.numel());
         var sign = (x - t).sign_();
         var gx = is_grad_enabled() ? sign * scale : sign.mul_(scale);
-        return LossFunction.InputAndTarget(gx, (bool)ctx.get_data("gx"), (bool)ctx.get_data("gt"), 1);
+        return LossFunction.InputAndTarget(ctx, gx, 1);
     }
 }

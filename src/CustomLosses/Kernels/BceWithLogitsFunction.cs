@@ -20,10 +20,7 @@ internal sealed class BceWithLogitsFunction : SingleTensorFunction<BceWithLogits
         Tensor sum;
         using (var loss = nn.functional.logsigmoid(x))
             sum = loss.neg_().addcmul_(t, x, CachedScalars.Of(-1.0)).add_(x, CachedScalars.One).sum();
-        ctx.save_for_backward([x, t]);
-        ctx.save_data("r", r);
-        ctx.save_data("gx", x.requires_grad);
-        ctx.save_data("gt", t.requires_grad);
+        LossFunction.SaveElementWise(ctx, r, [x, t]);
         return LossFunction.Finish(sum, r, x.numel());
     }
 
@@ -31,7 +28,7 @@ internal sealed class BceWithLogitsFunction : SingleTensorFunction<BceWithLogits
     {
         var s = ctx.get_saved_variables();
         var (x, t) = (s[0], s[1]);
-        var scale = LossFunction.Scale(grad_output, (nn.Reduction)ctx.get_data("r"), x.numel());
+        var scale = LossFunction.Scale(grad_output, LossFunction.SavedReduction(ctx), x.numel());
         // sigmoid's backward needs its output, so under create_graph it must not be modified in place.
         var gx = !(bool)ctx.get_data("gx") ? null! : is_grad_enabled() ? (x.sigmoid() - t) * scale : x.sigmoid().sub_(t).mul_(scale);
         var gt = (bool)ctx.get_data("gt") ? (x * scale).neg_() : null!;

@@ -27,12 +27,9 @@ internal sealed class HuberFunction : SingleTensorFunction<HuberFunction>
             sum = d.add_(m, CachedScalars.Of(-0.5)).mul_(m).sum();
         }
         if (divisor != 1.0) sum = sum.div_(CachedScalars.Of(divisor));
-        ctx.save_for_backward([x, t, m]);
-        ctx.save_data("r", r);
+        LossFunction.SaveElementWise(ctx, r, [x, t, m]);
         ctx.save_data("div", divisor);
         ctx.save_data("delta", delta);
-        ctx.save_data("gx", x.requires_grad);
-        ctx.save_data("gt", t.requires_grad);
         return LossFunction.Finish(sum, r, x.numel());
     }
 
@@ -40,13 +37,13 @@ internal sealed class HuberFunction : SingleTensorFunction<HuberFunction>
     {
         var saved = ctx.get_saved_variables();
         var (x, t, m) = (saved[0], saved[1], saved[2]);
-        var scale = LossFunction.Scale(grad_output, (nn.Reduction)ctx.get_data("r"), x.numel());
+        var scale = LossFunction.Scale(grad_output, LossFunction.SavedReduction(ctx), x.numel());
         var divisor = (double)ctx.get_data("div");
         if (divisor != 1.0) scale = scale.div(CachedScalars.Of(divisor));
         // Under create_graph the saved m has no history: recompute it from x and t. m itself is never written to,
         // because backward(retain_graph: true) may run this twice.
         var gx = is_grad_enabled() ? Clamped(x, t, (double)ctx.get_data("delta")) * scale : m.mul(scale);
-        return LossFunction.InputAndTarget(gx, (bool)ctx.get_data("gx"), (bool)ctx.get_data("gt"), 3);
+        return LossFunction.InputAndTarget(ctx, gx, 3);
     }
 
     /// <summary><c>clamp(x - t, -delta, delta)</c>, clamped in place in the difference's buffer.</summary>

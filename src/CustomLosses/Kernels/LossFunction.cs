@@ -48,10 +48,28 @@ internal static class LossFunction
     /// <summary>True for the floating dtypes the class-index kernels take (float32 and float64).</summary>
     public static bool Floating(Tensor input) => input.dtype == ScalarType.Float32 || input.dtype == ScalarType.Float64;
 
-    /// <summary>The gradient list for (input, target, scalars...): the input's, the negated one for the target if it needs it, then nulls.</summary>
-    public static List<Tensor> InputAndTarget(Tensor gradInput, bool inputNeedsGrad, bool targetNeedsGrad, int extra)
+    /// <summary>
+    /// What an element-wise (input, target) function's backward needs: the tensors to save (input and target first), the
+    /// reduction, and which of input and target require grad (read in <see cref="InputAndTarget"/>).
+    /// </summary>
+    public static void SaveElementWise(torch.autograd.AutogradContext ctx, nn.Reduction reduction, List<Tensor> tensors)
     {
-        var grads = new List<Tensor> { inputNeedsGrad ? gradInput : null!, targetNeedsGrad ? gradInput.neg() : null! };
+        ctx.save_for_backward(tensors);
+        ctx.save_data("r", reduction);
+        ctx.save_data("gx", tensors[0].requires_grad);
+        ctx.save_data("gt", tensors[1].requires_grad);
+    }
+
+    /// <summary>The reduction <see cref="SaveElementWise"/> saved.</summary>
+    public static nn.Reduction SavedReduction(torch.autograd.AutogradContext ctx) => (nn.Reduction)ctx.get_data("r");
+
+    /// <summary>
+    /// The gradient list for (input, target, scalars...) after <see cref="SaveElementWise"/>: the input's, the negated one
+    /// for the target if it requires grad, then a null per non-tensor argument.
+    /// </summary>
+    public static List<Tensor> InputAndTarget(torch.autograd.AutogradContext ctx, Tensor gradInput, int extra)
+    {
+        var grads = new List<Tensor> { (bool)ctx.get_data("gx") ? gradInput : null!, (bool)ctx.get_data("gt") ? gradInput.neg() : null! };
         for (int i = 0; i < extra; i++) grads.Add(null!);
         return grads;
     }

@@ -21,10 +21,7 @@ internal sealed class SquaredErrorFunction : SingleTensorFunction<SquaredErrorFu
         Tensor sum;
         using (var d = x - t)
             sum = d.mul_(d).sum();
-        ctx.save_for_backward([x, t]);
-        ctx.save_data("r", r);
-        ctx.save_data("gx", x.requires_grad);
-        ctx.save_data("gt", t.requires_grad);
+        LossFunction.SaveElementWise(ctx, r, [x, t]);
         return LossFunction.Finish(sum, r, x.numel());
     }
 
@@ -32,9 +29,9 @@ internal sealed class SquaredErrorFunction : SingleTensorFunction<SquaredErrorFu
     {
         var saved = ctx.get_saved_variables();
         var (x, t) = (saved[0], saved[1]);
-        var scale = LossFunction.Scale(grad_output, (nn.Reduction)ctx.get_data("r"), x.numel()).mul(CachedScalars.Of(2.0));
+        var scale = LossFunction.Scale(grad_output, LossFunction.SavedReduction(ctx), x.numel()).mul(CachedScalars.Of(2.0));
         var d = x - t;
         var gx = is_grad_enabled() ? d * scale : d.mul_(scale);
-        return LossFunction.InputAndTarget(gx, (bool)ctx.get_data("gx"), (bool)ctx.get_data("gt"), 1);
+        return LossFunction.InputAndTarget(ctx, gx, 1);
     }
 }
