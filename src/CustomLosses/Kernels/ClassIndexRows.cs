@@ -30,4 +30,12 @@ internal static class ClassIndexRows
         var c = reduction == nn.Reduction.Mean ? wy * (gradOutput / den) : wy * gradOutput;
         return where(keep, c, LossFunction.Zero(c)).unsqueeze(1);
     }
+
+    /// <summary>Per-row losses reduced: none as they are, sum, or the mean over the weight sum <c>sum w[y]</c> (PyTorch's weighted mean).</summary>
+    public static Tensor Reduce(Tensor perSample, nn.Reduction reduction, Tensor den) => reduction switch
+    {
+        nn.Reduction.None => perSample,
+        nn.Reduction.Sum => perSample.sum(),
+        _ => perSample.sum() / den,
+    };
 }

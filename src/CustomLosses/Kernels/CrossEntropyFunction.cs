@@ -26,12 +26,7 @@ internal sealed class CrossEntropyFunction : SingleTensorFunction<CrossEntropyFu
         var den = wy.sum();
         ctx.save_for_backward([x, logp, safe, wy, keep, den]);
         ctx.save_data("r", r);
-        return r switch
-        {
-            nn.Reduction.None => perSample,
-            nn.Reduction.Sum => perSample.sum(),
-            _ => perSample.sum() / den,
-        };
+        return ClassIndexRows.Reduce(perSample, r, den);
     }
 
     public override List<Tensor> backward(AutogradContext ctx, Tensor grad_output)

@@ -25,12 +25,7 @@ internal sealed class NllFunction : SingleTensorFunction<NllFunction>
         var den = wy.sum();
         ctx.save_for_backward([x, safe, wy, keep, den]);
         ctx.save_data("r", r);
-        return r switch
-        {
-            nn.Reduction.None => perSample,
-            nn.Reduction.Sum => perSample.sum(),
-            _ => perSample.sum() / den,
-        };
+        return ClassIndexRows.Reduce(perSample, r, den);
     }
 
     public override List<Tensor> backward(AutogradContext ctx, Tensor grad_output)

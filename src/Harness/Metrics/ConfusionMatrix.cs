@@ -1,4 +1,4 @@
-using TorchSharp;
+using CustomLosses;
 using static TorchSharp.torch;
 
 namespace Harness.Metrics;
@@ -28,9 +28,9 @@ public sealed class ConfusionMatrix
     {
         using var scope = NewDisposeScope();
         var c = Classes;
-        // A Scalar held for the call: a literal would become a temporary Scalar that a collection may free mid-call.
-        using var stride = ((long)c).ToScalar();
-        var flat = (targets.to(ScalarType.Int64) * stride + predictions.to(ScalarType.Int64)).bincount(null, c * c).cpu();
+        // Kept scalars (see CachedScalars): c * ... and a + b would each pass a temporary Scalar.
+        var flat = (targets.to(ScalarType.Int64) * CachedScalars.Of((long)c)).add(predictions.to(ScalarType.Int64), CachedScalars.One)
+            .bincount(null, c * c).cpu();
         var values = flat.data<long>().ToArray();
         for (int i = 0; i < c * c; i++) counts[i / c, i % c] += values[i];
         Total += targets.shape[0];

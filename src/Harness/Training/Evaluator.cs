@@ -1,3 +1,4 @@
+using CustomLosses;
 using Harness.Data;
 using Harness.Metrics;
 using TorchSharp;
@@ -33,10 +34,8 @@ public static class Evaluator
         var confusion = classification ? new ConfusionMatrix(binding.ClassCount) : null;
         var regression = classification ? null : new RegressionMetrics();
         double yardstickSum = 0;
-        // Held for the whole loop: a double operand would become a temporary Scalar per operation, which nothing keeps
-        // alive during the native call (a collection on another thread can free it mid-call).
-        using var std = targetStd.ToScalar();
-        using var mean = targetMean.ToScalar();
+        // Kept scalars, not double operands (see CachedScalars); a + b and square() would pass hidden temporaries too.
+        var (std, mean, two) = (CachedScalars.Of(targetStd), CachedScalars.Of(targetMean), CachedScalars.Of(2L));
         for (long start = 0; start < n; start += ChunkSize)
         {
             using var scope = NewDisposeScope();
@@ -52,11 +51,11 @@ public static class Evaluator
             else
             {
                 // Metrics in the target's original units.
-                var prediction = binding.Shape(raw).to(ScalarType.Float64) * std + mean;
-                var truth = y.to(ScalarType.Float64) * std + mean;
+                var prediction = (binding.Shape(raw).to(ScalarType.Float64) * std).add(mean, CachedScalars.One);
+                var truth = (y.to(ScalarType.Float64) * std).add(mean, CachedScalars.One);
                 var error = prediction - truth;
-                var squared = error.square().sum().item<double>();
-                regression!.Add(squared, error.abs().sum().item<double>(), truth.sum().item<double>(), truth.square().sum().item<double>(), len);
+                var squared = error.pow(two).sum().item<double>();
+                regression!.Add(squared, error.abs().sum().item<double>(), truth.sum().item<double>(), truth.pow(two).sum().item<double>(), len);
                 yardstickSum += squared;
             }
         }

@@ -1,3 +1,4 @@
+using CustomLosses;
 using CustomLosses.Catalog;
 using Harness.Config;
 using Harness.Data;
@@ -138,13 +139,7 @@ public sealed class LossBinding
 
     /// <summary>Predicted class indices (int64 [N]) from raw outputs; a single unit predicts class 1 when positive.</summary>
     public Tensor PredictClasses(Tensor raw) =>
-        Outputs == 1 ? Shape(raw).gt(Zero).to(ScalarType.Int64) : raw.argmax(1);
-
-    /// <summary>
-    /// A kept Scalar rather than a literal: TorchSharp converts a literal into a temporary Scalar that nothing keeps
-    /// alive during the native call, and a collection on another thread can free it mid-call.
-    /// </summary>
-    static readonly Scalar Zero = 0.ToScalar();
+        Outputs == 1 ? Shape(raw).gt(CachedScalars.Of(0L)).to(ScalarType.Int64) : raw.argmax(1);   // a kept scalar: see CachedScalars
 
     /// <summary>Logits over classes for the yardstick cross-entropy: [N, C], or [0, z] for a single unit (sigmoid(z) = softmax([0, z])[1]).</summary>
     public Tensor ClassLogits(Tensor raw) =>
