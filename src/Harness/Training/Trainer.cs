@@ -73,7 +73,10 @@ public sealed class Trainer(TrainingConfig config, Device device, double? conver
         ICheckpointStore? checkpoints = null, TrainingCheckpoint? resumeFrom = null)
     {
         var classification = binding.Task == TaskKind.Classification;
-        var parameters = model.parameters().ToList();
+        // One flat buffer for all parameters when they can share one: the optimizer and zero_grad then launch one kernel
+        // per operation for the whole model (see ContiguousParameters); otherwise the parameters are stepped one by one.
+        using var contiguous = ContiguousParameters.TryCreate(model);
+        IReadOnlyList<TorchSharp.Modules.Parameter> parameters = contiguous is null ? model.parameters().ToList() : [contiguous.Flat];
         using var optimizer = OptimizerFactory.Create(config.Optimizer, parameters);
         var schedule = OptimizerFactory.CreateSchedule(config.Schedule, optimizer, config.Epochs);
         var stopping = new EarlyStopping(config.EarlyStopping, classification);
@@ -172,6 +175,7 @@ public sealed class Trainer(TrainingConfig config, Device device, double? conver
                 for (int o = 0; o < observers.Count; o++) observers[o].BatchCompleted(run, epoch, b + 1, batches);
             }
             if (divergence != null) break;
+            contiguous?.EnsureIntact();
             long? correct = accuracy?.Correct();
             var trainSeconds = epochWatch.Elapsed.TotalSeconds;
             schedule?.step();
@@ -304,7 +308,7 @@ public sealed class Trainer(TrainingConfig config, Device device, double? conver
         foreach (var p in parameters)
             if (p.grad is { } g) norms.Add(g.norm());
         if (norms.Count == 0) return 0;
-        var total = stack(norms).norm();
+        var total = norms.Count == 1 ? norms[0] : stack(norms).norm();
         // float to double is exact, so reading a float32 norm directly gives the bits a conversion on the device gives.
         return total.dtype == ScalarType.Float32 ? total.item<float>() : total.to(ScalarType.Float64).item<double>();
     }
