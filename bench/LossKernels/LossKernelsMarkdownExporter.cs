@@ -44,12 +44,15 @@ public sealed class LossKernelsMarkdownExporter : IExporter
         return [path];
     }
 
-    static string DefaultPath()
+    static string DefaultPath() => Path.Combine(ResultsFolder(), "loss-kernels.md");
+
+    /// <summary>results/benchmarks of the repository the benchmark runs in (found by Harness.sln), else the current folder.</summary>
+    public static string ResultsFolder()
     {
         for (var dir = new DirectoryInfo(Directory.GetCurrentDirectory()); dir is not null; dir = dir.Parent)
             if (File.Exists(Path.Combine(dir.FullName, "Harness.sln")))
-                return Path.Combine(dir.FullName, "results", "benchmarks", "loss-kernels.md");
-        return Path.GetFullPath("loss-kernels.md");
+                return Path.Combine(dir.FullName, "results", "benchmarks");
+        return Path.GetFullPath(".");
     }
 
     sealed record Row(string Loss, Size Size, BenchmarkReport? Custom, BenchmarkReport? BuiltIn);

@@ -28,6 +28,29 @@ if (args.Length > 0 && args[0] == "--check")
     return;
 }
 
+if (args.Length > 0 && args[0] == "--paired")
+{
+    // dotnet run -c Release --project bench/LossKernels -- --paired [seconds per case] [loss ...]
+    // Adjacent custom/built-in pairs, the ratio per pair (see PairedRatios); both sizes unless LOSS_KERNELS_SIZES says otherwise.
+    var rest = args.Skip(1).ToList();
+    double seconds = 3;
+    if (rest.Count > 0 && double.TryParse(rest[0], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var s))
+    {
+        seconds = s;
+        rest.RemoveAt(0);
+    }
+    var unknown = rest.Where(n => !LossBenchmarks.LossNames.Contains(n)).ToList();
+    if (unknown.Count > 0)
+    {
+        Console.Error.WriteLine($"unknown loss {string.Join(", ", unknown)}; the benchmarked losses are {string.Join(", ", LossBenchmarks.LossNames)}");
+        return;
+    }
+    var output = Environment.GetEnvironmentVariable("LOSS_KERNELS_PAIRED_OUTPUT")
+                 ?? Path.Combine(LossKernelsMarkdownExporter.ResultsFolder(), "loss-kernels-paired.md");
+    PairedRatios.Run(LossBenchmarks.LossNames.Where(n => rest.Count == 0 || rest.Contains(n)), LossBenchmarks.Sizes, seconds, output);
+    return;
+}
+
 var job = Job.Default
     .WithToolchain(InProcessEmitToolchain.Instance)
     .WithLaunchCount(1)

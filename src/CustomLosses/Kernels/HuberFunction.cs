@@ -7,8 +7,10 @@ namespace CustomLosses.Kernels;
 /// <summary>
 /// Sum or mean of Huber(delta) / scale, where scale is 1 (Huber) or beta (smooth L1 with delta = beta).
 /// With <c>d = x - t</c> and <c>m = clamp(d, -delta, delta)</c> (the gradient, libtorch's kernel's value at |d| = delta
-/// included), Huber is <c>m (d - m / 2)</c> element by element, formed in place in d's buffer and summed; m is saved,
-/// so backward is one pass, <c>m g / n</c>. vars: input, target, delta, divisor, reduction.
+/// included), Huber is <c>m (d - m / 2)</c> element by element, so the sum is <c>d.m - m.m / 2</c>: two dot products,
+/// which read d and m without writing anything (forming <c>m (d - m / 2)</c> in place and summing it took three passes
+/// and a write; paired with libtorch's kernel, 1.53x became 1.42x). m is saved, so backward is one pass, <c>m g / n</c>.
+/// vars: input, target, delta, divisor, reduction.
 /// </summary>
 internal sealed class HuberFunction : SingleTensorFunction<HuberFunction>
 {
@@ -19,12 +21,17 @@ internal sealed class HuberFunction : SingleTensorFunction<HuberFunction>
         var (x, t) = ((Tensor)vars[0], (Tensor)vars[1]);
         var (delta, divisor, r) = ((double)vars[2], (double)vars[3], (nn.Reduction)vars[4]);
         // m = clamp(d, -delta, delta) is the gradient; Huber(d) = m (d - m / 2) (0.5 d^2 inside, delta (|d| - delta / 2)
-        // outside). m is kept for backward, which is then one pass.
+        // outside), summed as d.m - m.m / 2 (both terms are >= 0 and d.m >= m.m, so the difference loses no precision
+        // to cancellation). m is kept for backward, which is then one pass.
         Tensor sum, m;
         using (var d = x - t)
         {
             m = d.clamp(CachedScalars.Of(-delta), CachedScalars.Of(delta));
-            sum = d.add_(m, CachedScalars.Of(-0.5)).mul_(m).sum();
+            using var flatD = d.view(-1);
+            using var flatM = m.view(-1);
+            using var dm = flatD.dot(flatM);
+            using var mm = flatM.dot(flatM);
+            sum = dm.add(mm, CachedScalars.Of(-0.5));
         }
         if (divisor != 1.0) sum = sum.div_(CachedScalars.Of(divisor));
         LossFunction.SaveElementWise(ctx, r, [x, t, m]);
