@@ -33,6 +33,11 @@ if (args.Length > 0 && args[0] == "--paired")
     // dotnet run -c Release --project bench/LossKernels -- --paired [seconds per case] [loss ...]
     // Adjacent custom/built-in pairs, the ratio per pair (see PairedRatios); both sizes unless LOSS_KERNELS_SIZES says otherwise.
     var rest = args.Skip(1).ToList();
+    bool defaultAllocator = rest.Remove("--default-allocator");
+    // Pinned unless asked otherwise: alternating two losses makes glibc return and re-fault buffers on nearly every call (see GlibcAllocator).
+    string allocator = defaultAllocator ? "default settings (--default-allocator)"
+        : GlibcAllocator.KeepFreedMemory() ? "trim and mmap thresholds pinned (freed buffers stay in the process; see GlibcAllocator.cs)"
+        : "default settings (mallopt unavailable)";
     double seconds = 3;
     if (rest.Count > 0 && double.TryParse(rest[0], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var s))
     {
@@ -46,8 +51,8 @@ if (args.Length > 0 && args[0] == "--paired")
         return;
     }
     var output = Environment.GetEnvironmentVariable("LOSS_KERNELS_PAIRED_OUTPUT")
-                 ?? Path.Combine(LossKernelsMarkdownExporter.ResultsFolder(), "loss-kernels-paired.md");
-    PairedRatios.Run(LossBenchmarks.LossNames.Where(n => rest.Count == 0 || rest.Contains(n)), LossBenchmarks.Sizes, seconds, output);
+                 ?? Path.Combine(LossKernelsMarkdownExporter.ResultsFolder(), defaultAllocator ? "loss-kernels-paired-default-allocator.md" : "loss-kernels-paired.md");
+    PairedRatios.Run(LossBenchmarks.LossNames.Where(n => rest.Count == 0 || rest.Contains(n)), LossBenchmarks.Sizes, seconds, allocator, output);
     return;
 }
 
