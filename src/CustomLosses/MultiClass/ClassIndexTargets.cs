@@ -48,6 +48,11 @@ internal static class ClassIndexTargets
         if (t.numel() > 0)
         {
             using var noGrad = no_grad();
+            // The common case in one reduction and two reads: every target a class. Only otherwise (ignored rows, or a bad
+            // value to report) the element-wise check below, which costs five more kernels and took 17 of a 128 x 10
+            // cross-entropy's 100 microseconds.
+            var (low, high) = t.aminmax();
+            if (low.item<long>() >= 0 && high.item<long>() < classes) return t;
             var bad = t.lt(CachedScalars.Of(0L)).logical_or(t.ge(CachedScalars.Of(classes)));
             if (ignoreIndex is long ii) bad = bad.logical_and(t.ne(CachedScalars.Of(ii)));
             if (bad.any().item<bool>())
