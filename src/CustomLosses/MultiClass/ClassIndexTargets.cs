@@ -30,8 +30,16 @@ internal static class ClassIndexTargets
     /// Checks an index target against the input: integer dtype, shape = input shape without the class
     /// dimension, and every non-ignored value in [0, C). Returns the target as int64.
     /// </summary>
-    public static Tensor CheckIndexTarget(Tensor input, Tensor target, int classDim, long? ignoreIndex, string loss)
+    public static Tensor CheckIndexTarget(Tensor input, Tensor target, int classDim, long? ignoreIndex, string loss) =>
+        CheckIndexTarget(input, target, classDim, ignoreIndex, loss, out _);
+
+    /// <summary>
+    /// <see cref="CheckIndexTarget(Tensor, Tensor, int, long?, string)"/>, also telling whether every target is a class in
+    /// [0, C) (then a negative or out-of-range ignore_index ignores nothing).
+    /// </summary>
+    public static Tensor CheckIndexTarget(Tensor input, Tensor target, int classDim, long? ignoreIndex, string loss, out bool everyTargetAClass)
     {
+        everyTargetAClass = false;
         if (target.is_floating_point() || target.dtype == ScalarType.Bool || target.is_complex())
             throw new ArgumentException($"{loss}: class-index targets must be an integer tensor (int64); got {target.dtype}.");
         var expected = TargetShape(input, classDim);
@@ -52,7 +60,11 @@ internal static class ClassIndexTargets
             // value to report) the element-wise check below, which costs five more kernels and took 17 of a 128 x 10
             // cross-entropy's 100 microseconds.
             var (low, high) = t.aminmax();
-            if (low.item<long>() >= 0 && high.item<long>() < classes) return t;
+            if (low.item<long>() >= 0 && high.item<long>() < classes)
+            {
+                everyTargetAClass = true;
+                return t;
+            }
             var bad = t.lt(CachedScalars.Of(0L)).logical_or(t.ge(CachedScalars.Of(classes)));
             if (ignoreIndex is long ii) bad = bad.logical_and(t.ne(CachedScalars.Of(ii)));
             if (bad.any().item<bool>())

@@ -84,8 +84,9 @@ public sealed class CrossEntropyLoss : CustomLoss
         if (eps == 0 && input.dim() == 2 && !target.shape.SequenceEqual(input.shape)
             && (input.dtype == ScalarType.Float32 || input.dtype == ScalarType.Float64))
         {
-            var yFast = ClassIndexTargets.CheckIndexTarget(input, target, classDim, IgnoreIndex, Name).to(input.device);
-            return Kernels.CrossEntropyFunction.apply(input, yFast, w!, IgnoreIndex, Reduction).MoveToOuterDisposeScope();
+            var yFast = ClassIndexTargets.CheckIndexTarget(input, target, classDim, IgnoreIndex, Name, out bool everyTargetAClass).to(input.device);
+            bool everyRowCounts = w is null && everyTargetAClass && !(IgnoreIndex >= 0 && IgnoreIndex < classes);
+            return Kernels.CrossEntropyFunction.apply(input, yFast, w!, IgnoreIndex, Reduction, everyRowCounts).MoveToOuterDisposeScope();
         }
 
         var logp = input.log_softmax(classDim);

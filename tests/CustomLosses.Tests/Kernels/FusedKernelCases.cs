@@ -59,6 +59,12 @@ public sealed record FusedKernelCase(string Name, CustomLoss Custom, Func<Tensor
             var tag = r.ToOptionString();
             yield return new($"cross-entropy/{tag}", new CrossEntropyLoss(reduction: r),
                 (x, y) => nn.functional.cross_entropy(x, y, reduction: r), () => Logits(rows), () => Labels(rows));
+            // Unweighted, but some rows ignored: the general path, not the every-row one (by a -100 target, and by an
+            // ignore_index that is itself a class, with every target in range).
+            yield return new($"cross-entropy(ignored rows)/{tag}", new CrossEntropyLoss(reduction: r),
+                (x, y) => nn.functional.cross_entropy(x, y, reduction: r), () => Logits(rows), () => LabelsWithIgnored(rows));
+            yield return new($"cross-entropy(ignore_index=1)/{tag}", new CrossEntropyLoss(ignoreIndex: 1, reduction: r),
+                (x, y) => nn.functional.cross_entropy(x, y, ignore_index: 1, reduction: r), () => Logits(rows), () => Labels(rows));
             yield return new($"cross-entropy(weight, ignored rows)/{tag}", new CrossEntropyLoss(WeightValues, reduction: r),
                 (x, y) => nn.functional.cross_entropy(x, y, Weights(), reduction: r), () => Logits(rows), () => LabelsWithIgnored(rows));
             yield return new($"nll(weight, ignored rows)/{tag}", new NllLoss(WeightValues, reduction: r),
