@@ -1,3 +1,4 @@
+using CustomLosses;
 using CustomLosses.Catalog;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -68,7 +69,7 @@ public static class BuiltInLossFactory
 
     static Tensor KlDiv(Tensor input, Tensor target, bool logTarget, bool batchMean, nn.Reduction r) =>
         batchMean && r == nn.Reduction.Mean
-            ? nn.functional.kl_div(input, target, logTarget, nn.Reduction.Sum) / input.shape[0]
+            ? nn.functional.kl_div(input, target, logTarget, nn.Reduction.Sum) / CachedScalars.Of(input.shape[0])
             : nn.functional.kl_div(input, target, logTarget, r);
 
     /// <summary>A two-input loss module around a function.</summary>

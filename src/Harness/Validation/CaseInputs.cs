@@ -1,3 +1,4 @@
+using CustomLosses;
 using static TorchSharp.torch;
 
 namespace Harness.Validation;
@@ -7,11 +8,11 @@ public static class CaseInputs
 {
     /// <summary>Standard normal values times <paramref name="scale"/>.</summary>
     public static Tensor Normal(Generator g, long[] shape, double scale = 1.0) =>
-        randn(shape, dtype: ScalarType.Float64, generator: g).mul_(scale);
+        randn(shape, dtype: ScalarType.Float64, generator: g).mul_(CachedScalars.Of(scale));
 
     /// <summary>Uniform values in [low, high).</summary>
     public static Tensor Uniform(Generator g, long[] shape, double low, double high) =>
-        rand(shape, dtype: ScalarType.Float64, generator: g).mul_(high - low).add_(low);
+        rand(shape, dtype: ScalarType.Float64, generator: g).mul_(CachedScalars.Of(high - low)).add_(CachedScalars.Of(low), CachedScalars.One);
 
     /// <summary>Class indices in [0, classes), shape [n] (int64).</summary>
     public static Tensor ClassIndices(Generator g, long n, long classes) =>
@@ -30,7 +31,7 @@ public static class CaseInputs
 
     /// <summary>Values in {-1, +1}.</summary>
     public static Tensor PlusMinusOne(Generator g, long[] shape) =>
-        randint(0, 2, shape, dtype: ScalarType.Float64, generator: g).mul_(2).sub_(1);
+        randint(0, 2, shape, dtype: ScalarType.Float64, generator: g).mul_(CachedScalars.Of(2L)).sub_(CachedScalars.Of(1L));
 
     /// <summary>Probabilities strictly inside (margin, 1 - margin).</summary>
     public static Tensor OpenProbabilities(Generator g, long[] shape, double margin = 0.02) =>

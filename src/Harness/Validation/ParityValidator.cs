@@ -231,7 +231,8 @@ public sealed class ParityValidator
     {
         if (output.numel() == 1) return ones_like(output);
         var n = output.numel();
-        return (arange(n, dtype: output.dtype, device: output.device).remainder(5) * 0.1 + 0.8).reshape(output.shape);
+        return arange(CachedScalars.Of(0L), CachedScalars.Of(n), CachedScalars.One, output.dtype, output.device)
+            .remainder(CachedScalars.Of(5L)).mul(CachedScalars.Of(0.1)).add(CachedScalars.Of(0.8), CachedScalars.One).reshape(output.shape);
     }
 
     static double[][] Gradients(Tensor output, Tensor gradOutput, Tensor[] leaves, int[] differentiable)

@@ -52,23 +52,32 @@ internal static class ScalarTemporaryAnalyzer
         """;
 
     /// <summary>The runtime's assemblies and TorchSharp (not CustomLosses itself: its types come from the sources).</summary>
-    static readonly Lazy<IReadOnlyList<MetadataReference>> References = new(() =>
-    {
-        var paths = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-            .Append(typeof(TorchSharp.torch).Assembly.Location)
-            .Where(p => !Path.GetFileName(p).StartsWith("CustomLosses", StringComparison.OrdinalIgnoreCase))
-            .Distinct(StringComparer.Ordinal);
-        return paths.Select(p => (MetadataReference)MetadataReference.CreateFromFile(p)).ToList();
-    });
+    static readonly Lazy<IReadOnlyList<MetadataReference>> References = new(() => ReferencesFrom([typeof(TorchSharp.torch).Assembly.Location], exclude: "CustomLosses"));
+
+    /// <summary>
+    /// The runtime's assemblies plus <paramref name="paths"/> as metadata references, leaving out every file whose name
+    /// starts with <paramref name="exclude"/> (the assembly whose sources are analyzed).
+    /// </summary>
+    public static IReadOnlyList<MetadataReference> ReferencesFrom(IEnumerable<string> paths, string exclude) =>
+        ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Concat(paths)
+            .Where(p => !Path.GetFileName(p).StartsWith(exclude, StringComparison.OrdinalIgnoreCase))
+            .DistinctBy(Path.GetFileName, StringComparer.OrdinalIgnoreCase)
+            .Select(p => (MetadataReference)MetadataReference.CreateFromFile(p))
+            .ToList();
 
     /// <summary>Compiles sources as the CustomLosses project does (C# latest, nullable, implicit usings), in memory.</summary>
-    public static CSharpCompilation Compile(IEnumerable<(string Path, string Text)> sources)
+    public static CSharpCompilation Compile(IEnumerable<(string Path, string Text)> sources) => Compile(sources, References.Value);
+
+    /// <summary>Compiles sources as the projects here do (C# latest, nullable, implicit usings) against <paramref name="references"/>, in memory.</summary>
+    public static CSharpCompilation Compile(IEnumerable<(string Path, string Text)> sources, IReadOnlyList<MetadataReference> references,
+        OutputKind kind = OutputKind.DynamicallyLinkedLibrary)
     {
         var parse = new CSharpParseOptions(LanguageVersion.Latest);
         var trees = sources.Select(s => CSharpSyntaxTree.ParseText(s.Text, parse, s.Path))
             .Append(CSharpSyntaxTree.ParseText(ImplicitUsings, parse, "ImplicitUsings.g.cs"));
-        return CSharpCompilation.Create("ScalarTemporaryAnalysis", trees, References.Value,
-            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable, allowUnsafe: true));
+        return CSharpCompilation.Create("ScalarTemporaryAnalysis", trees, references,
+            new CSharpCompilationOptions(kind, nullableContextOptions: NullableContextOptions.Enable, allowUnsafe: true));
     }
 
     /// <summary>The compilation's errors, as text (the analysis needs an error-free semantic model).</summary>

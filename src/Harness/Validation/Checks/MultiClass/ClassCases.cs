@@ -1,4 +1,5 @@
 using System.Globalization;
+using CustomLosses;
 using CustomLosses.Catalog;
 using static TorchSharp.torch;
 
@@ -38,7 +39,7 @@ internal static class ClassCases
     /// </summary>
     public static Tensor HugeLogits(Generator g, long n, long c, double magnitude)
     {
-        var x = CaseInputs.Normal(g, [n, c]).add_(-magnitude);
+        var x = CaseInputs.Normal(g, [n, c]).add_(CachedScalars.Of(-magnitude), CachedScalars.One);
         for (long i = 0; i < n; i++) x[i, i % c] = tensor(magnitude + 0.25 * (i % 3), dtype: ScalarType.Float64);
         return x;
     }

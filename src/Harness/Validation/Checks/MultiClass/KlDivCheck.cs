@@ -1,3 +1,4 @@
+using CustomLosses;
 using CustomLosses.Catalog;
 using TorchSharp;
 using static Harness.Validation.Checks.MultiClass.ClassCases;
@@ -51,7 +52,7 @@ public sealed class KlDivCheck : LossCheck
         if (r == nn.Reduction.Mean && Boolean(c, "batchmean", false))
         {
             var sum = nn.functional.kl_div(x[0], x[1], log_target: logTarget, reduction: nn.Reduction.Sum);
-            return x[0].dim() == 0 ? sum : sum / (double)x[0].shape[0];
+            return x[0].dim() == 0 ? sum : sum / CachedScalars.Of((double)x[0].shape[0]);
         }
         return nn.functional.kl_div(x[0], x[1], log_target: logTarget, reduction: r);
     }

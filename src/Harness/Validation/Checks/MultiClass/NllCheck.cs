@@ -1,3 +1,4 @@
+using CustomLosses;
 using CustomLosses.Catalog;
 using TorchSharp;
 using static Harness.Validation.Checks.MultiClass.ClassCases;
@@ -43,7 +44,7 @@ public sealed class NllCheck : LossCheck
     public override Tensor BuiltIn(LossCase c, Tensor[] x, nn.Reduction r)
     {
         long ignore = Integer(c, "ignore_index", -100);
-        var target = ignore == -100 ? x[1] : x[1].masked_fill(x[1].eq(ignore), -100);
+        var target = ignore == -100 ? x[1] : x[1].masked_fill(x[1].eq(CachedScalars.Of(ignore)), CachedScalars.Of(-100L));
         var weight = OptionTensor(c, "weight", x[0]);
         // libtorch's C++ torch::nn::functional::nll_loss (what TorchSharp binds) rejects a 1-D input [C]
         // ("Expected 2 or more dimensions") although PyTorch's F.nll_loss takes it as one sample: call it

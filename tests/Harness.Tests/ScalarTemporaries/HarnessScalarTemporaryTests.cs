@@ -1,0 +1,38 @@
+using CustomLosses.Tests.ScalarTemporaries;
+using Microsoft.CodeAnalysis;
+using Xunit;
+
+namespace Harness.Tests.ScalarTemporaries;
+
+/// <summary>
+/// No code in src/Harness hands TorchSharp a temporary Scalar: the check tests/CustomLosses.Tests runs over the loss
+/// library (see src/CustomLosses/CachedScalars.cs), over the harness's sources. A finalized temporary crashes or
+/// corrupts whichever native call reads it, in a data loader as much as in a loss.
+/// </summary>
+public class HarnessScalarTemporaryTests
+{
+    [Fact]
+    public void The_harness_gives_TorchSharp_no_temporary_scalars()
+    {
+        var root = RepositoryPaths.Root;
+        var sources = Path.Combine(root, "src", "Harness");
+        var files = Directory.EnumerateFiles(sources, "*.cs", SearchOption.AllDirectories)
+            .Where(f => !Path.GetRelativePath(sources, f).Split(Path.DirectorySeparatorChar).Any(d => d is "bin" or "obj"))
+            .Order(StringComparer.Ordinal)
+            .Select(f => (Path.GetRelativePath(root, f).Replace('\\', '/'), File.ReadAllText(f)))
+            .ToList();
+        Assert.True(files.Count > 50, $"only {files.Count} source files under {sources}");
+        // The test host's trusted assemblies are the harness's dependencies (CustomLosses, TorchSharp, Spectre.Console, ...);
+        // the harness itself (harness.dll) and this test assembly are left out: the harness's types come from its sources.
+        var compilation = ScalarTemporaryAnalyzer.Compile(files, ScalarTemporaryAnalyzer.ReferencesFrom([], exclude: "harness"), OutputKind.ConsoleApplication);
+        // Source generators do not run in this compilation, so [GeneratedRegex] partial methods lack their generated half
+        // (CS8795); that touches nothing but those methods' bodies, which call no TorchSharp.
+        var errors = ScalarTemporaryAnalyzer.Errors(compilation).Where(e => !e.Contains("error CS8795:", StringComparison.Ordinal)).ToList();
+        Assert.True(errors.Count == 0, "src/Harness does not compile in the analysis (so its semantic model is unreliable):\n" + string.Join("\n", errors.Take(20)));
+
+        var findings = ScalarTemporaryAnalyzer.Analyze(compilation, HiddenScalarTemporaries.TorchSharp);
+        Assert.True(findings.Count == 0,
+            $"{findings.Count} place(s) in src/Harness give TorchSharp a temporary Scalar, which a garbage collection on another " +
+            "thread can free during the native call (see src/CustomLosses/CachedScalars.cs). Pass a kept one instead:\n" + string.Join("\n", findings));
+    }
+}
