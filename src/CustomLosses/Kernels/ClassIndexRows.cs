@@ -31,6 +31,31 @@ internal static class ClassIndexRows
         return where(keep, c, LossFunction.Zero(c)).unsqueeze(1);
     }
 
+    /// <summary>
+    /// True when every row counts with weight 1: no class weights, every target a class, and an ignore_index that is not
+    /// one. The kernels then skip the keep mask, the gather index and the per-row weights (about ten kernels, a quarter of a
+    /// 128 x 10 call); their arithmetic is the general path's with every weight 1 and every row kept (<c>1 * v</c> and
+    /// <c>where(true, v, 0)</c> are exact, and <c>sum w[y]</c> is exactly N), so both paths give the same bits.
+    /// </summary>
+    public static bool EveryRowCounts(Tensor? w, bool everyTargetAClass, long ignore, long classes) =>
+        w is null && everyTargetAClass && !(ignore >= 0 && ignore < classes);
+
+    /// <summary>Per-row losses reduced when every row counts: none as they are, sum, or the sum over N.</summary>
+    public static Tensor ReduceEveryRow(Tensor perSample, nn.Reduction reduction) => reduction switch
+    {
+        nn.Reduction.None => perSample,
+        nn.Reduction.Sum => perSample.sum(),
+        _ => perSample.sum().div_(CachedScalars.Of((double)perSample.shape[0])),
+    };
+
+    /// <summary>The coefficients when every row counts: g (over N for the mean) as a 0-d tensor, or g [N] as [N, 1] for none.</summary>
+    public static Tensor EveryRowCoefficients(Tensor gradOutput, nn.Reduction reduction, long rows) => reduction switch
+    {
+        nn.Reduction.None => gradOutput.unsqueeze(1),
+        nn.Reduction.Sum => gradOutput,
+        _ => gradOutput.div(CachedScalars.Of((double)rows)),
+    };
+
     /// <summary>Per-row losses reduced: none as they are, sum, or the mean over the weight sum <c>sum w[y]</c> (PyTorch's weighted mean).</summary>
     public static Tensor Reduce(Tensor perSample, nn.Reduction reduction, Tensor den) => reduction switch
     {

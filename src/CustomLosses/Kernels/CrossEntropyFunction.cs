@@ -13,11 +13,7 @@ namespace CustomLosses.Kernels;
 /// vars: input, target (int64 [N], already checked), weight or null, ignore_index, reduction, and whether every row
 /// counts with weight 1 (no class weights, no target equal to ignore_index).
 /// </summary>
-/// <remarks>
-/// The every-row-counts case, the usual one, skips the row bookkeeping (keep mask, gather index, per-row weights and
-/// the <c>where</c> over them): about ten kernels, a quarter of a 128 x 10 call. Its arithmetic is the general path's
-/// with every weight 1 and every row kept (<c>1 * v</c> and <c>where(true, v, 0)</c> are exact), so both give the same bits.
-/// </remarks>
+/// <remarks>The every-row-counts case, the usual one, skips the row bookkeeping: see <see cref="ClassIndexRows.EveryRowCounts"/>.</remarks>
 internal sealed class CrossEntropyFunction : SingleTensorFunction<CrossEntropyFunction>
 {
     public override string Name => "CrossEntropyLoss";
@@ -32,14 +28,8 @@ internal sealed class CrossEntropyFunction : SingleTensorFunction<CrossEntropyFu
         if (everyRow)
         {
             var target = y.unsqueeze(1);
-            var losses = logp.gather(1, target).squeeze(1).neg_();
             ctx.save_for_backward([x, logp, target]);
-            return r switch
-            {
-                nn.Reduction.None => losses,
-                nn.Reduction.Sum => losses.sum(),
-                _ => losses.sum().div_(CachedScalars.Of((double)x.shape[0])),
-            };
+            return ClassIndexRows.ReduceEveryRow(logp.gather(1, target).squeeze(1).neg_(), r);
         }
         var (keep, safe, wy) = ClassIndexRows.Of(x, y, w, ignore);
         var perSample = where(keep, (wy * logp.gather(1, safe).squeeze(1)).neg_(), LossFunction.Zero(x));
@@ -53,16 +43,9 @@ internal sealed class CrossEntropyFunction : SingleTensorFunction<CrossEntropyFu
         var s = ctx.get_saved_variables();
         var (x, logp, safe) = (s[0], s[1], s[2]);
         var r = (nn.Reduction)ctx.get_data("r");
-        Tensor c;                                                                   // [N, 1], or 0-d for mean and sum of every row
-        if ((bool)ctx.get_data("every"))
-            c = r switch
-            {
-                nn.Reduction.None => grad_output.unsqueeze(1),
-                nn.Reduction.Sum => grad_output,
-                _ => grad_output.div(CachedScalars.Of((double)x.shape[0])),
-            };
-        else
-            c = ClassIndexRows.Coefficients(grad_output, r, s[3], s[4], s[5]);
+        var c = (bool)ctx.get_data("every")                                        // [N, 1], or 0-d for mean and sum of every row
+            ? ClassIndexRows.EveryRowCoefficients(grad_output, r, x.shape[0])
+            : ClassIndexRows.Coefficients(grad_output, r, s[3], s[4], s[5]);
         var minusC = c.neg().expand(x.shape[0], 1);                                 // scatter_add takes the expanded view
         Tensor gx;
         if (is_grad_enabled())

@@ -85,8 +85,8 @@ public sealed class CrossEntropyLoss : CustomLoss
             && (input.dtype == ScalarType.Float32 || input.dtype == ScalarType.Float64))
         {
             var yFast = ClassIndexTargets.CheckIndexTarget(input, target, classDim, IgnoreIndex, Name, out bool everyTargetAClass).to(input.device);
-            bool everyRowCounts = w is null && everyTargetAClass && !(IgnoreIndex >= 0 && IgnoreIndex < classes);
-            return Kernels.CrossEntropyFunction.apply(input, yFast, w!, IgnoreIndex, Reduction, everyRowCounts).MoveToOuterDisposeScope();
+            bool everyRow = Kernels.ClassIndexRows.EveryRowCounts(w, everyTargetAClass, IgnoreIndex, classes);
+            return Kernels.CrossEntropyFunction.apply(input, yFast, w!, IgnoreIndex, Reduction, everyRow).MoveToOuterDisposeScope();
         }
 
         var logp = input.log_softmax(classDim);

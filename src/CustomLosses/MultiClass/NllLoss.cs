@@ -55,10 +55,13 @@ public sealed class NllLoss : CustomLoss
         int classDim = ClassIndexTargets.ClassDim(input, Name);
         long classes = input.shape[classDim];
         var w = ClassIndexTargets.WeightFor(weight, input, classes, Name);
-        var y = ClassIndexTargets.CheckIndexTarget(input, target, classDim, IgnoreIndex, Name).to(input.device);
+        var y = ClassIndexTargets.CheckIndexTarget(input, target, classDim, IgnoreIndex, Name, out bool everyTargetAClass).to(input.device);
         // Fast path ([N, C], float32/float64): a hand-written backward, one zero buffer and a scatter (see Kernels).
         if (input.dim() == 2 && (input.dtype == ScalarType.Float32 || input.dtype == ScalarType.Float64))
-            return Kernels.NllFunction.apply(input, y, w!, IgnoreIndex, Reduction).MoveToOuterDisposeScope();
+        {
+            bool everyRow = Kernels.ClassIndexRows.EveryRowCounts(w, everyTargetAClass, IgnoreIndex, classes);
+            return Kernels.NllFunction.apply(input, y, w!, IgnoreIndex, Reduction, everyRow).MoveToOuterDisposeScope();
+        }
         var (perSample, weightSum, _) = ClassIndexTargets.Nll(input, y, w, IgnoreIndex, classDim);
         Tensor result = Reduction switch
         {

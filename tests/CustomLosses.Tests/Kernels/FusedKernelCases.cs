@@ -67,6 +67,10 @@ public sealed record FusedKernelCase(string Name, CustomLoss Custom, Func<Tensor
                 (x, y) => nn.functional.cross_entropy(x, y, ignore_index: 1, reduction: r), () => Logits(rows), () => Labels(rows));
             yield return new($"cross-entropy(weight, ignored rows)/{tag}", new CrossEntropyLoss(WeightValues, reduction: r),
                 (x, y) => nn.functional.cross_entropy(x, y, Weights(), reduction: r), () => Logits(rows), () => LabelsWithIgnored(rows));
+            yield return new($"nll/{tag}", new NllLoss(reduction: r),
+                (x, y) => nn.functional.nll_loss(x, y, reduction: r), () => Logits(rows).log_softmax(1), () => Labels(rows));
+            yield return new($"nll(ignored rows)/{tag}", new NllLoss(reduction: r),
+                (x, y) => nn.functional.nll_loss(x, y, reduction: r), () => Logits(rows).log_softmax(1), () => LabelsWithIgnored(rows));
             yield return new($"nll(weight, ignored rows)/{tag}", new NllLoss(WeightValues, reduction: r),
                 (x, y) => nn.functional.nll_loss(x, y, Weights(), r), () => Logits(rows).log_softmax(1), () => LabelsWithIgnored(rows));
             // libtorch's multi_margin_loss has no double backward: the reference is its formula composed from tensor ops.
