@@ -66,6 +66,14 @@ internal static class ScalarTemporaryAnalyzer
             .Select(p => (MetadataReference)MetadataReference.CreateFromFile(p))
             .ToList();
 
+    /// <summary>Every C# file under <paramref name="folder"/> (bin and obj left out), as (path relative to <paramref name="root"/>, text), in path order.</summary>
+    public static List<(string Path, string Text)> SourcesUnder(string root, string folder) =>
+        Directory.EnumerateFiles(folder, "*.cs", SearchOption.AllDirectories)
+            .Where(f => !Path.GetRelativePath(folder, f).Split(Path.DirectorySeparatorChar).Any(d => d is "bin" or "obj"))
+            .Order(StringComparer.Ordinal)
+            .Select(f => (Path.GetRelativePath(root, f).Replace('\\', '/'), File.ReadAllText(f)))
+            .ToList();
+
     /// <summary>Compiles sources as the CustomLosses project does (C# latest, nullable, implicit usings), in memory.</summary>
     public static CSharpCompilation Compile(IEnumerable<(string Path, string Text)> sources) => Compile(sources, References.Value);
 

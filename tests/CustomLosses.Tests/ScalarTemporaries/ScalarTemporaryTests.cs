@@ -15,11 +15,7 @@ public class ScalarTemporaryTests
     [Fact]
     public void CustomLosses_give_TorchSharp_no_temporary_scalars()
     {
-        var files = Directory.EnumerateFiles(Sources, "*.cs", SearchOption.AllDirectories)
-            .Where(f => !Path.GetRelativePath(Sources, f).Split(Path.DirectorySeparatorChar).Any(d => d is "bin" or "obj"))
-            .Order(StringComparer.Ordinal)
-            .Select(f => (Path.GetRelativePath(Root, f).Replace('\\', '/'), File.ReadAllText(f)))
-            .ToList();
+        var files = ScalarTemporaryAnalyzer.SourcesUnder(Root, Sources);
         Assert.True(files.Count > 40, $"only {files.Count} source files under {Sources}");
         var compilation = ScalarTemporaryAnalyzer.Compile(files);
         var errors = ScalarTemporaryAnalyzer.Errors(compilation);

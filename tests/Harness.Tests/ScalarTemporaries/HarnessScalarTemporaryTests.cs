@@ -16,11 +16,7 @@ public class HarnessScalarTemporaryTests
     {
         var root = RepositoryPaths.Root;
         var sources = Path.Combine(root, "src", "Harness");
-        var files = Directory.EnumerateFiles(sources, "*.cs", SearchOption.AllDirectories)
-            .Where(f => !Path.GetRelativePath(sources, f).Split(Path.DirectorySeparatorChar).Any(d => d is "bin" or "obj"))
-            .Order(StringComparer.Ordinal)
-            .Select(f => (Path.GetRelativePath(root, f).Replace('\\', '/'), File.ReadAllText(f)))
-            .ToList();
+        var files = ScalarTemporaryAnalyzer.SourcesUnder(root, sources);
         Assert.True(files.Count > 50, $"only {files.Count} source files under {sources}");
         // The test host's trusted assemblies are the harness's dependencies (CustomLosses, TorchSharp, Spectre.Console, ...);
         // the harness itself (harness.dll) and this test assembly are left out: the harness's types come from its sources.
