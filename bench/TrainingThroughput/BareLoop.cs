@@ -5,8 +5,9 @@ using Harness.Training;
 using static TorchSharp.torch;
 
 /// <summary>
-/// The floor: the loop any TorchSharp user would write (whole set in memory, index_select batches, a dispose scope per
-/// step), with the harness's network, epoch orders and loss module, and nothing else.
+/// The reference: the loop any TorchSharp user would write (whole set in memory, index_select batches, a dispose scope
+/// per step, TorchSharp's Adam over the model's parameters), with the harness's network, epoch orders and loss module,
+/// and nothing else. The harness's trainer can beat it: it steps one contiguous parameter buffer (ContiguousParameters).
 /// </summary>
 static class BareLoop
 {
