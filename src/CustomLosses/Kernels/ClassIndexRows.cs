@@ -40,6 +40,26 @@ internal static class ClassIndexRows
     public static bool EveryRowCounts(Tensor? w, bool everyTargetAClass, long ignore, long classes) =>
         w is null && everyTargetAClass && !(ignore >= 0 && ignore < classes);
 
+    /// <summary>Saves what <see cref="SavedCoefficients"/> reads back: the reduction and whether every row counts.</summary>
+    public static void SaveReduction(torch.autograd.AutogradContext ctx, nn.Reduction reduction, bool everyRow)
+    {
+        ctx.save_data("r", reduction);
+        ctx.save_data("every", everyRow);
+    }
+
+    /// <summary>
+    /// The backward coefficients after <see cref="SaveReduction"/>: <see cref="EveryRowCoefficients"/> when every row
+    /// counts, else <see cref="Coefficients(Tensor, nn.Reduction, Tensor, Tensor, Tensor)"/> from wy, keep and den saved
+    /// at <paramref name="saved"/>[<paramref name="first"/>..].
+    /// </summary>
+    public static Tensor SavedCoefficients(torch.autograd.AutogradContext ctx, Tensor gradOutput, long rows, IList<Tensor> saved, int first)
+    {
+        var reduction = (nn.Reduction)ctx.get_data("r");
+        return (bool)ctx.get_data("every")
+            ? EveryRowCoefficients(gradOutput, reduction, rows)
+            : Coefficients(gradOutput, reduction, saved[first], saved[first + 1], saved[first + 2]);
+    }
+
     /// <summary>Per-row losses reduced when every row counts: none as they are, sum, or the sum over N.</summary>
     public static Tensor ReduceEveryRow(Tensor perSample, nn.Reduction reduction) => reduction switch
     {

@@ -22,8 +22,7 @@ internal sealed class CrossEntropyFunction : SingleTensorFunction<CrossEntropyFu
     {
         var (x, y, w) = ((Tensor)vars[0], (Tensor)vars[1], vars[2] as Tensor);
         var (ignore, r, everyRow) = ((long)vars[3], (nn.Reduction)vars[4], (bool)vars[5]);
-        ctx.save_data("r", r);
-        ctx.save_data("every", everyRow);
+        ClassIndexRows.SaveReduction(ctx, r, everyRow);
         var logp = x.log_softmax(1);                                               // [N, C], libtorch's fused kernel
         if (everyRow)
         {
@@ -42,10 +41,7 @@ internal sealed class CrossEntropyFunction : SingleTensorFunction<CrossEntropyFu
     {
         var s = ctx.get_saved_variables();
         var (x, logp, safe) = (s[0], s[1], s[2]);
-        var r = (nn.Reduction)ctx.get_data("r");
-        var c = (bool)ctx.get_data("every")                                        // [N, 1], or 0-d for mean and sum of every row
-            ? ClassIndexRows.EveryRowCoefficients(grad_output, r, x.shape[0])
-            : ClassIndexRows.Coefficients(grad_output, r, s[3], s[4], s[5]);
+        var c = ClassIndexRows.SavedCoefficients(ctx, grad_output, x.shape[0], s, 3);   // [N, 1], or 0-d for mean and sum of every row
         var minusC = c.neg().expand(x.shape[0], 1);                                 // scatter_add takes the expanded view
         Tensor gx;
         if (is_grad_enabled())

@@ -20,8 +20,7 @@ internal sealed class NllFunction : SingleTensorFunction<NllFunction>
     {
         var (x, y, w) = ((Tensor)vars[0], (Tensor)vars[1], vars[2] as Tensor);
         var (ignore, r, everyRow) = ((long)vars[3], (nn.Reduction)vars[4], (bool)vars[5]);
-        ctx.save_data("r", r);
-        ctx.save_data("every", everyRow);
+        ClassIndexRows.SaveReduction(ctx, r, everyRow);
         if (everyRow)
         {
             var target = y.unsqueeze(1);
@@ -40,10 +39,7 @@ internal sealed class NllFunction : SingleTensorFunction<NllFunction>
     {
         var s = ctx.get_saved_variables();
         var (x, safe) = (s[0], s[1]);
-        var r = (nn.Reduction)ctx.get_data("r");
-        var c = (bool)ctx.get_data("every")                                        // [N, 1], or 0-d for mean and sum of every row
-            ? ClassIndexRows.EveryRowCoefficients(grad_output, r, x.shape[0])
-            : ClassIndexRows.Coefficients(grad_output, r, s[2], s[3], s[4]);
+        var c = ClassIndexRows.SavedCoefficients(ctx, grad_output, x.shape[0], s, 2);   // [N, 1], or 0-d for mean and sum of every row
         // In place: differentiable in c all the same. scatter_ takes the expanded view of a 0-d c.
         var gx = zeros_like(x).scatter_(1, safe, c.neg().expand(x.shape[0], 1));
         return [gx, null!, null!, null!, null!, null!];
