@@ -12,7 +12,7 @@ internal static class BinaryInputs
     /// <summary>Throws unless input and target have exactly the same shape (PyTorch's rule for these losses).</summary>
     public static void SameShape(string loss, Tensor input, Tensor target)
     {
-        if (!input.shape.SequenceEqual(target.shape))
+        if (!TensorShape.Same(input, target))
             throw new ArgumentException(
                 $"{loss}: target has shape {Shape(target)} but input has shape {Shape(input)}; they must be the same.");
     }
@@ -30,7 +30,7 @@ internal static class BinaryInputs
         using var scope = NewDisposeScope();
         using var _ = no_grad();
         var bad = target.ne(CachedScalars.Of(1L)).logical_and(target.ne(CachedScalars.Of(-1L)));
-        if (bad.any().item<bool>())
+        if (HostValue.Read<bool>(bad.any()))
         {
             var first = target.masked_select(bad)[0].to(ScalarType.Float64).item<double>();
             throw new ArgumentException(
@@ -44,7 +44,7 @@ internal static class BinaryInputs
         using var scope = NewDisposeScope();
         using var _ = no_grad();
         var ok = t.ge(CachedScalars.Of(0L)).logical_and(t.le(CachedScalars.Of(1L)));
-        if (!ok.all().item<bool>())
+        if (!HostValue.Read<bool>(ok.all()))
         {
             var first = t.masked_select(ok.logical_not())[0].to(ScalarType.Float64).item<double>();
             throw new ArgumentException($"{loss}: every {what} value must lie in [0, 1], got {OptionSpec.FormatValue(first)}.{hint}");
@@ -73,7 +73,7 @@ internal static class BinaryInputs
     /// </summary>
     public static Tensor LastDim(string loss, string option, Tensor vector, Tensor input)
     {
-        long last = input.dim() == 0 ? 1 : input.shape[^1];
+        long last = input.dim() == 0 ? 1 : input.size(-1);
         long n = vector.numel();
         if (n != last && n != 1)
             throw new ArgumentException(

@@ -32,7 +32,7 @@ public sealed class MultiLabelMarginLoss : CustomLoss
         BinaryInputs.Floating(Name, "input", input);
         if (input.dim() != 1 && input.dim() != 2)
             throw new ArgumentException($"{Name}: input must be [N, C] or [C], got shape {BinaryInputs.Shape(input)}.");
-        if (input.shape[^1] == 0)
+        if (input.size(-1) == 0)
             throw new ArgumentException($"{Name}: input has no classes (shape {BinaryInputs.Shape(input)}).");
         if (target.dtype != ScalarType.Int64)
             throw new ArgumentException($"{Name}: target must hold int64 class indices padded with -1, got {target.dtype}.");
@@ -41,14 +41,14 @@ public sealed class MultiLabelMarginLoss : CustomLoss
         bool single = input.dim() == 1;
         var x = single ? input.unsqueeze(0) : input;            // [N, C]
         var t = single ? target.unsqueeze(0) : target;          // [N, C]
-        long c = x.shape[1];
+        long c = x.size(1);
 
         // valid[n, j]: entry j comes before the first negative entry of row n.
         var valid = t.lt(CachedScalars.Of(0L)).to(ScalarType.Int64).cumsum(1).eq(CachedScalars.Of(0L));
         using (no_grad())
         {
             var outOfRange = valid.logical_and(t.ge(CachedScalars.Of(c)));
-            if (outOfRange.any().item<bool>())
+            if (HostValue.Read<bool>(outOfRange.any()))
             {
                 var bad = t.masked_select(outOfRange)[0].item<long>();
                 throw new ArgumentException($"{Name}: target index {bad} is out of range; valid: 0 to {c - 1}, then -1 padding.");
@@ -56,7 +56,7 @@ public sealed class MultiLabelMarginLoss : CustomLoss
         }
         // Only the first J slots can hold targets, J = the longest target list: the [N, J, K] terms below are
         // then N x J x C instead of N x C x C (16 GB at 4096 x 1000 with 3 targets per row; now 50 MB).
-        long j = t.numel() == 0 ? 0 : valid.sum(1).max().item<long>();
+        long j = t.numel() == 0 ? 0 : HostValue.Read<long>(valid.sum(1).max());
         valid = valid.narrow(1, 0, j);
         t = t.narrow(1, 0, j);
         var index = t.where(valid, zeros_like(t));                                           // [N, J]

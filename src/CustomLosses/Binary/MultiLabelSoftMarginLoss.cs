@@ -50,7 +50,7 @@ public sealed class MultiLabelSoftMarginLoss : CustomLoss
         if (weight is not null)
             loss = loss * BinaryInputs.LastDim(Name, "weight", weight, input);
         long classDim = input.dim() - 1;
-        loss = loss.sum(classDim) / CachedScalars.Of(input.shape[classDim]);
+        loss = loss.sum(classDim) / CachedScalars.Of(input.size((int)classDim));
         return Reduce(loss).MoveToOuterDisposeScope();
     }
 

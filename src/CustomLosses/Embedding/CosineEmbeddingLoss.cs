@@ -47,7 +47,7 @@ public sealed class CosineEmbeddingLoss : CustomLoss3
                 $"CosineEmbedding: a {(targetDim == 1 ? "1-D" : "scalar")} y needs {inputDim}-D inputs, but x1 has shape " +
                 $"{EmbeddingShapes.Format(x1.shape)} and x2 {EmbeddingShapes.Format(x2.shape)}.");
         EmbeddingShapes.RequireBroadcastable("CosineEmbedding", "x1", x1.shape, "x2", x2.shape);
-        if (targetDim == 1 && y.shape[0] != 1 && x1.shape[0] != 1 && y.shape[0] != x1.shape[0])
+        if (targetDim == 1 && y.size(0) != 1 && x1.size(0) != 1 && y.size(0) != x1.size(0))
             throw new ArgumentException($"CosineEmbedding: y has {y.shape[0]} entries but x1 has {x1.shape[0]} rows.");
 
         using var scope = NewDisposeScope();

@@ -65,7 +65,7 @@ internal static class ClassIndexRows
     {
         nn.Reduction.None => perSample,
         nn.Reduction.Sum => perSample.sum(),
-        _ => perSample.sum().div_(CachedScalars.Of((double)perSample.shape[0])),
+        _ => perSample.sum().div_(CachedScalars.Of((double)perSample.size(0))),
     };
 
     /// <summary>The coefficients when every row counts: g (over N for the mean) as a 0-d tensor, or g [N] as [N, 1] for none.</summary>

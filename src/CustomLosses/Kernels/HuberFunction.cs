@@ -29,8 +29,8 @@ internal sealed class HuberFunction : SingleTensorFunction<HuberFunction>
             m = d.clamp(CachedScalars.Of(-delta), CachedScalars.Of(delta));
             using var flatD = d.view(-1);
             using var flatM = m.view(-1);
-            using var dm = flatD.dot(flatM);
-            using var mm = flatM.dot(flatM);
+            using var dm = flatD.matmul(flatM);   // matmul of two vectors is libtorch's dot; TorchSharp's dot leaves 4 finalizable objects (see TensorShape)
+            using var mm = flatM.matmul(flatM);
             sum = dm.add(mm, CachedScalars.Of(-0.5));
         }
         if (divisor != 1.0) sum = sum.div_(CachedScalars.Of(divisor));

@@ -43,7 +43,7 @@ internal static class LossFunction
         reduction != nn.Reduction.None
         && (input.dtype == ScalarType.Float32 || input.dtype == ScalarType.Float64) && target.dtype == input.dtype
         && input.device_type == target.device_type && input.device_index == target.device_index   // Device has no value equality
-        && input.shape.SequenceEqual(target.shape);
+        && TensorShape.Same(input, target);
 
     /// <summary>True for the floating dtypes the class-index kernels take (float32 and float64).</summary>
     public static bool Floating(Tensor input) => input.dtype == ScalarType.Float32 || input.dtype == ScalarType.Float64;

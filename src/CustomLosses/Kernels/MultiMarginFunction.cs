@@ -19,7 +19,7 @@ internal sealed class MultiMarginFunction : SingleTensorFunction<MultiMarginFunc
     {
         var (x, y, w) = ((Tensor)vars[0], (Tensor)vars[1], vars[2] as Tensor);
         var (p, margin, r) = ((int)vars[3], (double)vars[4], (nn.Reduction)vars[5]);
-        long classes = x.shape[1];
+        long classes = x.size(1);
         var y1 = y.unsqueeze(1);
         var h = Hinges(x, y1, margin, inPlace: true);
         var rows = p == 1 ? h.sum(1) : h.pow(CachedScalars.Of(2L)).sum(1);   // square() is pow(2) with a temporary 2
@@ -44,7 +44,7 @@ internal sealed class MultiMarginFunction : SingleTensorFunction<MultiMarginFunc
         var (x, h, y1, wy) = (s[0], s[1], s[2], s[3]);
         var r = (nn.Reduction)ctx.get_data("r");
         int p = (int)ctx.get_data("p");
-        long n = h.shape[0], classes = h.shape[1];
+        long n = h.size(0), classes = h.size(1);
         var c = grad_output.div(CachedScalars.Of(r == nn.Reduction.Mean ? (double)(n * classes) : classes));
         if (wy is not null && !wy.IsInvalid) c = c * wy;
         if (c.dim() == 1) c = c.unsqueeze(1);                                     // per row [N, 1]
@@ -71,9 +71,9 @@ internal sealed class MultiMarginFunction : SingleTensorFunction<MultiMarginFunc
         if (inPlace)
         {
             var h = x.gather(1, y1).neg_().add_(m, CachedScalars.One).add(x, CachedScalars.One).relu_();
-            return h.scatter_(1, y1, LossFunction.Zero(h).expand(y1.shape));
+            return h.scatter_(1, y1, LossFunction.Zero(h).expand(y1.size(0), 1));
         }
         var hx = x.gather(1, y1).neg().add(m, CachedScalars.One).add(x, CachedScalars.One).relu();
-        return hx.scatter(1, y1, LossFunction.Zero(hx).expand(y1.shape));
+        return hx.scatter(1, y1, LossFunction.Zero(hx).expand(y1.size(0), 1));
     }
 }

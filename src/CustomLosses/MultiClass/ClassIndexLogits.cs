@@ -16,18 +16,18 @@ internal static class ClassIndexLogits
             throw new ArgumentException($"{loss}: input must be logits of shape [N, C]; got shape {Format(input.shape)}.");
         if (!input.is_floating_point())
             throw new ArgumentException($"{loss}: input must be floating-point logits; got {input.dtype}.");
-        if (input.shape[1] < 1)
+        if (input.size(1) < 1)
             throw new ArgumentException($"{loss}: input has no classes (shape {Format(input.shape)}).");
         if (target.dim() != 1)
             throw new ArgumentException($"{loss}: target must be class indices of shape [N]; got shape {Format(target.shape)}.");
         if (target.dtype != ScalarType.Int64)
             throw new ArgumentException($"{loss}: target must hold int64 class indices; got {target.dtype}.");
-        if (target.shape[0] != input.shape[0])
+        if (target.size(0) != input.size(0))
             throw new ArgumentException($"{loss}: target has {target.shape[0]} rows but input has {input.shape[0]}.");
         if (target.numel() > 0)
         {
-            long classes = input.shape[1];
-            long min = target.min().item<long>(), max = target.max().item<long>();
+            long classes = input.size(1);
+            long min = HostValue.Read<long>(target.min()), max = HostValue.Read<long>(target.max());
             if (min < 0 || max >= classes)
                 throw new ArgumentException(
                     $"{loss}: target holds class index {(min < 0 ? min : max)}, outside [0, {classes - 1}] for {classes} classes.");
@@ -40,7 +40,7 @@ internal static class ClassIndexLogits
 
     /// <summary>Boolean one-hot mask of the targets, shape [N, C], on <paramref name="like"/>'s device.</summary>
     public static Tensor OneHotMask(Tensor target, Tensor like) =>
-        target.to(like.device).unsqueeze(1).eq(KeptScalarOps.Arange(like.shape[1], ScalarType.Int64, like.device));
+        target.to(like.device).unsqueeze(1).eq(KeptScalarOps.Arange(like.size(1), ScalarType.Int64, like.device));
 
     static string Format(long[] shape) => "[" + string.Join(", ", shape) + "]";
 }

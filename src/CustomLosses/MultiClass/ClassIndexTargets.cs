@@ -42,17 +42,17 @@ internal static class ClassIndexTargets
         everyTargetAClass = false;
         if (target.is_floating_point() || target.dtype == ScalarType.Bool || target.is_complex())
             throw new ArgumentException($"{loss}: class-index targets must be an integer tensor (int64); got {target.dtype}.");
-        var expected = TargetShape(input, classDim);
-        var actual = target.shape;
-        if (!expected.SequenceEqual(actual))
+        if (!TensorShape.SameWithout(input, classDim, target))
         {
+            var expected = TargetShape(input, classDim);
+            var actual = target.shape;
             if (input.dim() == 2 && actual.Length == 1)
                 throw new ArgumentException($"{loss}: target has {actual[0]} rows but input has {expected[0]}.");
             throw new ArgumentException(
                 $"{loss}: target shape {Format(actual)} does not match input shape {Format(input.shape)}; expected {Format(expected)} (the input's shape without the class dimension {classDim}).");
         }
         var t = target.to(ScalarType.Int64);
-        long classes = input.shape[classDim];
+        long classes = input.size(classDim);
         if (t.numel() > 0)
         {
             using var noGrad = no_grad();
@@ -60,14 +60,14 @@ internal static class ClassIndexTargets
             // value to report) the element-wise check below, which costs five more kernels and took 17 of a 128 x 10
             // cross-entropy's 100 microseconds.
             var (low, high) = t.aminmax();
-            if (low.item<long>() >= 0 && high.item<long>() < classes)
+            if (HostValue.Read<long>(low) >= 0 && HostValue.Read<long>(high) < classes)
             {
                 everyTargetAClass = true;
                 return t;
             }
             var bad = t.lt(CachedScalars.Of(0L)).logical_or(t.ge(CachedScalars.Of(classes)));
             if (ignoreIndex is long ii) bad = bad.logical_and(t.ne(CachedScalars.Of(ii)));
-            if (bad.any().item<bool>())
+            if (HostValue.Read<bool>(bad.any()))
             {
                 long value = t.masked_select(bad).cpu()[0].item<long>();
                 throw new ArgumentException($"{loss}: target {value} is out of bounds; valid class indices are 0..{classes - 1}" +
@@ -153,7 +153,7 @@ internal static class ClassIndexTargets
     /// <summary>Whole-number-of-samples mask [N, C] (or [C]) that is true at each row's target class.</summary>
     public static Tensor TargetMask(Tensor input, Tensor target, int classDim)
     {
-        long classes = input.shape[classDim];
+        long classes = input.size(classDim);
         var classes1 = KeptScalarOps.Arange(classes, ScalarType.Int64, input.device);
         return input.dim() == 1 ? classes1.eq(target) : classes1.view(1, classes).eq(target.view(-1, 1));
     }

@@ -75,13 +75,13 @@ public sealed class CrossEntropyLoss : CustomLoss
     {
         using var scope = NewDisposeScope();
         int classDim = ClassIndexTargets.ClassDim(input, Name);
-        long classes = input.shape[classDim];
+        long classes = input.size(classDim);
         var w = ClassIndexTargets.WeightFor(weight, input, classes, Name);
         double eps = LabelSmoothing;
 
         // Fast path: [N, C] logits, class-index targets, no label smoothing (weights and ignore_index kept).
         // A hand-written backward: no [N, C] log-softmax, gather gradient or where masks (see Kernels).
-        if (eps == 0 && input.dim() == 2 && !target.shape.SequenceEqual(input.shape)
+        if (eps == 0 && input.dim() == 2 && !TensorShape.Same(target, input)
             && (input.dtype == ScalarType.Float32 || input.dtype == ScalarType.Float64))
         {
             var yFast = ClassIndexTargets.CheckIndexTarget(input, target, classDim, IgnoreIndex, Name, out bool everyTargetAClass).to(input.device);
@@ -91,7 +91,7 @@ public sealed class CrossEntropyLoss : CustomLoss
 
         var logp = input.log_softmax(classDim);
 
-        if (target.shape.SequenceEqual(input.shape))
+        if (TensorShape.Same(target, input))
         {
             // Probability targets: PyTorch recognises them by the shape.
             if (!target.is_floating_point())

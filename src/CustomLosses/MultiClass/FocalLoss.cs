@@ -52,7 +52,7 @@ public sealed class FocalLoss : CustomLoss
     public override Tensor forward(Tensor input, Tensor target)
     {
         ClassIndexLogits.Check("Focal", input, target);
-        if (alpha is not null && alpha.shape[0] != input.shape[1])
+        if (alpha is not null && alpha.size(0) != input.size(1))
             throw new ArgumentException($"Focal: alpha has {alpha.shape[0]} entries but input has {input.shape[1]} classes.");
         using var scope = NewDisposeScope();
         var logpT = ClassIndexLogits.AtTarget(nn.functional.log_softmax(input, 1), target);

@@ -55,7 +55,7 @@ public sealed class KlDivLoss : CustomLoss
         {
             nn.Reduction.None => pointwise,
             nn.Reduction.Sum => pointwise.sum(),
-            _ when BatchMean && input.dim() != 0 => pointwise.sum() / CachedScalars.Of((double)input.shape[0]),
+            _ when BatchMean && input.dim() != 0 => pointwise.sum() / CachedScalars.Of((double)input.size(0)),
             _ when BatchMean => pointwise.sum(),
             _ => pointwise.mean(),
         };

@@ -133,7 +133,7 @@ internal static class MarginInputs
         ClassIndexTargets.ClassDim(input, loss);
         if (input.dim() > 2)
             throw new ArgumentException($"{loss}: input must be [N, C] or [C]; got {input.dim()} dimensions.");
-        long classes = input.shape[^1];
+        long classes = input.size(-1);
         if (classes == 0)
             throw new ArgumentException($"{loss}: input has 0 classes.");
         if (input.dim() == 1)
@@ -149,5 +149,5 @@ internal static class MarginInputs
 
     /// <summary>The reduction-none output shape: [N], or the target's shape ([] or [1]) for a single sample.</summary>
     public static long[] NoneShape(Tensor input, Tensor target) =>
-        input.dim() == 1 ? target.shape : [input.shape[0]];
+        input.dim() == 1 ? target.shape : [input.size(0)];
 }

@@ -53,7 +53,7 @@ public sealed class NllLoss : CustomLoss
     {
         using var scope = NewDisposeScope();
         int classDim = ClassIndexTargets.ClassDim(input, Name);
-        long classes = input.shape[classDim];
+        long classes = input.size(classDim);
         var w = ClassIndexTargets.WeightFor(weight, input, classes, Name);
         var y = ClassIndexTargets.CheckIndexTarget(input, target, classDim, IgnoreIndex, Name, out bool everyTargetAClass).to(input.device);
         // Fast path ([N, C], float32/float64): a hand-written backward, one zero buffer and a scatter (see Kernels).

@@ -44,7 +44,7 @@ public sealed class Poly1CrossEntropyLoss : CustomLoss
     {
         ClassIndexLogits.Check("Poly1", input, target);
         using var scope = NewDisposeScope();
-        double classes = input.shape[1];
+        double classes = input.size(1);
         var logp = nn.functional.log_softmax(input, 1);
         var logpY = ClassIndexLogits.AtTarget(logp, target);
         var ce = logpY.neg();

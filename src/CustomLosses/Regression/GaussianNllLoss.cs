@@ -58,7 +58,7 @@ public sealed class GaussianNllLoss : CustomLoss3
                     $"GaussianNLL: var has shape {Format(varShape)} but input has shape {Format(inputShape)}; " +
                     $"var must have the input's shape, the input's shape with last dimension 1, or the input's shape without its last dimension.");
         }
-        if (variance.lt(CachedScalars.Of(0.0)).any().item<bool>())
+        if (HostValue.Read<bool>(variance.lt(CachedScalars.Of(0.0)).any()))
             throw new ArgumentException("GaussianNLL: var has negative entries; variances must be >= 0.");
 
         // Value: max(var, eps). Gradient: as if unclamped (variance - variance.detach() is exactly 0 but carries d/dvar = 1).

@@ -109,6 +109,8 @@ public static class ExperimentRunner
         using var deviceData = new DeviceData(data, settings.Device);
         var trainer = new Trainer(config.Training, settings.Device, config.ConvergenceTarget);
         var checkpoints = new CheckpointStore(Path.Combine(settings.Folder, "runs"));
+        // Epoch-end checkpoints are written while the next epoch trains; every run's end waits for its last one.
+        using var checkpointWriter = new BackgroundCheckpointWriter(checkpoints);
         var classification = data.Task == TaskKind.Classification;
         var results = new List<RunResult>();
         int position = 0;
@@ -153,7 +155,7 @@ public static class ExperimentRunner
                         planned.Seed, position++, plan.Runs.Count, config.Training.Epochs, hash);
                     try
                     {
-                        results.Add(trainer.Train(run, model, planned.Binding, deviceData, observers, checkpoints, checkpoint));
+                        results.Add(trainer.Train(run, model, planned.Binding, deviceData, observers, checkpointWriter, checkpoint));
                     }
                     catch (InvalidDataException e) when (checkpoint != null)
                     {
@@ -167,6 +169,7 @@ public static class ExperimentRunner
                 foreach (var s in snapshots.Values) s.Dispose();
             }
         }
+        checkpointWriter.Flush();
         WriteExperimentInfo(config, data, settings, watch.Elapsed.TotalSeconds);
         return results;
     }

@@ -1,3 +1,4 @@
+using CustomLosses;
 using System.Diagnostics;
 using Harness.Config;
 using Harness.Data;
@@ -7,51 +8,8 @@ using static TorchSharp.torch;
 
 namespace Harness.Training;
 
-/// <summary>A dataset's splits on the training device, with the regression target scale.</summary>
-public sealed class DeviceData : IDisposable
-{
-    /// <summary>Copies every split to <paramref name="device"/> once.</summary>
-    /// <remarks>
-    /// Always a copy, even on the CPU: the loader may wrap pinned managed arrays, whose alignment differs from
-    /// process to process, and MKL's kernels round differently on differently aligned inputs. libtorch's own
-    /// allocations are 64-byte aligned, which keeps CPU runs bit-reproducible across processes.
-    /// </remarks>
-    public DeviceData(PreparedData data, Device device)
-    {
-        Data = data;
-        static Tensor Copy(Tensor t, Device d) => t.to(d, copy: true).contiguous().DetachFromDisposeScope();
-        TrainFeatures = Copy(data.Train.Features, device);
-        TrainTargets = Copy(data.Train.Targets, device);
-        ValidationFeatures = Copy(data.Validation.Features, device);
-        ValidationTargets = Copy(data.Validation.Targets, device);
-        TestFeatures = Copy(data.Test.Features, device);
-        TestTargets = Copy(data.Test.Targets, device);
-    }
-
-    /// <summary>The data on the CPU (names, sizes, target scale).</summary>
-    public PreparedData Data { get; }
-    /// <summary>Training features.</summary>
-    public Tensor TrainFeatures { get; }
-    /// <summary>Training targets (class indices or standardized values).</summary>
-    public Tensor TrainTargets { get; }
-    /// <summary>Validation features.</summary>
-    public Tensor ValidationFeatures { get; }
-    /// <summary>Validation targets.</summary>
-    public Tensor ValidationTargets { get; }
-    /// <summary>Test features.</summary>
-    public Tensor TestFeatures { get; }
-    /// <summary>Test targets.</summary>
-    public Tensor TestTargets { get; }
-
-    /// <inheritdoc />
-    public void Dispose()
-    {
-        foreach (var t in new[] { TrainFeatures, TrainTargets, ValidationFeatures, ValidationTargets, TestFeatures, TestTargets }) t.Dispose();
-    }
-}
-
 /// <summary>
-/// The training loop for one run: seeded epoch orders, index-selected mini-batches, a dispose scope per step,
+/// The training loop for one run: seeded epoch orders, gathered mini-batches (BatchGather), a dispose scope per step,
 /// evaluation per epoch, early stopping and divergence detection. It reports through <see cref="ITrainingObserver"/>s
 /// and writes nothing itself.
 /// </summary>
@@ -61,6 +19,9 @@ public sealed class DeviceData : IDisposable
 /// </remarks>
 public sealed class Trainer(TrainingConfig config, Device device, double? convergenceTarget)
 {
+    /// <summary>Test hook: force index_select batches even where the CPU row copy applies (both must train the same bits).</summary>
+    internal bool ForceIndexSelect { get; init; }
+
     /// <summary>Trains <paramref name="model"/> (already on the device, with the run's initial weights) and returns the run's result.</summary>
     /// <param name="run">Which run.</param>
     /// <param name="model">The model, on the device, with the run's initial weights.</param>
@@ -89,6 +50,7 @@ public sealed class Trainer(TrainingConfig config, Device device, double? conver
         var dtype = data.TrainFeatures.dtype;
         using var encodedTargets = binding.Encoding.Encode(data.TrainTargets, binding.ClassCount, dtype).DetachFromDisposeScope();
         using var accuracy = classification ? new TrainingAccuracy(binding, data.TrainTargets) : null;
+        using var gather = ForceIndexSelect ? new IndexSelectGather(data.TrainFeatures, encodedTargets) : BatchGather.For(data.TrainFeatures, encodedTargets, config.BatchSize);
         long n = data.TrainFeatures.shape[0];
         int batchSize = config.BatchSize;
         var history = new List<EpochMetrics>();
@@ -118,6 +80,7 @@ public sealed class Trainer(TrainingConfig config, Device device, double? conver
             using var permutation = EpochOrder.Permutation(run.Seed, epoch, n);
             var orderHash = EpochOrder.Hash(permutation);
             using var order = permutation.to(device);
+            gather.BeginEpoch(order);
             // A final batch of one sample would break batch normalization (and says little): it is dropped.
             int batches = (int)((n + batchSize - 1) / batchSize);
             if (batches > 1 && n % batchSize == 1) batches--;
@@ -136,16 +99,14 @@ public sealed class Trainer(TrainingConfig config, Device device, double? conver
                 using var scope = NewDisposeScope();
                 long sliceStart = Stopwatch.GetTimestamp();
                 long start = (long)b * batchSize, len = Math.Min(batchSize, n - start);
-                var index = order.narrow(0, start, len);
-                var x = data.TrainFeatures.index_select(0, index);
-                var y = encodedTargets.index_select(0, index);
+                var (x, y) = gather.Take(start, len);
                 long forwardStart = Stopwatch.GetTimestamp();
                 dataTicks += forwardStart - sliceStart;
                 optimizer.zero_grad();
                 var raw = model.call(x);
                 var loss = binding.Loss(raw, y);
                 computeTicks += Stopwatch.GetTimestamp() - forwardStart;
-                var lossValue = loss.dtype == ScalarType.Float32 ? loss.item<float>() : loss.to(ScalarType.Float64).item<double>();
+                var lossValue = loss.dtype == ScalarType.Float32 ? HostValue.Read<float>(loss) : HostValue.Read<double>(loss.to(ScalarType.Float64));
                 if (!double.IsFinite(lossValue))
                 {
                     divergence = $"loss became {lossValue} at epoch {epoch}, batch {b + 1}";
@@ -310,6 +271,6 @@ public sealed class Trainer(TrainingConfig config, Device device, double? conver
         if (norms.Count == 0) return 0;
         var total = norms.Count == 1 ? norms[0] : stack(norms).norm();
         // float to double is exact, so reading a float32 norm directly gives the bits a conversion on the device gives.
-        return total.dtype == ScalarType.Float32 ? total.item<float>() : total.to(ScalarType.Float64).item<double>();
+        return total.dtype == ScalarType.Float32 ? HostValue.Read<float>(total) : HostValue.Read<double>(total.to(ScalarType.Float64));
     }
 }

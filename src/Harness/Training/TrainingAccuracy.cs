@@ -1,3 +1,4 @@
+using CustomLosses;
 using static TorchSharp.torch;
 
 namespace Harness.Training;
@@ -57,7 +58,7 @@ internal sealed class TrainingAccuracy(LossBinding binding, Tensor labels) : IDi
         {
             var positions = order!.narrow(0, pendingStart, pendingCount);
             var predicted = binding.PredictClasses(pending.Count == 1 ? pending[0] : cat(pending, 0));
-            correct += predicted.eq(labels.index_select(0, positions)).sum().item<long>();
+            correct += HostValue.Read<long>(predicted.eq(labels.index_select(0, positions)).sum());
         }
         Clear();
     }

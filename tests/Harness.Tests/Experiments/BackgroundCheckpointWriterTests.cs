@@ -1,0 +1,110 @@
+using Harness.Experiments;
+using Harness.Training;
+using Xunit;
+
+namespace Harness.Tests.Experiments;
+
+/// <summary>
+/// The background writer returns from a save before the write is done, keeps writes one at a time and in order,
+/// lets a delete wait for the write in flight, and reports a failed write (the original exception) at the next call.
+/// </summary>
+public class BackgroundCheckpointWriterTests
+{
+    /// <summary>A store whose saves wait for the test to open the gate, and which logs what happened in which order.</summary>
+    sealed class GatedStore : ICheckpointStore
+    {
+        public readonly ManualResetEventSlim Gate = new(false);
+        public readonly List<string> Log = [];
+        public Exception? Failure;
+
+        public void Save(RunInfo run, TrainingCheckpoint checkpoint)
+        {
+            lock (Log) Log.Add($"save {checkpoint.Epoch} started");
+            if (!Gate.Wait(TimeSpan.FromSeconds(30))) throw new TimeoutException("the test never opened the gate");
+            if (Failure != null) throw Failure;
+            lock (Log) Log.Add($"save {checkpoint.Epoch} done");
+        }
+
+        public void Delete(RunInfo run)
+        {
+            lock (Log) Log.Add("delete");
+        }
+    }
+
+    static readonly RunInfo Run = new("r", "CE", "cross-entropy", 0, 0, 1, 3, "hash");
+
+    static TrainingCheckpoint Checkpoint(int epoch) => new()
+    {
+        RunId = "r", Seed = 0, LossName = "cross-entropy", InitialWeightsHash = "hash", Optimizer = "Adam", Device = "cpu",
+        Epoch = epoch, Seconds = epoch, History = [], EarlyStoppingBest = 0, EarlyStoppingEpochsWithoutImprovement = 0, StoppedEarly = false,
+    };
+
+    static void WaitFor(GatedStore store, string entry)
+    {
+        var until = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            lock (store.Log) if (store.Log.Contains(entry)) return;
+            Assert.True(DateTime.UtcNow < until, $"'{entry}' never happened");
+            Thread.Sleep(1);
+        }
+    }
+
+    [Fact]
+    public async Task Save_returns_before_the_write_and_a_delete_waits_for_it()
+    {
+        var store = new GatedStore();
+        using var writer = new BackgroundCheckpointWriter(store);
+        writer.Save(Run, Checkpoint(1));   // would block forever if it wrote on this thread
+        WaitFor(store, "save 1 started");
+        var delete = Task.Run(() => writer.Delete(Run));
+        await Task.Delay(50);
+        lock (store.Log) Assert.DoesNotContain("delete", store.Log);
+        store.Gate.Set();
+        await delete.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(["save 1 started", "save 1 done", "delete"], store.Log);
+    }
+
+    [Fact]
+    public async Task Writes_are_one_at_a_time_and_in_order()
+    {
+        var store = new GatedStore();
+        using var writer = new BackgroundCheckpointWriter(store);
+        writer.Save(Run, Checkpoint(1));
+        WaitFor(store, "save 1 started");
+        var second = Task.Run(() => writer.Save(Run, Checkpoint(2)));
+        await Task.Delay(50);
+        lock (store.Log) Assert.DoesNotContain("save 2 started", store.Log);
+        store.Gate.Set();
+        await second.WaitAsync(TimeSpan.FromSeconds(30));
+        writer.Flush();
+        Assert.Equal(["save 1 started", "save 1 done", "save 2 started", "save 2 done"], store.Log);
+    }
+
+    [Fact]
+    public void A_failed_write_is_rethrown_at_the_next_call_as_itself()
+    {
+        var store = new GatedStore { Failure = new IOException("No space left on device") };
+        store.Gate.Set();
+        using var writer = new BackgroundCheckpointWriter(store);
+        writer.Save(Run, Checkpoint(1));
+        var e = Assert.Throws<IOException>(() => writer.Delete(Run));
+        Assert.Equal("No space left on device", e.Message);
+        lock (store.Log) Assert.DoesNotContain("delete", store.Log);
+        writer.Flush();   // reported once
+    }
+
+    [Fact]
+    public async Task Dispose_waits_for_the_write_in_flight_and_does_not_throw()
+    {
+        var store = new GatedStore { Failure = new IOException("disk gone") };
+        var writer = new BackgroundCheckpointWriter(store);
+        writer.Save(Run, Checkpoint(1));
+        WaitFor(store, "save 1 started");
+        var dispose = Task.Run(writer.Dispose);
+        await Task.Delay(50);
+        Assert.False(dispose.IsCompleted);
+        store.Gate.Set();
+        await dispose.WaitAsync(TimeSpan.FromSeconds(30));
+    }
+}
