@@ -144,8 +144,9 @@ lines += [
     "",
     "Where an epoch's time goes (medians over the same epochs). *Epoch*: for the harness, the whole cycle from the end of "
     "one epoch to the end of the next (training steps, evaluation, every sink, the checkpoint); for the bare loop, its "
-    "training steps. *Compute*: forward + loss, backward, optimizer step (zero_grad included). *Slicing*: index-selecting "
-    "each batch's features and targets. *Overhead* = epoch - compute - evaluation: slicing plus the harness's bookkeeping "
+    "training steps. *Compute*: forward + loss, backward, optimizer step (zero_grad included). *Slicing*: gathering "
+    "each batch's features and targets (the harness: a prefetching row copy from huge pages; the bare loop: index_select). "
+    "*Overhead* = epoch - compute - evaluation: slicing plus the harness's bookkeeping "
     "(loss read-back, training accuracy, gradient-norm sampling, observers, and with the CLI's sinks metrics.csv, the "
     "summaries, TensorBoard events, plain progress lines and the end-of-epoch checkpoint). Percentages are medians of "
     "per-epoch ratios. The trainer logs compute, slicing and evaluation seconds in every run's metrics.csv.",
