@@ -17,9 +17,8 @@ public sealed class DeviceData : IDisposable
     {
         Data = data;
         static Tensor Copy(Tensor t, Device d) => t.to(d, copy: true).contiguous().DetachFromDisposeScope();
-        TrainFeatures = Copy(data.Train.Features, device);
         // Mini-batches read the training features in random rows: see TransparentHugePages for why and what it gains.
-        TransparentHugePages.Advise(TrainFeatures);
+        TrainFeatures = device.type == DeviceType.CPU ? TransparentHugePages.Copy(data.Train.Features) : Copy(data.Train.Features, device);
         TrainTargets = Copy(data.Train.Targets, device);
         ValidationFeatures = Copy(data.Validation.Features, device);
         ValidationTargets = Copy(data.Validation.Targets, device);

@@ -1,5 +1,5 @@
-using CustomLosses;
 using System.Diagnostics;
+using CustomLosses;
 using Harness.Config;
 using Harness.Data;
 using Harness.Metrics;
