@@ -12,10 +12,11 @@ namespace Harness.Training;
 /// <remarks>
 /// Why: a shuffled batch reads rows scattered over the whole training set (188 MB for Fashion-MNIST, far beyond the
 /// caches), and the gather is bound by memory latency, not bandwidth: every row starts with a cache and TLB miss.
-/// Measured on the Fashion-MNIST MLP at 2 threads (bench/run-training-throughput.sh and a paired A/B of the two
-/// gathers): index_select 27 ms of a 0.75 s epoch, this copy with prefetching about 20 ms, with no kernel dispatch
-/// and no tensor to allocate or dispose per batch. Without the prefetch the single-threaded copy is slower than
-/// index_select (about 45 ms), which splits the rows over two threads.
+/// Measured on the Fashion-MNIST MLP at 2 threads, the two gathers in alternating epochs of one process (0.7 s
+/// epochs): index_select 28.6 ms per epoch, this copy 25.4 ms; with the features on huge pages (see
+/// <see cref="TransparentHugePages"/>) 19.0 and 16.0 ms. There is no kernel dispatch and no tensor to allocate or
+/// dispose per batch. Without the prefetch the single-threaded copy is slower than index_select, which splits the
+/// rows over two threads (42-50 ms against 33-42 ms).
 /// </remarks>
 internal sealed unsafe class RowCopyGather : BatchGather
 {
