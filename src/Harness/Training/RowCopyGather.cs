@@ -93,7 +93,7 @@ internal sealed unsafe class RowCopyGather : BatchGather
 
     void Prefetch(long row)
     {
-        if (!Sse.IsSupported) return;
+        if (!Sse.IsSupported) return;   // BatchGather.For only picks this gather on x86; constructed directly it still copies right
         var features = featureSource + row * featureRowBytes;
         for (long offset = 0; offset < featureRowBytes; offset += CacheLine) Sse.Prefetch0(features + offset);
         Sse.Prefetch0(targetSource + row * targetRowBytes);

@@ -37,8 +37,7 @@ public class BatchGatherTests
         using var order = randperm(n, generator: generator, dtype: ScalarType.Int64);
         foreach (var batchSize in new[] { 1, 16, 128 })
         {
-            using var copy = BatchGather.For(features, targets, batchSize);
-            Assert.IsType<RowCopyGather>(copy);
+            using var copy = new RowCopyGather(features, targets, batchSize);
             using var select = new IndexSelectGather(features, targets);
             copy.BeginEpoch(order);
             select.BeginEpoch(order);
@@ -56,6 +55,16 @@ public class BatchGatherTests
                 Assert.True(ey.bytes.SequenceEqual(y.bytes), $"targets of batch at {start} (size {batchSize}) differ");
             }
         }
+    }
+
+    [Fact]
+    public void Gather_takes_the_row_copy_for_contiguous_CPU_data_on_x86()
+    {
+        using var features = randn(30, 8);
+        using var targets = zeros(30, dtype: ScalarType.Int64);
+        using var gather = BatchGather.For(features, targets, 4);
+        if (System.Runtime.Intrinsics.X86.Sse.IsSupported) Assert.IsType<RowCopyGather>(gather);
+        else Assert.IsType<IndexSelectGather>(gather);
     }
 
     [Fact]
