@@ -26,6 +26,17 @@ public static class HostValue
         return MemoryMarshal.Read<T>(t.bytes);
     }
 
+    /// <summary>
+    /// A one-element floating tensor's value as a double: float32 read directly (float to double is exact, so this is
+    /// the value a conversion on the device gives), any other dtype converted to float64 first.
+    /// </summary>
+    public static double ReadAsDouble(Tensor t)
+    {
+        if (t.dtype == ScalarType.Float32) return Read<float>(t);
+        using var wide = t.to(ScalarType.Float64);
+        return Read<double>(wide);
+    }
+
     // typeof comparisons fold away for each value type T (a switch over default(T) would box it on every read).
     static ScalarType DtypeOf<T>() =>
         typeof(T) == typeof(float) ? ScalarType.Float32

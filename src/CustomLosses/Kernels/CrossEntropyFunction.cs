@@ -41,8 +41,9 @@ internal sealed class CrossEntropyFunction : SingleTensorFunction<CrossEntropyFu
     {
         var s = ctx.get_saved_variables();
         var (x, logp, safe) = (s[0], s[1], s[2]);
-        var c = ClassIndexRows.SavedCoefficients(ctx, grad_output, x.size(0), s, 3);   // [N, 1], or 0-d for mean and sum of every row
-        var minusC = c.neg().expand(x.size(0), 1);                                 // scatter_add takes the expanded view
+        long rows = x.size(0);
+        var c = ClassIndexRows.SavedCoefficients(ctx, grad_output, rows, s, 3);    // [N, 1], or 0-d for mean and sum of every row
+        var minusC = c.neg().expand(rows, 1);                                      // scatter_add takes the expanded view
         Tensor gx;
         if (is_grad_enabled())
             gx = (x.softmax(1) * c).scatter_add(1, safe, minusC);                  // the saved log-softmax has no history

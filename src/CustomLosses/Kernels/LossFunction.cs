@@ -41,7 +41,7 @@ internal static class LossFunction
     /// </summary>
     public static bool ElementWise(Tensor input, Tensor target, nn.Reduction reduction) =>
         reduction != nn.Reduction.None
-        && (input.dtype == ScalarType.Float32 || input.dtype == ScalarType.Float64) && target.dtype == input.dtype
+        && Floating(input) && target.dtype == input.dtype
         && input.device_type == target.device_type && input.device_index == target.device_index   // Device has no value equality
         && TensorShape.Same(input, target);
 

@@ -39,9 +39,10 @@ internal sealed class NllFunction : SingleTensorFunction<NllFunction>
     {
         var s = ctx.get_saved_variables();
         var (x, safe) = (s[0], s[1]);
-        var c = ClassIndexRows.SavedCoefficients(ctx, grad_output, x.size(0), s, 2);   // [N, 1], or 0-d for mean and sum of every row
+        long rows = x.size(0);
+        var c = ClassIndexRows.SavedCoefficients(ctx, grad_output, rows, s, 2);    // [N, 1], or 0-d for mean and sum of every row
         // In place: differentiable in c all the same. scatter_ takes the expanded view of a 0-d c.
-        var gx = zeros_like(x).scatter_(1, safe, c.neg().expand(x.size(0), 1));
+        var gx = zeros_like(x).scatter_(1, safe, c.neg().expand(rows, 1));
         return [gx, null!, null!, null!, null!, null!];
     }
 }

@@ -82,7 +82,7 @@ public sealed class CrossEntropyLoss : CustomLoss
         // Fast path: [N, C] logits, class-index targets, no label smoothing (weights and ignore_index kept).
         // A hand-written backward: no [N, C] log-softmax, gather gradient or where masks (see Kernels).
         if (eps == 0 && input.dim() == 2 && !TensorShape.Same(target, input)
-            && (input.dtype == ScalarType.Float32 || input.dtype == ScalarType.Float64))
+            && Kernels.LossFunction.Floating(input))
         {
             var yFast = ClassIndexTargets.CheckIndexTarget(input, target, classDim, IgnoreIndex, Name, out bool everyTargetAClass).to(input.device);
             bool everyRow = Kernels.ClassIndexRows.EveryRowCounts(w, everyTargetAClass, IgnoreIndex, classes);

@@ -57,7 +57,7 @@ public sealed class NllLoss : CustomLoss
         var w = ClassIndexTargets.WeightFor(weight, input, classes, Name);
         var y = ClassIndexTargets.CheckIndexTarget(input, target, classDim, IgnoreIndex, Name, out bool everyTargetAClass).to(input.device);
         // Fast path ([N, C], float32/float64): a hand-written backward, one zero buffer and a scatter (see Kernels).
-        if (input.dim() == 2 && (input.dtype == ScalarType.Float32 || input.dtype == ScalarType.Float64))
+        if (input.dim() == 2 && Kernels.LossFunction.Floating(input))
         {
             bool everyRow = Kernels.ClassIndexRows.EveryRowCounts(w, everyTargetAClass, IgnoreIndex, classes);
             return Kernels.NllFunction.apply(input, y, w!, IgnoreIndex, Reduction, everyRow).MoveToOuterDisposeScope();

@@ -47,10 +47,10 @@ internal sealed unsafe class RowCopyGather : BatchGather
         targetRowBytes = RowBytes(targets);
         featureBuffer = BufferFor(features, capacity);
         targetBuffer = BufferFor(targets, capacity);
-        featureSource = Start(features);
-        targetSource = Start(targets);
-        featureDestination = Start(featureBuffer);
-        targetDestination = Start(targetBuffer);
+        featureSource = TensorMemory.Start(features);
+        targetSource = TensorMemory.Start(targets);
+        featureDestination = TensorMemory.Start(featureBuffer);
+        targetDestination = TensorMemory.Start(targetBuffer);
     }
 
     /// <inheritdoc />
@@ -59,7 +59,7 @@ internal sealed unsafe class RowCopyGather : BatchGather
         if (order.device_type != DeviceType.CPU || order.dtype != ScalarType.Int64 || order.dim() != 1 || !order.is_contiguous())
             throw new ArgumentException("the epoch order must be a contiguous 1-d int64 CPU tensor", nameof(order));
         orderLength = order.shape[0];
-        this.order = orderLength == 0 ? null : (long*)Start(order);
+        this.order = orderLength == 0 ? null : (long*)TensorMemory.Start(order);
     }
 
     /// <inheritdoc />
@@ -99,19 +99,12 @@ internal sealed unsafe class RowCopyGather : BatchGather
         Sse.Prefetch0(targetSource + row * targetRowBytes);
     }
 
-    static long RowBytes(Tensor t) => t.numel() / t.shape[0] * t.ElementSize;
+    static long RowBytes(Tensor t) => TensorMemory.Bytes(t) / t.size(0);
 
     static Tensor BufferFor(Tensor source, long batchRows)
     {
-        var shape = (long[])source.shape.Clone();
+        var shape = source.shape;   // a fresh array on every read
         shape[0] = batchRows;
         return empty(shape, source.dtype, source.device).DetachFromDisposeScope();
-    }
-
-    /// <summary>The address of the first element (TorchSharp's byte span needs the tensor under 2 GB; one row's view does not).</summary>
-    static byte* Start(Tensor t)
-    {
-        using var first = t.narrow(0, 0, 1);
-        fixed (byte* p = first.bytes) return p;
     }
 }

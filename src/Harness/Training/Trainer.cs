@@ -106,7 +106,7 @@ public sealed class Trainer(TrainingConfig config, Device device, double? conver
                 var raw = model.call(x);
                 var loss = binding.Loss(raw, y);
                 computeTicks += Stopwatch.GetTimestamp() - forwardStart;
-                var lossValue = loss.dtype == ScalarType.Float32 ? HostValue.Read<float>(loss) : HostValue.Read<double>(loss.to(ScalarType.Float64));
+                var lossValue = HostValue.ReadAsDouble(loss);
                 if (!double.IsFinite(lossValue))
                 {
                     divergence = $"loss became {lossValue} at epoch {epoch}, batch {b + 1}";
@@ -270,7 +270,6 @@ public sealed class Trainer(TrainingConfig config, Device device, double? conver
             if (p.grad is { } g) norms.Add(g.norm());
         if (norms.Count == 0) return 0;
         var total = norms.Count == 1 ? norms[0] : stack(norms).norm();
-        // float to double is exact, so reading a float32 norm directly gives the bits a conversion on the device gives.
-        return total.dtype == ScalarType.Float32 ? HostValue.Read<float>(total) : HostValue.Read<double>(total.to(ScalarType.Float64));
+        return HostValue.ReadAsDouble(total);
     }
 }

@@ -43,11 +43,9 @@ internal static partial class TransparentHugePages
     public static unsafe bool Advise(Tensor tensor)
     {
         if (!OperatingSystem.IsLinux() || tensor.device_type != DeviceType.CPU || !tensor.is_contiguous() || tensor.dim() == 0) return false;
-        long bytes = tensor.numel() * tensor.ElementSize;
+        long bytes = TensorMemory.Bytes(tensor);
         if (bytes < 2 * HugePage) return false;
-        long first;
-        using (var row = tensor.narrow(0, 0, 1))
-            fixed (byte* p = row.bytes) first = (long)p;
+        long first = (long)TensorMemory.Start(tensor);
         long start = (first + HugePage - 1) & ~(HugePage - 1), end = (first + bytes) & ~(HugePage - 1);
         if (end <= start) return false;
         try
