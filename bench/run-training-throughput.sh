@@ -144,15 +144,18 @@ lines += [
     "",
     "Where an epoch's time goes (medians over the same epochs). *Epoch*: for the harness, the whole cycle from the end of "
     "one epoch to the end of the next (training steps, evaluation, every sink, the checkpoint); for the bare loop, its "
-    "training steps. *Compute*: forward + loss, backward, optimizer step (zero_grad included). *Slicing*: gathering "
-    "each batch's features and targets (the harness: a prefetching row copy from huge pages; the bare loop: index_select). "
+    "training steps. *Compute*: forward + loss, backward, optimizer step (zero_grad included) and the release of the step's "
+    "tensors at its end (both runners). *Slicing*: gathering each batch's features and targets (the harness: a row copy "
+    "from huge pages with L2 prefetch; the bare loop: index_select). "
     "*Overhead* = epoch - compute - evaluation: slicing plus the harness's bookkeeping "
     "(loss read-back, training accuracy, gradient-norm sampling, observers, and with the CLI's sinks metrics.csv, the "
     "summaries, TensorBoard events, plain progress lines and the end-of-epoch checkpoint). Percentages are medians of "
-    "per-epoch ratios. The trainer logs compute, slicing and evaluation seconds in every run's metrics.csv.",
+    "per-epoch ratios. *GC pause*: the .NET garbage collector's pauses, mean ms per epoch (they land in whichever "
+    "part of the epoch is running; most epochs have none). The trainer logs compute, slicing and evaluation seconds in "
+    "every run's metrics.csv.",
     "",
-    "| model | threads | runner | epoch (s) | compute (s) | slicing (s) | evaluation (s) | overhead, % of epoch | of which slicing |",
-    "|---|---:|---|---:|---:|---:|---:|---:|---:|",
+    "| model | threads | runner | epoch (s) | compute (s) | slicing (s) | evaluation (s) | overhead, % of epoch | of which slicing | GC pause (ms/epoch) |",
+    "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|",
 ]
 for model in models:
     for t in sorted({r["threads"] for r in rows if r["model"] == model}):
@@ -161,11 +164,13 @@ for model in models:
             if not m:
                 continue
             ev = lambda r: r.get("evaluation_seconds") or 0.0
+            gc = lambda m: "-" if any("gc_pause_ms" not in r for r in m) else f"{sum(r['gc_pause_ms'] for r in m) / len(m):.1f}"
             over = med([(r["epoch_seconds"] - r["compute_seconds"] - ev(r)) / r["epoch_seconds"] for r in m])
             sliced = med([r["data_seconds"] / r["epoch_seconds"] for r in m])
             lines.append(f"| {names[model]} | {t} | {runner_names[runner]} | {s(med([r['epoch_seconds'] for r in m]))} | "
                          f"{s(med([r['compute_seconds'] for r in m]))} | {s(med([r['data_seconds'] for r in m]))} | "
-                         f"{s(med([r.get('evaluation_seconds') for r in m]) if runner != 'bare' else None)} | {pct(over)} | {pct(sliced)} |")
+                         f"{s(med([r.get('evaluation_seconds') for r in m]) if runner != 'bare' else None)} | {pct(over)} | {pct(sliced)} | "
+                         f"{gc(m)} |")
             if runner.startswith("harness") and t == 2:
                 verdicts.append((model, runner, over))
 targets = []

@@ -48,6 +48,7 @@ static class BareLoop
                 var l = loss.call(net.call(batchX), batchY);
                 l.backward();
                 optimizer.step();
+                scope.Dispose();   // releasing the step's tensors is compute, as in the trainer
                 long computeEnd = Stopwatch.GetTimestamp();
                 dataTicks += computeStart - sliceStart;
                 computeTicks += computeEnd - computeStart;

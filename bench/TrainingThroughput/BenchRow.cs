@@ -25,6 +25,14 @@ sealed record BenchRow
     public double? EvaluationSeconds { get; init; }
     public double RssMb { get; init; } = Math.Round(RssBytes() / 1048576.0, 1);
     public long LiveTensors { get; init; } = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+    /// <summary>Time the GC paused the process since the previous row (for a runner's later epochs: during the epoch), and the collections of each generation.</summary>
+    public double GcPauseMs { get; init; }
+    public int GcGen0 { get; init; }
+    public int GcGen1 { get; init; }
+    public int GcGen2 { get; init; }
+
+    static TimeSpan lastPause = GC.GetTotalPauseDuration();
+    static readonly int[] lastCollections = [GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)];
 
     static readonly JsonSerializerOptions Json = new()
     {
@@ -32,7 +40,23 @@ sealed record BenchRow
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };
 
-    public void Print() => Console.WriteLine(JsonSerializer.Serialize(this with
+    public void Print()
+    {
+        var pause = GC.GetTotalPauseDuration();
+        // CollectionCount(n) counts collections of generation n and above: the differences give each generation's own.
+        int[] now = [GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)];
+        int[] delta = [now[0] - lastCollections[0], now[1] - lastCollections[1], now[2] - lastCollections[2]];
+        var row = this with
+        {
+            GcPauseMs = Math.Round((pause - lastPause).TotalMilliseconds, 2),
+            GcGen0 = delta[0] - delta[1], GcGen1 = delta[1] - delta[2], GcGen2 = delta[2],
+        };
+        lastPause = pause;
+        now.CopyTo(lastCollections, 0);
+        row.Write();
+    }
+
+    void Write() => Console.WriteLine(JsonSerializer.Serialize(this with
     {
         SamplesPerSecond = Math.Round(SamplesPerSecond), TrainSeconds = Math.Round(TrainSeconds, 4),
         EpochSeconds = Rounded(EpochSeconds), ComputeSeconds = Rounded(ComputeSeconds), DataSeconds = Rounded(DataSeconds),

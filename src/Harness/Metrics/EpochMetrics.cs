@@ -41,15 +41,16 @@ public sealed record EpochMetrics
     /// <summary>Training samples per second (training steps only).</summary>
     public required double SamplesPerSecond { get; init; }
     /// <summary>
-    /// Wall time of the epoch's forward passes with the loss, backward passes (gradient clipping included when configured)
-    /// and optimizer steps (zero_grad included): the work any training loop does. <see cref="EpochSeconds"/> minus this
+    /// Wall time of the epoch's forward passes with the loss, backward passes (gradient clipping included when configured),
+    /// optimizer steps (zero_grad included) and the release of each step's tensors at its end: the work any training loop
+    /// does. <see cref="EpochSeconds"/> minus this
     /// and <see cref="EvaluationSeconds"/> is the harness's overhead: <see cref="DataSeconds"/> plus its bookkeeping (loss
     /// read-back, training accuracy, gradient-norm sampling, observers). On CUDA, kernels run asynchronously, so there this
     /// is mostly their launch time and the wait lands at the next synchronization (the loss read-back). 0 in epochs
     /// checkpointed by a harness that did not measure it.
     /// </summary>
     public double ComputeSeconds { get; init; }
-    /// <summary>Wall time of the epoch's mini-batch slicing (index-selecting each batch's features and targets).</summary>
+    /// <summary>Wall time of the epoch's mini-batch slicing (gathering each batch's features and targets).</summary>
     public double DataSeconds { get; init; }
     /// <summary>Wall time of the epoch's validation and test evaluation (part of <see cref="EpochSeconds"/>).</summary>
     public double EvaluationSeconds { get; init; }

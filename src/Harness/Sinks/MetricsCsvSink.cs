@@ -7,10 +7,16 @@ using Harness.Training;
 namespace Harness.Sinks;
 
 /// <summary>
-/// Writes <c>runs/&lt;id&gt;/metrics.csv</c>, one row per epoch, rewritten atomically after every epoch so a
-/// killed process leaves a complete file. Every field is a number or a hex hash, so no quoting is needed and
-/// a CSV library would add nothing.
+/// Writes <c>runs/&lt;id&gt;/metrics.csv</c>, one row per epoch: the file is first written atomically (header and
+/// rows), and each later epoch appends its row with a single write, so a killed process leaves whole rows only.
+/// Every field is a number or a hex hash, so no quoting is needed and a CSV library would add nothing.
 /// </summary>
+/// <remarks>
+/// Why append: rewriting the whole file through a temporary and a rename took 0.6-4 ms per epoch on these machines
+/// (file creation and a rename on a shared disk), half a percent of a 0.75 s MLP epoch; an append is one write
+/// system call, which a kill cannot split. Neither is fsynced (a power loss may lose recent rows; the checkpoint
+/// holds the history, and a resume rewrites the file from it).
+/// </remarks>
 public sealed class MetricsCsvSink(string runsFolder) : ITrainingObserver
 {
     /// <summary>Column names, in order.</summary>
@@ -26,9 +32,15 @@ public sealed class MetricsCsvSink(string runsFolder) : ITrainingObserver
     public static readonly string[] TimingColumns = ["epoch_seconds", "samples_per_second", "compute_seconds", "data_seconds", "evaluation_seconds"];
 
     readonly Dictionary<string, StringBuilder> files = new();
+    /// <summary>Runs whose file on disk holds every row of their builder but the newest: the next row can be appended.</summary>
+    readonly HashSet<string> onDisk = [];
 
     /// <inheritdoc />
-    public void RunStarted(RunInfo run) => files[run.Id] = new StringBuilder(string.Join(",", Columns) + "\n");
+    public void RunStarted(RunInfo run)
+    {
+        files[run.Id] = new StringBuilder(string.Join(",", Columns) + "\n");
+        onDisk.Remove(run.Id);
+    }
 
     /// <inheritdoc />
     public void RunResumed(RunInfo run, IReadOnlyList<EpochMetrics> history)
@@ -37,15 +49,34 @@ public sealed class MetricsCsvSink(string runsFolder) : ITrainingObserver
         // the two) is dropped here and written again when its epoch is trained again.
         var text = files[run.Id];
         foreach (var m in history) text.Append(Row(m)).Append('\n');
-        AtomicFile.WriteAllText(Path.Combine(runsFolder, run.Id, "metrics.csv"), text.ToString());
+        AtomicFile.WriteAllText(PathOf(run.Id), text.ToString());
+        onDisk.Add(run.Id);
     }
 
     /// <inheritdoc />
     public void EpochCompleted(RunInfo run, EpochMetrics m)
     {
         var text = files[run.Id];
-        text.Append(Row(m)).Append('\n');
-        AtomicFile.WriteAllText(Path.Combine(runsFolder, run.Id, "metrics.csv"), text.ToString());
+        var row = Row(m) + "\n";
+        text.Append(row);
+        // The file could have been removed under a live run (a user cleaning up): it is then written whole again.
+        if (onDisk.Contains(run.Id) && File.Exists(PathOf(run.Id)))
+        {
+            AppendInOneWrite(PathOf(run.Id), row);
+            return;
+        }
+        AtomicFile.WriteAllText(PathOf(run.Id), text.ToString());
+        onDisk.Add(run.Id);
+    }
+
+    string PathOf(string runId) => Path.Combine(runsFolder, runId, "metrics.csv");
+
+    static void AppendInOneWrite(string path, string row)
+    {
+        var bytes = Encoding.UTF8.GetBytes(row);
+        // No FileStream buffer: the row goes to the file in one write(2), whole or not at all.
+        using var file = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read, bufferSize: 0);
+        file.Write(bytes);
     }
 
     static string Row(EpochMetrics m) => string.Join(",", new[]
@@ -91,8 +122,9 @@ public sealed class MetricsCsvSink(string runsFolder) : ITrainingObserver
     {
         // A run that diverged in its first epoch still gets its (header-only) file.
         if (result.History.Count == 0)
-            AtomicFile.WriteAllText(Path.Combine(runsFolder, result.Run.Id, "metrics.csv"), files[result.Run.Id].ToString());
+            AtomicFile.WriteAllText(PathOf(result.Run.Id), files[result.Run.Id].ToString());
         files.Remove(result.Run.Id);
+        onDisk.Remove(result.Run.Id);
     }
 
     /// <summary>Round-trip formatting; empty for not applicable.</summary>

@@ -11,10 +11,13 @@ namespace Harness.Training;
 /// </summary>
 public static class ModelStateBytes
 {
-    /// <summary>Every state_dict entry: name, then TorchSharp's tensor format (dtype, shape, exact bytes).</summary>
-    public static byte[] Save(nn.Module model)
+    /// <summary>
+    /// Every state_dict entry: name, then TorchSharp's tensor format (dtype, shape, exact bytes). The bytes are the
+    /// written part of the stream's own buffer, not a copy of it (a checkpoint's 1-3 MB, every epoch).
+    /// </summary>
+    public static ReadOnlyMemory<byte> Save(nn.Module model)
     {
-        using var stream = new MemoryStream(SizeHint(model));
+        var stream = new MemoryStream(SizeHint(model));
         using (var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
         {
             var state = model.state_dict();
@@ -22,11 +25,20 @@ public static class ModelStateBytes
             foreach (var (name, t) in state)
             {
                 writer.Write(name);
-                t.Save(writer);
+                TensorBytes.Write(writer, t);
             }
         }
-        return stream.ToArray();
+        return Written(stream);
     }
+
+    /// <summary>What was written to <paramref name="stream"/>, as a view of its buffer.</summary>
+    public static ReadOnlyMemory<byte> Written(MemoryStream stream) => new(stream.GetBuffer(), 0, checked((int)stream.Length));
+
+    /// <summary>A read-only stream over <paramref name="bytes"/> (no copy).</summary>
+    public static MemoryStream Reading(ReadOnlyMemory<byte> bytes) =>
+        System.Runtime.InteropServices.MemoryMarshal.TryGetArray(bytes, out var segment)
+            ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
+            : new MemoryStream(bytes.ToArray(), writable: false);
 
     /// <summary>Bytes a model's state (or an optimizer's, which holds up to three tensors per parameter) needs, and a margin for names and headers.</summary>
     public static int SizeHint(nn.Module model, int tensorsPerParameter = 1)
@@ -37,10 +49,10 @@ public static class ModelStateBytes
     }
 
     /// <summary>Loads bytes from <see cref="Save"/> into <paramref name="model"/>; every name, dtype and shape must match.</summary>
-    public static void Load(nn.Module model, byte[] bytes)
+    public static void Load(nn.Module model, ReadOnlyMemory<byte> bytes)
     {
         var state = model.state_dict();
-        using var reader = new BinaryReader(new MemoryStream(bytes), Encoding.UTF8);
+        using var reader = new BinaryReader(Reading(bytes), Encoding.UTF8);
         var count = reader.ReadInt32();
         if (count != state.Count)
             throw new InvalidDataException($"the checkpoint holds {count} model tensors, the model has {state.Count}");

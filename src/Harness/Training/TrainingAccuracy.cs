@@ -1,75 +1,36 @@
-using CustomLosses;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Harness.Training;
 
 /// <summary>
-/// Counts an epoch's correct training predictions without a kernel chain and a read-back on every step: each step's raw
-/// outputs are kept (detached from the graph), and every <see cref="MaxBatches"/> batches (or at the end of the epoch)
-/// they are turned into classes and compared with their labels in one go. The count is an integer, so it is exactly the
-/// one per-step counting gives.
+/// Counts an epoch's correct training predictions, step by step, as <see cref="LossBinding.PredictClasses"/> compared
+/// with the labels would: the count is an integer, so every implementation gives exactly the same one.
+/// <see cref="For"/> picks the implementation.
 /// </summary>
-/// <remarks>
-/// Every tensor operation on the training path costs microseconds of dispatch, several times more in the loop than in
-/// isolation: on the Fashion-MNIST MLP at 2 threads the per-step chain (argmax, eq, sum, item) took about 15 ms of a
-/// 0.8 s epoch, keeping the outputs and counting them in bulk about half that. The batches of an epoch are consecutive
-/// ranges of the epoch's order, so the kept outputs always cover one range, whose labels are gathered once per count.
-/// </remarks>
-internal sealed class TrainingAccuracy(LossBinding binding, Tensor labels) : IDisposable
+internal abstract class TrainingAccuracy : IDisposable
 {
-    /// <summary>Outputs of at most this many batches are kept before they are counted.</summary>
-    public const int MaxBatches = 32;
+    /// <summary>
+    /// <see cref="HostTrainingAccuracy"/> for float32/float64 outputs on the CPU (no kernel launch per step),
+    /// <see cref="DeviceTrainingAccuracy"/> otherwise (a bulk count on the device every few dozen steps).
+    /// </summary>
+    /// <param name="binding">The loss binding (how outputs become classes).</param>
+    /// <param name="labels">The training split's class labels [N], on the data's device.</param>
+    /// <param name="outputType">The dtype of the model's outputs.</param>
+    public static TrainingAccuracy For(LossBinding binding, Tensor labels, ScalarType outputType) =>
+        labels.device_type == DeviceType.CPU && HostTrainingAccuracy.Supports(outputType)
+            ? new HostTrainingAccuracy(binding, labels)
+            : new DeviceTrainingAccuracy(binding, labels);
 
-    readonly List<Tensor> pending = new(MaxBatches);
-    Tensor? order;
-    long pendingStart, pendingCount, correct;
-
-    /// <summary>Starts counting an epoch whose samples are visited in <paramref name="epochOrder"/> (on the device).</summary>
-    public void Start(Tensor epochOrder)
-    {
-        Clear();
-        order = epochOrder;
-        correct = 0;
-    }
+    /// <summary>Starts counting an epoch whose samples are visited in <paramref name="epochOrder"/> (int64, on the data's device).</summary>
+    public abstract void Start(Tensor epochOrder);
 
     /// <summary>Adds a step's raw outputs, for the <paramref name="count"/> samples at positions [start, start + count) of the epoch's order.</summary>
-    public void Add(Tensor raw, long start, long count)
-    {
-        if (pending.Count > 0 && start != pendingStart + pendingCount) Count();
-        if (pending.Count == 0) pendingStart = start;
-        // The detached alias shares the output's memory, not its graph (keeping the graph would keep the step's
-        // activations alive); it outlives the step's dispose scope until it is counted.
-        pending.Add(raw.detach().DetachFromDisposeScope());
-        pendingCount += count;
-        if (pending.Count == MaxBatches) Count();
-    }
+    public abstract void Add(Tensor raw, long start, long count);
 
     /// <summary>Correct predictions among the epoch's samples added so far.</summary>
-    public long Correct()
-    {
-        Count();
-        return correct;
-    }
-
-    void Count()
-    {
-        if (pending.Count == 0) return;
-        using (var scope = NewDisposeScope())
-        {
-            var positions = order!.narrow(0, pendingStart, pendingCount);
-            var predicted = binding.PredictClasses(pending.Count == 1 ? pending[0] : cat(pending, 0));
-            correct += HostValue.Read<long>(predicted.eq(labels.index_select(0, positions)).sum());
-        }
-        Clear();
-    }
-
-    void Clear()
-    {
-        foreach (var t in pending) t.Dispose();
-        pending.Clear();
-        pendingCount = 0;
-    }
+    public abstract long Correct();
 
     /// <inheritdoc />
-    public void Dispose() => Clear();
+    public virtual void Dispose() { }
 }

@@ -48,9 +48,9 @@ public sealed class TrainingCheckpoint
     public IReadOnlyList<double>? TestRecallPerClass { get; init; }
 
     /// <summary>The model's state_dict in TorchSharp's tensor format (name, dtype, shape, bytes), in state_dict order.</summary>
-    [JsonIgnore] public byte[] ModelState { get; init; } = [];
+    [JsonIgnore] public ReadOnlyMemory<byte> ModelState { get; init; }
     /// <summary>The optimizer's state from <c>Optimizer.save_state_dict</c>.</summary>
-    [JsonIgnore] public byte[] OptimizerState { get; init; } = [];
+    [JsonIgnore] public ReadOnlyMemory<byte> OptimizerState { get; init; }
     /// <summary>The CPU default generator's state (<c>torch.random.get_rng_state</c>).</summary>
     [JsonIgnore] public byte[] RngState { get; init; } = [];
 
@@ -67,7 +67,7 @@ public sealed class TrainingCheckpoint
     public byte[] ToBytes()
     {
         const int hashLength = 32;
-        byte[][] parts = [JsonSerializer.SerializeToUtf8Bytes(this, Json), ModelState, OptimizerState, RngState];
+        ReadOnlyMemory<byte>[] parts = [JsonSerializer.SerializeToUtf8Bytes(this, Json), ModelState, OptimizerState, RngState];
         var bodyLength = Magic.Length + parts.Sum(p => sizeof(int) + p.Length);
         var bytes = new byte[bodyLength + hashLength];
         Magic.CopyTo(bytes, 0);
@@ -75,7 +75,7 @@ public sealed class TrainingCheckpoint
         foreach (var part in parts)
         {
             System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(at), part.Length);
-            part.CopyTo(bytes, at + sizeof(int));
+            part.Span.CopyTo(bytes.AsSpan(at + sizeof(int)));
             at += sizeof(int) + part.Length;
         }
         SHA256.HashData(bytes.AsSpan(0, bodyLength), bytes.AsSpan(bodyLength));

@@ -5,8 +5,9 @@ using Xunit;
 namespace Harness.Tests.Experiments;
 
 /// <summary>
-/// The background writer returns from a save before the write is done, keeps writes one at a time and in order,
-/// lets a delete wait for the write in flight, and reports a failed write (the original exception) at the next call.
+/// The background writer returns from a save before the write is done, even while another write is in flight; keeps
+/// writes one at a time and in order, skipping a waiting checkpoint that a newer one of the same run replaces; lets a
+/// delete wait for the writes handed over, and reports a failed write (the original exception) at the next call.
 /// </summary>
 public class BackgroundCheckpointWriterTests
 {
@@ -66,19 +67,45 @@ public class BackgroundCheckpointWriterTests
     }
 
     [Fact]
-    public async Task Writes_are_one_at_a_time_and_in_order()
+    public void Writes_are_one_at_a_time_and_a_save_behind_a_write_returns_at_once()
     {
         var store = new GatedStore();
         using var writer = new BackgroundCheckpointWriter(store);
         writer.Save(Run, Checkpoint(1));
         WaitFor(store, "save 1 started");
-        var second = Task.Run(() => writer.Save(Run, Checkpoint(2)));
-        await Task.Delay(50);
+        writer.Save(Run, Checkpoint(2));   // returns although save 1 is still in flight (it would block forever otherwise)
+        Thread.Sleep(50);
         lock (store.Log) Assert.DoesNotContain("save 2 started", store.Log);
         store.Gate.Set();
-        await second.WaitAsync(TimeSpan.FromSeconds(30));
         writer.Flush();
         Assert.Equal(["save 1 started", "save 1 done", "save 2 started", "save 2 done"], store.Log);
+    }
+
+    [Fact]
+    public async Task The_newest_waiting_save_replaces_an_older_one_and_another_runs_save_does_not()
+    {
+        var store = new GatedStore();
+        var other = Run with { Id = "other" };
+        using var writer = new BackgroundCheckpointWriter(store);
+        writer.Save(Run, Checkpoint(1));
+        WaitFor(store, "save 1 started");
+        writer.Save(Run, Checkpoint(2));
+        writer.Save(Run, Checkpoint(3));   // the disk fell behind: checkpoint 2 is skipped, 3 is written
+        store.Gate.Set();
+        writer.Flush();
+        Assert.Equal(["save 1 started", "save 1 done", "save 3 started", "save 3 done"], store.Log);
+
+        store.Gate.Reset();
+        writer.Save(Run, Checkpoint(4));
+        WaitFor(store, "save 4 started");
+        writer.Save(Run, Checkpoint(5));
+        var next = Task.Run(() => writer.Save(other, Checkpoint(6)));   // waits: run r's checkpoint 5 must not be lost
+        await Task.Delay(50);
+        Assert.False(next.IsCompleted);
+        store.Gate.Set();
+        await next.WaitAsync(TimeSpan.FromSeconds(30));
+        writer.Flush();
+        Assert.Equal(["save 4 started", "save 4 done", "save 5 started", "save 5 done", "save 6 started", "save 6 done"], store.Log.Skip(4));
     }
 
     [Fact]
