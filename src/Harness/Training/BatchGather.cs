@@ -13,13 +13,14 @@ namespace Harness.Training;
 internal abstract class BatchGather : IDisposable
 {
     /// <summary>
-    /// The gather for <paramref name="features"/> and <paramref name="targets"/> (one row per sample, on one device):
-    /// <see cref="RowCopyGather"/> for contiguous CPU tensors on x86 (whose prefetch instruction it needs: without it the
-    /// single-threaded copy is slower than index_select), <see cref="IndexSelectGather"/> otherwise.
+    /// The gather for <paramref name="features"/> and <paramref name="targets"/> (one row per sample, on one device): for
+    /// contiguous CPU tensors on x86, <see cref="AdaptiveGather"/>, which picks the faster of <see cref="RowCopyGather"/>
+    /// and index_select as it goes (the row copy needs x86's prefetch instruction: without it the single-threaded copy
+    /// is slower than index_select); <see cref="IndexSelectGather"/> otherwise.
     /// </summary>
     public static BatchGather For(Tensor features, Tensor targets, int batchSize) =>
         System.Runtime.Intrinsics.X86.Sse.IsSupported && RowCopyGather.Supports(features, targets)
-            ? new RowCopyGather(features, targets, batchSize)
+            ? new AdaptiveGather(new RowCopyGather(features, targets, batchSize), new IndexSelectGather(features, targets))
             : new IndexSelectGather(features, targets);
 
     /// <summary>Starts an epoch that visits the samples in <paramref name="order"/> (int64 sample indices on the CPU or the data's device).</summary>

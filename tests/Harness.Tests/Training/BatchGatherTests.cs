@@ -12,7 +12,7 @@ namespace Harness.Tests.Training;
 /// <summary>
 /// The CPU row copy gives exactly index_select's batches (every dtype and row shape the trainer feeds it, the short
 /// last batch, batch sizes over the split), refuses bad positions and orders with one clear error, and trains the same
-/// bits as index_select batches.
+/// bits as index_select batches; the adaptive gather that picks between them keeps those bytes.
 /// </summary>
 [Collection(TorchGlobalStateCollection.Name)]
 public class BatchGatherTests
@@ -58,13 +58,50 @@ public class BatchGatherTests
     }
 
     [Fact]
-    public void Gather_takes_the_row_copy_for_contiguous_CPU_data_on_x86()
+    public void Gather_adapts_between_row_copy_and_index_select_for_contiguous_CPU_data_on_x86()
     {
         using var features = randn(30, 8);
         using var targets = zeros(30, dtype: ScalarType.Int64);
         using var gather = BatchGather.For(features, targets, 4);
-        if (System.Runtime.Intrinsics.X86.Sse.IsSupported) Assert.IsType<RowCopyGather>(gather);
+        if (System.Runtime.Intrinsics.X86.Sse.IsSupported) Assert.IsType<AdaptiveGather>(gather);
         else Assert.IsType<IndexSelectGather>(gather);
+    }
+
+    [Fact]
+    public void The_adaptive_gather_probes_both_then_keeps_one_and_probes_again_with_the_same_bytes()
+    {
+        const long n = 1000;
+        var generator = new Generator(3);
+        using var features = randn([n, 20], generator: generator);
+        using var targets = randint(0, 10, [n], generator: generator);
+        using var order = randperm(n, generator: generator, dtype: ScalarType.Int64);
+        using var adaptive = new AdaptiveGather(new RowCopyGather(features, targets, 2), new IndexSelectGather(features, targets));
+        using var reference = new IndexSelectGather(features, targets);
+        adaptive.BeginEpoch(order);
+        reference.BeginEpoch(order);
+        const int probe = 2 * AdaptiveGather.ProbeBatchesEach, cycle = probe + AdaptiveGather.BatchesBetweenProbes;
+        long start = 0;
+        void Take(int batches)
+        {
+            for (int b = 0; b < batches; b++, start = (start + 2) % n)
+            {
+                using var scope = NewDisposeScope();
+                var (x, y) = adaptive.Take(start, 2);
+                var (ex, ey) = reference.Take(start, 2);
+                Assert.True(ex.bytes.SequenceEqual(x.bytes) && ey.bytes.SequenceEqual(y.bytes), $"batch at {start} differs");
+            }
+        }
+        Take(probe);
+        Assert.Equal(AdaptiveGather.ProbeBatchesEach, adaptive.RowCopyBatches);
+        Assert.Equal(AdaptiveGather.ProbeBatchesEach, adaptive.IndexSelectBatches);
+        Take(AdaptiveGather.BatchesBetweenProbes);
+        // Between probes one gather took every batch.
+        Assert.Equal(cycle, adaptive.RowCopyBatches + adaptive.IndexSelectBatches);
+        Assert.Equal(AdaptiveGather.ProbeBatchesEach, Math.Min(adaptive.RowCopyBatches, adaptive.IndexSelectBatches));
+        Take(probe);
+        // The second probe gave each gather its share again.
+        Assert.Equal(cycle + probe, adaptive.RowCopyBatches + adaptive.IndexSelectBatches);
+        Assert.True(Math.Min(adaptive.RowCopyBatches, adaptive.IndexSelectBatches) >= 2 * AdaptiveGather.ProbeBatchesEach);
     }
 
     [Fact]
