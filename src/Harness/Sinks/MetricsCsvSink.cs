@@ -59,13 +59,14 @@ public sealed class MetricsCsvSink(string runsFolder) : ITrainingObserver
         var text = files[run.Id];
         var row = Row(m) + "\n";
         text.Append(row);
+        var path = PathOf(run.Id);
         // The file could have been removed under a live run (a user cleaning up): it is then written whole again.
-        if (onDisk.Contains(run.Id) && File.Exists(PathOf(run.Id)))
+        if (onDisk.Contains(run.Id) && File.Exists(path))
         {
-            AppendInOneWrite(PathOf(run.Id), row);
+            AppendInOneWrite(path, row);
             return;
         }
-        AtomicFile.WriteAllText(PathOf(run.Id), text.ToString());
+        AtomicFile.WriteAllText(path, text.ToString());
         onDisk.Add(run.Id);
     }
 

@@ -4,10 +4,11 @@ using static TorchSharp.torch;
 namespace Harness.Training;
 
 /// <summary>
-/// Counts an epoch's correct training predictions on the data's device (the path off the CPU), without a kernel chain
-/// and a read-back on every step: each step's raw outputs are kept (detached from the graph), and every <see cref="MaxBatches"/> batches (or at the end of the epoch)
-/// they are turned into classes and compared with their labels in one go. The count is an integer, so it is exactly the
-/// one per-step counting gives.
+/// Counts an epoch's correct training predictions on the data's device (CUDA, or CPU outputs that
+/// <see cref="HostTrainingAccuracy"/> cannot read), without a kernel chain and a read-back on every step: each step's
+/// raw outputs are kept (detached from the graph), and every <see cref="MaxBatches"/> batches (or at the end of the
+/// epoch) they are turned into classes and compared with their labels in one go. The count is an integer, so it is
+/// exactly the one per-step counting gives.
 /// </summary>
 /// <remarks>
 /// Every tensor operation on the training path costs microseconds of dispatch, several times more in the loop than in
