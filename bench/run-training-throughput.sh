@@ -13,7 +13,8 @@
 # Why the design: on these shared 2-core machines the same epoch takes anywhere from 0.6 s to 1.4 s minutes apart, so
 # only ratios of runs measured next to each other mean anything. Each (model, threads) is measured in BLOCKS blocks; a
 # block is one TorchSharp process (ROUNDS rounds, every round one short run of each TorchSharp runner, the first runner
-# rotating) followed at once by one PyTorch process. Epoch 1 of every run is warm-up. Harness / bare is the median over
+# rotating) followed at once by one PyTorch process (for the CNN two: PyTorch's default NCHW layout, and channels-last,
+# the layout the harness's CNN trains in). Epoch 1 of every run is warm-up. Harness / bare is the median over
 # all rounds of the ratio within the round; harness / PyTorch the median over blocks of the ratio within the block.
 # The defaults take about 15 minutes on 2 idle cores. A CNN epoch on all 60,000 images takes 20-40 s per runner, so the
 # CNN trains on a fixed fifth of the data (a seeded, stratified 12,000 / 2,000 for TorchSharp, the first 12,000 images
@@ -44,17 +45,20 @@ have_torch=0; /usr/bin/python3 -c "import torch" 2>/dev/null && have_torch=1
 for model in $models; do
   if [ "$model" = cnn ]; then
     epochs=$cnn_epochs; rounds=$cnn_rounds; limits=(--train-samples "$cnn_train" --test-samples "$cnn_test"); torch_samples=$cnn_train
+    torch_layouts="nchw channels_last"
   else
-    epochs=$mlp_epochs; rounds=$mlp_rounds; limits=(); torch_samples=0
+    epochs=$mlp_epochs; rounds=$mlp_rounds; limits=(); torch_samples=0; torch_layouts=nchw
   fi
   for t in $threads; do
     for b in $(seq "$blocks"); do
       echo "$model, $t thread(s), block $b of $blocks: TorchSharp runners ($rounds rounds of $epochs epochs)..." >&2
       dotnet "$bench" "$model" "$epochs" "$rounds" "$t" "${limits[@]}" | grep '^{' | sed "s/^{/{\"block\": $b, /" >> "$raw"
       if [ "$have_torch" = 1 ]; then
-        echo "$model, $t thread(s), block $b of $blocks: PyTorch ($((epochs + 1)) epochs)..." >&2
-        OMP_WAIT_POLICY=passive /usr/bin/python3 bench/pytorch/training_throughput.py "$model" "$((epochs + 1))" "$t" "$torch_samples" \
-          | sed "s/^{/{\"block\": $b, \"round\": 1, /" >> "$raw"
+        for layout in $torch_layouts; do
+          echo "$model, $t thread(s), block $b of $blocks: PyTorch, $layout ($((epochs + 1)) epochs)..." >&2
+          OMP_WAIT_POLICY=passive /usr/bin/python3 bench/pytorch/training_throughput.py "$model" "$((epochs + 1))" "$t" "$torch_samples" "$layout" \
+            | sed "s/^{/{\"block\": $b, \"round\": 1, /" >> "$raw"
+        done
       fi
     done
   done
@@ -113,7 +117,7 @@ lines = [
     "machines are noisy (the same epoch takes 0.6 s or 1.4 s minutes apart), so every ratio is taken between runs "
     f"measured next to each other: each model and thread count ran in {blocks} blocks, a block being one TorchSharp "
     "process (rounds of one short run per runner, the first runner rotating; 6 s of untimed training first) followed "
-    "by one PyTorch process. Epoch 1 of every run is warm-up. *harness / bare* is the median over all rounds of the "
+    "by one PyTorch process (for the CNN, two: PyTorch's default NCHW layout, and channels-last). Epoch 1 of every run is warm-up. *harness / bare* is the median over all rounds of the "
     "ratio within the round, *harness / PyTorch* the median over blocks of the ratio within the block (the range over "
     "rounds or blocks in brackets); the samples/s columns are medians over all measured epochs.",
     "",
@@ -122,24 +126,29 @@ lines = [
     f"- **CNN** (`model.kind` \"cnn\": conv 3x3 32, ReLU, max-pool 2, conv 3x3 64, ReLU, max-pool 2, linear 3136-128, ReLU, "
     f"linear 128-10, input [N, 1, 28, 28]) on a fixed subset of {cnn_train:,} training images per epoch "
     f"({-(-cnn_train // 128)} batches; TorchSharp: a seeded, stratified `trainLimit`, PyTorch: the first {cnn_train:,}) and "
-    f"{cnn_test:,} test images; {cnn_rounds} rounds of {cnn_epochs} epochs per block.",
+    f"{cnn_test:,} test images; {cnn_rounds} rounds of {cnn_epochs} epochs per block. The harness's CNN (and so the bare "
+    "loop, which builds the same model) lays each batch out channels-last (`ChannelsLastLayout`); *PyTorch* runs the "
+    "network as a PyTorch script does by default (NCHW), *PyTorch channels-last* with the model and every batch moved "
+    "by `.to(memory_format=torch.channels_last)`, the same layout as the harness.",
     "",
     f"Machine: {cpu}, {nproc} CPUs, {platform.platform()}; PyTorch {torch_version} with BLAS {blas}, OMP_WAIT_POLICY=passive. "
     f"Measured {datetime.date.today()} at commit {commit} with `bash bench/run-training-throughput.sh`.",
     "",
-    "| model | threads | bare TorchSharp loop | harness trainer | harness / bare | PyTorch | harness / PyTorch | harness RSS (MB), first..last epoch | live tensors, first..last epoch |",
-    "|---|---:|---:|---:|---:|---:|---:|---|---|",
+    "| model | threads | bare TorchSharp loop | harness trainer | harness / bare | PyTorch | harness / PyTorch | PyTorch channels-last | harness / PyTorch channels-last | harness RSS (MB), first..last epoch | live tensors, first..last epoch |",
+    "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|",
 ]
 verdicts = []
 for model in models:
     for t in sorted({r["threads"] for r in rows if r["model"] == model}):
         sps = lambda runner: med([r["samples_per_second"] for r in measured(model, t, runner)])
         hb, hp = paired(model, t, "harness", "bare", by_round), paired(model, t, "harness", "pytorch", by_block)
+        hpc = paired(model, t, "harness", "pytorch-channels-last", by_block)
         h = [r for r in rows if r["model"] == model and r["runner"] == "harness" and r["threads"] == t and r.get("block", 1) == 1 and r.get("round") == 1]
         rss = f"{h[0]['rss_mb']}..{h[-1]['rss_mb']}" if h else "-"
         live = f"{h[0]['live_tensors']}..{h[-1]['live_tensors']}" if h else "-"
         lines.append(f"| {names[model]} | {t} | {f(sps('bare'))} | {f(sps('harness'))} | {x(med(hb))} ({spread(hb)}) | "
-                     f"{f(sps('pytorch'))} | {x(med(hp))} ({spread(hp)}) | {rss} | {live} |")
+                     f"{f(sps('pytorch'))} | {x(med(hp))} ({spread(hp)}) | {f(sps('pytorch-channels-last'))} | "
+                     f"{x(med(hpc)) + ' (' + spread(hpc) + ')' if hpc else '-'} | {rss} | {live} |")
 lines += [
     "",
     "Where an epoch's time goes (medians over the same epochs). *Epoch*: for the harness, the whole cycle from the end of "
@@ -180,6 +189,9 @@ for model in models:
     hb, hp = med(paired(model, 2, "harness", "bare", by_round)), med(paired(model, 2, "harness", "pytorch", by_block))
     ok = lambda v, goal, above=True: "-" if v is None else ("met" if (v >= goal if above else v < goal) else "missed")
     parts = [f"harness / bare {x(hb)} ({ok(hb, 0.95)})", f"harness / PyTorch {x(hp)} ({ok(hp, 1.5)})"]
+    hpc = med(paired(model, 2, "harness", "pytorch-channels-last", by_block))
+    if hpc is not None:
+        parts.append(f"harness / PyTorch channels-last {x(hpc)} ({ok(hpc, 1.5)})")
     parts += [f"overhead, {runner_names[r]} {pct(o)} ({ok(o, 0.05, above=False)})" for m_, r, o in verdicts if m_ == model]
     targets.append(f"- {names[model]}: " + "; ".join(parts) + ".")
 if targets:
