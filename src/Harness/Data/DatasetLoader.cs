@@ -164,9 +164,9 @@ public static class DatasetLoader
             Task = task,
             ClassCount = classCount,
             FeatureShape = (long[])train.FeatureShape.Clone(),
-            Train = ToSplit(train),
-            Validation = ToSplit(validation),
-            Test = ToSplit(test),
+            Train = ToSplit(train, keepPixelCodes: true),
+            Validation = ToSplit(validation, keepPixelCodes: false),
+            Test = ToSplit(test, keepPixelCodes: false),
             TargetMean = targetMean,
             TargetStd = targetStd,
             Notes = notes,
@@ -190,9 +190,10 @@ public static class DatasetLoader
 
     /// <summary>
     /// One tensor per array (no per-sample tensors); 0-row splits give [0, ...] tensors. The features tensor
-    /// wraps the float array without copying it (from_array pins it; nothing writes the array afterwards).
+    /// wraps the float array without copying it (from_array pins it; nothing writes the array afterwards). Only the
+    /// training split keeps an image table's pixel codes: batches are gathered from them, evaluation reads the floats.
     /// </summary>
-    static DataSplit ToSplit(HostTable t)
+    static DataSplit ToSplit(HostTable t, bool keepPixelCodes)
     {
         using var scope = NewDisposeScope();
         var shape = new long[] { t.Count }.Concat(t.FeatureShape).ToArray();
@@ -200,7 +201,8 @@ public static class DatasetLoader
         var targets = t.Classes != null
             ? tensor(t.Classes, [t.Count])
             : tensor(t.Values!.Select(v => (float)v).ToArray(), [t.Count]);
-        // DataSplit detaches both from the scope, so they outlive it.
+        // DataSplit detaches them from the scope, so they outlive it.
+        if (keepPixelCodes && t.PixelCodes != null) return new DataSplit(features, targets, from_array(t.PixelCodes).reshape(shape), t.PixelLookup!);
         return new DataSplit(features, targets);
     }
 

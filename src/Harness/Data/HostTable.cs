@@ -17,10 +17,13 @@ internal sealed class HostTable
     public HostTable(byte[] pixels, long[] featureShape, long[]? classes, double[]? values)
         : this(null, pixels, featureShape, classes, values) { }
 
-    HostTable(float[]? features, byte[]? pixels, long[] featureShape, long[]? classes, double[]? values)
+    HostTable(float[]? features, byte[]? pixels, long[] featureShape, long[]? classes, double[]? values,
+        byte[]? pixelCodes = null, float[]? pixelLookup = null)
     {
         Features = features;
         Pixels = pixels;
+        PixelCodes = pixelCodes;
+        PixelLookup = pixelLookup;
         FeatureShape = featureShape;
         RowSize = checked((int)featureShape.Aggregate(1L, (a, b) => a * b));
         Classes = classes;
@@ -35,6 +38,13 @@ internal sealed class HostTable
     public float[]? Features { get; }
     /// <summary>Row-major raw pixels; null for a float table.</summary>
     public byte[]? Pixels { get; }
+    /// <summary>
+    /// For a float table decoded from pixels (<see cref="WithDecodedPixels"/>): the pixels it was decoded from, with
+    /// <c>Features[i] == PixelLookup[PixelCodes[i]]</c>; null otherwise. The trainer gathers batches from these bytes.
+    /// </summary>
+    public byte[]? PixelCodes { get; }
+    /// <summary>The 256-entry table <see cref="PixelCodes"/> decode through; null when there are no codes.</summary>
+    public float[]? PixelLookup { get; }
     /// <summary>Shape of one sample's features.</summary>
     public long[] FeatureShape { get; }
     /// <summary>Product of <see cref="FeatureShape"/>.</summary>
@@ -65,8 +75,18 @@ internal sealed class HostTable
     }
 
     /// <summary>The same features with other targets (corruptions replace targets, never features).</summary>
-    public HostTable WithTargets(long[]? classes, double[]? values) => new(Features, Pixels, FeatureShape, classes, values);
+    public HostTable WithTargets(long[]? classes, double[]? values) => new(Features, Pixels, FeatureShape, classes, values, PixelCodes, PixelLookup);
 
     /// <summary>The same targets with float features (standardization, pixel scaling).</summary>
     public HostTable WithFeatures(float[] features) => new(features, null, FeatureShape, Classes, Values);
+
+    /// <summary>A pixel table as float features, pixel by pixel through <paramref name="lookup"/> (256 entries), keeping the pixels as <see cref="PixelCodes"/>.</summary>
+    public HostTable WithDecodedPixels(float[] lookup)
+    {
+        var pixels = Pixels ?? throw new InvalidOperationException("only a pixel table decodes through a lookup");
+        if (lookup.Length != 256) throw new ArgumentException($"a pixel lookup has 256 entries, not {lookup.Length}", nameof(lookup));
+        var features = GC.AllocateUninitializedArray<float>(pixels.Length);
+        for (int i = 0; i < pixels.Length; i++) features[i] = lookup[pixels[i]];
+        return new(features, null, FeatureShape, Classes, Values, pixels, lookup);
+    }
 }

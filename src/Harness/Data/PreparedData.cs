@@ -26,11 +26,30 @@ public sealed class DataSplit : IDisposable
         Targets = targets.DetachFromDisposeScope();
     }
 
+    /// <summary>
+    /// Image features decoded from pixels: <paramref name="features"/> is <paramref name="pixelLookup"/> (256 entries)
+    /// applied to <paramref name="pixelCodes"/> (uint8, the features' shape) element by element. Takes ownership of the tensors.
+    /// </summary>
+    public DataSplit(Tensor features, Tensor targets, Tensor pixelCodes, float[] pixelLookup) : this(features, targets)
+    {
+        if (pixelCodes.dtype != ScalarType.Byte || !pixelCodes.shape.SequenceEqual(features.shape))
+            throw new ArgumentException($"pixel codes must be uint8 of the features' shape [{string.Join(", ", features.shape)}].");
+        if (pixelLookup.Length != 256) throw new ArgumentException($"a pixel lookup has 256 entries, not {pixelLookup.Length}.");
+        PixelCodes = pixelCodes.DetachFromDisposeScope();
+        PixelLookup = pixelLookup;
+    }
+
     /// <summary>float32 [N, ...].</summary>
     public Tensor Features { get; }
 
     /// <summary>int64 [N] (classification) or float32 [N] (regression).</summary>
     public Tensor Targets { get; }
+
+    /// <summary>For image features: the uint8 pixels they were decoded from (<c>Features = PixelLookup[PixelCodes]</c>); null otherwise.</summary>
+    public Tensor? PixelCodes { get; }
+
+    /// <summary>The 256-entry table <see cref="PixelCodes"/> decode through; null when there are no codes.</summary>
+    public float[]? PixelLookup { get; }
 
     /// <summary>Number of samples.</summary>
     public long Count => Features.shape[0];
@@ -40,6 +59,7 @@ public sealed class DataSplit : IDisposable
     {
         Features.Dispose();
         Targets.Dispose();
+        PixelCodes?.Dispose();
     }
 }
 

@@ -55,7 +55,7 @@ internal sealed class Standardizer
         {
             var lookup = new float[256];
             for (int v = 0; v < 256; v++) lookup[v] = (float)((PixelValue(v) - mean[0]) / std[0]);
-            return table.WithFeatures(Convert(table.Pixels, lookup));
+            return table.WithDecodedPixels(lookup);
         }
         var x = table.Features!;
         var result = GC.AllocateUninitializedArray<float>(x.Length);
@@ -71,14 +71,7 @@ internal sealed class Standardizer
         if (table.Pixels == null) return table;
         var lookup = new float[256];
         for (int v = 0; v < 256; v++) lookup[v] = PixelValue(v);
-        return table.WithFeatures(Convert(table.Pixels, lookup));
-    }
-
-    static float[] Convert(byte[] pixels, float[] lookup)
-    {
-        var result = GC.AllocateUninitializedArray<float>(pixels.Length);
-        for (int i = 0; i < pixels.Length; i++) result[i] = lookup[pixels[i]];
-        return result;
+        return table.WithDecodedPixels(lookup);
     }
 
     /// <summary>One line for the notes.</summary>

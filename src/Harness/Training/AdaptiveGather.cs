@@ -34,6 +34,9 @@ internal sealed class AdaptiveGather : BatchGather
     /// <summary>Alternates between the two gathers (which it disposes).</summary>
     public AdaptiveGather(RowCopyGather rowCopy, IndexSelectGather indexSelect) => gathers = [rowCopy, indexSelect];
 
+    /// <summary>The row copy it alternates with index_select.</summary>
+    public RowCopyGather RowCopy => (RowCopyGather)gathers[0];
+
     /// <summary>Batches the row copy has gathered so far.</summary>
     public long RowCopyBatches => batchesTaken[0];
 

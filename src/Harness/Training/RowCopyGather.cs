@@ -8,6 +8,8 @@ namespace Harness.Training;
 /// Batches of contiguous CPU data by copying each sample's row into two buffers made once per run, prefetching the
 /// rows a few samples ahead. The bytes are those <c>index_select</c> gives, and the buffers are libtorch allocations
 /// (64-byte aligned like index_select's output), so training is bit-identical to <see cref="IndexSelectGather"/>.
+/// Given the pixel bytes float image features were decoded from, it reads those instead and decodes each row into the
+/// buffer (<see cref="PixelLookupDecoder"/>): the same floats, from a quarter of the memory.
 /// </summary>
 /// <remarks>
 /// <para>Why: a shuffled batch reads rows scattered over the whole training set (188 MB for Fashion-MNIST, far beyond
@@ -30,7 +32,8 @@ internal sealed unsafe class RowCopyGather : BatchGather
 
     readonly Tensor featureBuffer, targetBuffer;
     readonly byte* featureSource, targetSource, featureDestination, targetDestination;
-    readonly long featureRowBytes, targetRowBytes, rows, capacity;
+    readonly long featureRowBytes, targetRowBytes, sourceRowBytes, rows, capacity;
+    readonly PixelLookupDecoder? decoder;
     long* order;
     long orderLength;
 
@@ -40,10 +43,27 @@ internal sealed unsafe class RowCopyGather : BatchGather
         && features.is_contiguous() && targets.is_contiguous()
         && features.dim() >= 1 && targets.dim() >= 1 && features.shape[0] == targets.shape[0] && features.shape[0] > 0;
 
-    /// <summary>Makes the two buffers of <paramref name="batchSize"/> rows.</summary>
-    public RowCopyGather(Tensor features, Tensor targets, int batchSize)
+    /// <summary>
+    /// Whether <paramref name="pixelCodes"/> can stand in for float32 <paramref name="features"/>: contiguous uint8 CPU
+    /// pixels of the same shape, rows of at least <see cref="PixelLookupDecoder.ChunkBytes"/>, and a CPU that decodes them.
+    /// </summary>
+    public static bool CanDecode(Tensor features, Tensor? pixelCodes) =>
+        pixelCodes is not null && PixelLookupDecoder.IsSupported && features.dtype == ScalarType.Float32
+        && pixelCodes.dtype == ScalarType.Byte && pixelCodes.device_type == DeviceType.CPU && pixelCodes.is_contiguous()
+        && pixelCodes.shape.SequenceEqual(features.shape) && features.shape[0] > 0
+        && pixelCodes.numel() / features.shape[0] >= PixelLookupDecoder.ChunkBytes;
+
+    /// <summary>
+    /// Makes the two buffers of <paramref name="batchSize"/> rows. With <paramref name="pixelCodes"/> and
+    /// <paramref name="pixelLookup"/> (see <see cref="CanDecode"/>), feature rows are decoded from those bytes;
+    /// <paramref name="features"/> must be <paramref name="pixelLookup"/> applied to them.
+    /// </summary>
+    public RowCopyGather(Tensor features, Tensor targets, int batchSize, Tensor? pixelCodes = null, float[]? pixelLookup = null)
     {
         if (!Supports(features, targets)) throw new ArgumentException("RowCopyGather needs contiguous CPU tensors with the same number of rows.");
+        if ((pixelCodes is null) != (pixelLookup is null)) throw new ArgumentException("pixel codes and their lookup come together");
+        if (pixelCodes is not null && !CanDecode(features, pixelCodes))
+            throw new ArgumentException("the pixel codes cannot stand in for these features (see RowCopyGather.CanDecode)", nameof(pixelCodes));
         if (batchSize < 1) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "the batch size must be at least 1");
         rows = features.shape[0];
         capacity = Math.Min(batchSize, rows);
@@ -51,11 +71,24 @@ internal sealed unsafe class RowCopyGather : BatchGather
         targetRowBytes = RowBytes(targets);
         featureBuffer = BufferFor(features, capacity);
         targetBuffer = BufferFor(targets, capacity);
-        featureSource = TensorMemory.Start(features);
+        if (pixelCodes is not null)
+        {
+            decoder = new PixelLookupDecoder(pixelLookup!);
+            sourceRowBytes = RowBytes(pixelCodes);
+            featureSource = TensorMemory.Start(pixelCodes);
+        }
+        else
+        {
+            sourceRowBytes = featureRowBytes;
+            featureSource = TensorMemory.Start(features);
+        }
         targetSource = TensorMemory.Start(targets);
         featureDestination = TensorMemory.Start(featureBuffer);
         targetDestination = TensorMemory.Start(targetBuffer);
     }
+
+    /// <summary>Whether feature rows are decoded from pixel bytes rather than copied.</summary>
+    public bool DecodesPixels => decoder != null;
 
     /// <inheritdoc />
     public override void BeginEpoch(Tensor order)
@@ -78,7 +111,8 @@ internal sealed unsafe class RowCopyGather : BatchGather
         {
             if (i + PrefetchDistance < count) Prefetch(Row(order[start + i + PrefetchDistance]));
             var row = Row(order[start + i]);
-            Buffer.MemoryCopy(featureSource + row * featureRowBytes, featureDestination + i * featureRowBytes, featureRowBytes, featureRowBytes);
+            if (decoder != null) decoder.Decode(featureSource + row * sourceRowBytes, (float*)(featureDestination + i * featureRowBytes), sourceRowBytes);
+            else Buffer.MemoryCopy(featureSource + row * featureRowBytes, featureDestination + i * featureRowBytes, featureRowBytes, featureRowBytes);
             Buffer.MemoryCopy(targetSource + row * targetRowBytes, targetDestination + i * targetRowBytes, targetRowBytes, targetRowBytes);
         }
         return count == capacity ? (featureBuffer, targetBuffer) : (featureBuffer.narrow(0, 0, count), targetBuffer.narrow(0, 0, count));
@@ -98,8 +132,8 @@ internal sealed unsafe class RowCopyGather : BatchGather
     void Prefetch(long row)
     {
         if (!Sse.IsSupported) return;   // BatchGather.For only picks this gather on x86; constructed directly it still copies right
-        var features = featureSource + row * featureRowBytes;
-        for (long offset = 0; offset < featureRowBytes; offset += CacheLine) Sse.Prefetch2(features + offset);
+        var features = featureSource + row * sourceRowBytes;
+        for (long offset = 0; offset < sourceRowBytes; offset += CacheLine) Sse.Prefetch2(features + offset);
         Sse.Prefetch2(targetSource + row * targetRowBytes);
     }
 

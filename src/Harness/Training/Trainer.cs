@@ -50,7 +50,7 @@ public sealed class Trainer(TrainingConfig config, Device device, double? conver
         var dtype = data.TrainFeatures.dtype;
         using var encodedTargets = binding.Encoding.Encode(data.TrainTargets, binding.ClassCount, dtype).DetachFromDisposeScope();
         using var accuracy = classification ? TrainingAccuracy.For(binding, data.TrainTargets, dtype) : null;
-        using var gather = ForceIndexSelect ? new IndexSelectGather(data.TrainFeatures, encodedTargets) : BatchGather.For(data.TrainFeatures, encodedTargets, config.BatchSize);
+        using var gather = ForceIndexSelect ? new IndexSelectGather(data.TrainFeatures, encodedTargets) : BatchGather.For(data.TrainFeatures, encodedTargets, config.BatchSize, data.TrainPixelCodes, data.TrainPixelLookup);
         long n = data.TrainFeatures.shape[0];
         int batchSize = config.BatchSize;
         var history = new List<EpochMetrics>();
