@@ -114,6 +114,9 @@ public sealed class Trainer(TrainingConfig config, Device device, double? conver
                     divergence = $"loss became {lossValue} at epoch {epoch}, batch {b + 1}";
                     break;
                 }
+                // Counted now, while the outputs the forward just wrote are still in cache: after backward and the
+                // optimizer step the same count took 1.5x as long (MLP, 2 threads: 3.6 against 2.4 ms per epoch).
+                accuracy?.Add(raw, start, len);
                 long backwardStart = Stopwatch.GetTimestamp();
                 loss.backward();
                 if (config.GradientClipNorm > 0)
@@ -133,7 +136,6 @@ public sealed class Trainer(TrainingConfig config, Device device, double? conver
                 computeTicks += Stopwatch.GetTimestamp() - stepStart;
                 lossSum += lossValue * len;
                 seen += len;
-                accuracy?.Add(raw, start, len);
                 // An indexed loop: foreach over the interface would allocate an enumerator on every step.
                 for (int o = 0; o < observers.Count; o++) observers[o].BatchCompleted(run, epoch, b + 1, batches);
                 // Releasing the step's tensors (the loss's saved tensors, the optimizer's temporaries) is work every
