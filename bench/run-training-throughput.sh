@@ -7,7 +7,7 @@
 # and, for the PyTorch column, python3-torch and libopenblas0-pthread. Not part of the test suite.
 #
 #   bash bench/run-training-throughput.sh [--models "mlp cnn"] [--threads "1 2"] [--output FILE] [--raw FILE]
-#        [--blocks 3] [--mlp-epochs 3] [--mlp-rounds 4] [--cnn-epochs 2] [--cnn-rounds 2]
+#        [--blocks 6] [--mlp-epochs 3] [--mlp-rounds 2] [--cnn-epochs 2] [--cnn-rounds 1]
 #        [--cnn-train-samples 12000] [--cnn-test-samples 2000]
 #
 # Why the design: on these shared 2-core machines the same epoch takes anywhere from 0.6 s to 1.4 s minutes apart, so
@@ -16,7 +16,9 @@
 # rotating) followed at once by one PyTorch process (for the CNN two: PyTorch's default NCHW layout, and channels-last,
 # the layout the harness's CNN trains in). Epoch 1 of every run is warm-up. Harness / bare is the median over
 # all rounds of the ratio within the round; harness / PyTorch the median over blocks of the ratio within the block.
-# The defaults take about 15 minutes on 2 idle cores. A CNN epoch on all 60,000 images takes 20-40 s per runner, so the
+# Many short blocks rather than few long ones: the PyTorch run of a block is compared with the TorchSharp runs just
+# before it, and with 3 blocks of 4 rounds the MLP's harness / PyTorch read 1.32x one day (blocks 1.15x, 1.32x, 2.72x)
+# while the same code's samples/s medians gave 1.53x. The defaults take about 25 minutes on 2 cores. A CNN epoch on all 60,000 images takes 20-40 s per runner, so the
 # CNN trains on a fixed fifth of the data (a seeded, stratified 12,000 / 2,000 for TorchSharp, the first 12,000 images
 # for PyTorch): the same batches per epoch for every runner, and the same share of evaluation in an epoch as a full one.
 # Each TorchSharp process first trains 6 s untimed. PyTorch runs with OMP_WAIT_POLICY=passive, its fastest setting here:
@@ -25,7 +27,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 models="mlp cnn"; threads="1 2"; output=results/benchmarks/training-throughput.md; raw_copy=""
-blocks=3; mlp_epochs=3; mlp_rounds=4; cnn_epochs=2; cnn_rounds=2; cnn_train=12000; cnn_test=2000
+blocks=6; mlp_epochs=3; mlp_rounds=2; cnn_epochs=2; cnn_rounds=1; cnn_train=12000; cnn_test=2000
 while [ $# -gt 0 ]; do
   case "$1" in
     --models) models=$2 ;; --threads) threads=$2 ;; --output) output=$2 ;; --raw) raw_copy=$2 ;; --blocks) blocks=$2 ;;
