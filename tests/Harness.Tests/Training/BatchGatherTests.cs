@@ -1,6 +1,5 @@
 using Harness.Config;
 using Harness.Data;
-using Harness.Models;
 using Harness.Tests.Experiments;
 using Harness.Training;
 using TorchSharp;
@@ -38,22 +37,7 @@ public class BatchGatherTests
         foreach (var batchSize in new[] { 1, 16, 128 })
         {
             using var copy = new RowCopyGather(features, targets, batchSize);
-            using var select = new IndexSelectGather(features, targets);
-            copy.BeginEpoch(order);
-            select.BeginEpoch(order);
-            for (long start = 0; start < n; start += batchSize)
-            {
-                using var scope = NewDisposeScope();
-                long count = Math.Min(batchSize, n - start);
-                var (x, y) = copy.Take(start, count);
-                var (ex, ey) = select.Take(start, count);
-                Assert.Equal(ex.shape, x.shape);
-                Assert.Equal(ey.shape, y.shape);
-                Assert.Equal(ex.dtype, x.dtype);
-                Assert.Equal(ey.dtype, y.dtype);
-                Assert.True(ex.bytes.SequenceEqual(x.bytes), $"features of batch at {start} (size {batchSize}) differ");
-                Assert.True(ey.bytes.SequenceEqual(y.bytes), $"targets of batch at {start} (size {batchSize}) differ");
-            }
+            GatherComparison.AssertSameBatchesAsIndexSelect(copy, features, targets, order, batchSize);
         }
     }
 
@@ -138,17 +122,6 @@ public class BatchGatherTests
         using var data = DatasetLoader.Load(new DatasetConfig { Name = "digits", ValidationFraction = 0.1 }, Environment.CurrentDirectory);
         var training = new TrainingConfig { Epochs = 2, BatchSize = 64, Optimizer = new OptimizerConfig { Name = "adam", LearningRate = 1e-2 } };
         var model = new ModelConfig { Kind = "mlp", Hidden = [32], BatchNorm = true, Dropout = 0.2 };
-        string Train(bool forceIndexSelect)
-        {
-            var binding = LossBinding.Create(new LossEntryConfig { Loss = "cross-entropy" }, data.Task, data.ClassCount);
-            using var net = ModelFactory.Build(model, data.FeatureShape, binding.Outputs, seed: 1);
-            using var deviceData = new DeviceData(data, CPU);
-            var run = new RunInfo("gather", "CE", "cross-entropy", 0, 1, 1, training.Epochs, WeightSnapshot.Hash(net));
-            var result = new Trainer(training, CPU, null) { ForceIndexSelect = forceIndexSelect }.Train(run, net, binding, deviceData, []);
-            Assert.Equal(2, result.History.Count);
-            binding.Module.Dispose();
-            return WeightSnapshot.Hash(net) + " " + string.Join(",", result.History.Select(h => h.TrainLoss.ToString("R")));
-        }
-        Assert.Equal(Train(forceIndexSelect: true), Train(forceIndexSelect: false));
+        Assert.Equal(GatherComparison.Train(data, training, model, forceIndexSelect: true), GatherComparison.Train(data, training, model, forceIndexSelect: false));
     }
 }

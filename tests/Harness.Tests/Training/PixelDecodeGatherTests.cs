@@ -1,7 +1,6 @@
 using System.Buffers.Binary;
 using Harness.Config;
 using Harness.Data;
-using Harness.Models;
 using Harness.Tests.Data;
 using Harness.Tests.Experiments;
 using Harness.Training;
@@ -97,19 +96,7 @@ public class PixelDecodeGatherTests
         {
             using var decode = new RowCopyGather(features, targets, batchSize, codes, lookup);
             Assert.True(decode.DecodesPixels);
-            using var select = new IndexSelectGather(features, targets);
-            decode.BeginEpoch(order);
-            select.BeginEpoch(order);
-            for (long start = 0; start < n; start += batchSize)
-            {
-                using var scope = NewDisposeScope();
-                long count = Math.Min(batchSize, n - start);
-                var (x, y) = decode.Take(start, count);
-                var (ex, ey) = select.Take(start, count);
-                Assert.Equal(ex.shape, x.shape);
-                Assert.True(ex.bytes.SequenceEqual(x.bytes), $"features of batch at {start} (size {batchSize}) differ");
-                Assert.True(ey.bytes.SequenceEqual(y.bytes), $"targets of batch at {start} (size {batchSize}) differ");
-            }
+            GatherComparison.AssertSameBatchesAsIndexSelect(decode, features, targets, order, batchSize);
         }
     }
 
@@ -132,24 +119,13 @@ public class PixelDecodeGatherTests
 
         var training = new TrainingConfig { Epochs = 2, BatchSize = 64, Optimizer = new OptimizerConfig { Name = "adam", LearningRate = 1e-2 } };
         var model = new ModelConfig { Kind = "mlp", Hidden = [32] };
-        string Train(bool forceIndexSelect)
+        using (var deviceData = new DeviceData(data, CPU))
         {
-            var binding = LossBinding.Create(new LossEntryConfig { Loss = "cross-entropy" }, data.Task, data.ClassCount);
-            using var net = ModelFactory.Build(model, data.FeatureShape, binding.Outputs, seed: 1);
-            using var deviceData = new DeviceData(data, CPU);
             Assert.NotNull(deviceData.TrainPixelCodes);
-            var run = new RunInfo("decode", "CE", "cross-entropy", 0, 1, 1, training.Epochs, WeightSnapshot.Hash(net));
-            var result = new Trainer(training, CPU, null) { ForceIndexSelect = forceIndexSelect }.Train(run, net, binding, deviceData, []);
-            binding.Module.Dispose();
-            return WeightSnapshot.Hash(net) + " " + string.Join(",", result.History.Select(h => h.TrainLoss.ToString("R")));
-        }
-        if (PixelLookupDecoder.IsSupported)
-        {
-            using var deviceData = new DeviceData(data, CPU);
             using var gather = BatchGather.For(deviceData.TrainFeatures, deviceData.TrainTargets, 64, deviceData.TrainPixelCodes, deviceData.TrainPixelLookup);
-            Assert.True(Assert.IsType<AdaptiveGather>(gather).RowCopy.DecodesPixels, "the trainer's gather does not decode the pixels");
+            Assert.Equal(PixelLookupDecoder.IsSupported, Assert.IsType<AdaptiveGather>(gather).RowCopy.DecodesPixels);
         }
-        Assert.Equal(Train(forceIndexSelect: true), Train(forceIndexSelect: false));
+        Assert.Equal(GatherComparison.Train(data, training, model, forceIndexSelect: true), GatherComparison.Train(data, training, model, forceIndexSelect: false));
     }
 
     /// <summary>MNIST-format files of random 28x28 images with labels 0-9.</summary>
