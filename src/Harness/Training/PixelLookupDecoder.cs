@@ -18,7 +18,7 @@ namespace Harness.Training;
 /// 20-24 ms, this decode 12.6-14.7 ms; a <c>vpgatherdd</c> table lookup 26-36 ms; arithmetic decoding in double
 /// (exact for that dataset's mean and std, not for every table) 17-22 ms. Inside training (the MLP, 2 threads, the
 /// three gathers taking turns batch by batch, 12 epochs): 43-122 µs per batch of 128, against 72-172 µs for the float
-/// row copy and 73-146 µs for index_select, 0.55-0.7x in every epoch.</para>
+/// row copy and 73-146 µs for index_select: 0.56-0.87x the float row copy, median 0.60x, over 12 epochs.</para>
 /// <para>How: the table is split into four byte planes (byte j of every entry), each 256 bytes in four registers. For 64
 /// pixel bytes, two <c>vpermi2b</c> per plane look up the low 7 bits in each half of the plane and the top bit picks
 /// the half: 64 bytes of each of the four planes. Byte-to-word and word-to-dword unpacks interleave them into floats,
