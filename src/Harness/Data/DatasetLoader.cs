@@ -202,7 +202,7 @@ public static class DatasetLoader
             ? tensor(t.Classes, [t.Count])
             : tensor(t.Values!.Select(v => (float)v).ToArray(), [t.Count]);
         // DataSplit detaches them from the scope, so they outlive it.
-        if (keepPixelCodes && t.PixelCodes != null) return new DataSplit(features, targets, from_array(t.PixelCodes).reshape(shape), t.PixelLookup!);
+        if (keepPixelCodes && t.PixelCodes != null) return new DataSplit(features, targets, new PixelCodes(from_array(t.PixelCodes).reshape(shape), t.PixelLookup!));
         return new DataSplit(features, targets);
     }
 

@@ -26,17 +26,12 @@ public sealed class DataSplit : IDisposable
         Targets = targets.DetachFromDisposeScope();
     }
 
-    /// <summary>
-    /// Image features decoded from pixels: <paramref name="features"/> is <paramref name="pixelLookup"/> (256 entries)
-    /// applied to <paramref name="pixelCodes"/> (uint8, the features' shape) element by element. Takes ownership of the tensors.
-    /// </summary>
-    public DataSplit(Tensor features, Tensor targets, Tensor pixelCodes, float[] pixelLookup) : this(features, targets)
+    /// <summary>Image features decoded from <paramref name="pixels"/> (of the features' shape). Takes ownership of everything.</summary>
+    public DataSplit(Tensor features, Tensor targets, PixelCodes pixels) : this(features, targets)
     {
-        if (pixelCodes.dtype != ScalarType.Byte || !pixelCodes.shape.SequenceEqual(features.shape))
-            throw new ArgumentException($"pixel codes must be uint8 of the features' shape [{string.Join(", ", features.shape)}].");
-        if (pixelLookup.Length != 256) throw new ArgumentException($"a pixel lookup has 256 entries, not {pixelLookup.Length}.");
-        PixelCodes = pixelCodes.DetachFromDisposeScope();
-        PixelLookup = pixelLookup;
+        if (!pixels.Bytes.shape.SequenceEqual(features.shape))
+            throw new ArgumentException($"pixel codes must have the features' shape [{string.Join(", ", features.shape)}].", nameof(pixels));
+        Pixels = pixels;
     }
 
     /// <summary>float32 [N, ...].</summary>
@@ -45,11 +40,8 @@ public sealed class DataSplit : IDisposable
     /// <summary>int64 [N] (classification) or float32 [N] (regression).</summary>
     public Tensor Targets { get; }
 
-    /// <summary>For image features: the uint8 pixels they were decoded from (<c>Features = PixelLookup[PixelCodes]</c>); null otherwise.</summary>
-    public Tensor? PixelCodes { get; }
-
-    /// <summary>The 256-entry table <see cref="PixelCodes"/> decode through; null when there are no codes.</summary>
-    public float[]? PixelLookup { get; }
+    /// <summary>For image features, the pixels they were decoded from; null otherwise.</summary>
+    public PixelCodes? Pixels { get; }
 
     /// <summary>Number of samples.</summary>
     public long Count => Features.shape[0];
@@ -59,7 +51,7 @@ public sealed class DataSplit : IDisposable
     {
         Features.Dispose();
         Targets.Dispose();
-        PixelCodes?.Dispose();
+        Pixels?.Dispose();
     }
 }
 

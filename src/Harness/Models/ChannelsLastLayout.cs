@@ -38,13 +38,4 @@ public sealed class ChannelsLastLayout : nn.Module<Tensor, Tensor>
             return images.as_strided([images.size(0), 1, h, w], [h * w, 1, w, 1], images.storage_offset());
         return images.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2);
     }
-
-    /// <summary>Whether <paramref name="images"/> <c>[N, C, H, W]</c> has channels-last strides.</summary>
-    public static bool IsChannelsLast(Tensor images)
-    {
-        if (images.dim() != 4) return false;
-        long c = images.size(1), h = images.size(2), w = images.size(3);
-        var strides = images.stride();
-        return strides[1] == 1 && strides[3] == c && strides[2] == w * c && strides[0] == h * w * c;
-    }
 }

@@ -1,3 +1,4 @@
+using Harness.Data;
 using static TorchSharp.torch;
 
 namespace Harness.Training;
@@ -16,16 +17,14 @@ internal abstract class BatchGather : IDisposable
     /// The gather for <paramref name="features"/> and <paramref name="targets"/> (one row per sample, on one device): for
     /// contiguous CPU tensors on x86, <see cref="AdaptiveGather"/>, which picks the faster of <see cref="RowCopyGather"/>
     /// and index_select as it goes (the row copy needs x86's prefetch instruction: without it the single-threaded copy
-    /// is slower than index_select); <see cref="IndexSelectGather"/> otherwise. Given the pixel bytes image features
-    /// were decoded from (<see cref="DeviceData.TrainPixelCodes"/>), the row copy decodes those where the CPU can
+    /// is slower than index_select); <see cref="IndexSelectGather"/> otherwise. Given the pixels image features were
+    /// decoded from (<see cref="DeviceData.TrainPixels"/>), the row copy decodes those where the CPU can
     /// (<see cref="RowCopyGather.CanDecode"/>).
     /// </summary>
-    public static BatchGather For(Tensor features, Tensor targets, int batchSize, Tensor? pixelCodes = null, float[]? pixelLookup = null)
+    public static BatchGather For(Tensor features, Tensor targets, int batchSize, PixelCodes? pixels = null)
     {
         if (!System.Runtime.Intrinsics.X86.Sse.IsSupported || !RowCopyGather.Supports(features, targets)) return new IndexSelectGather(features, targets);
-        var rowCopy = pixelLookup != null && RowCopyGather.CanDecode(features, pixelCodes)
-            ? new RowCopyGather(features, targets, batchSize, pixelCodes, pixelLookup)
-            : new RowCopyGather(features, targets, batchSize);
+        var rowCopy = new RowCopyGather(features, targets, batchSize, RowCopyGather.CanDecode(features, pixels) ? pixels : null);
         return new AdaptiveGather(rowCopy, new IndexSelectGather(features, targets));
     }
 

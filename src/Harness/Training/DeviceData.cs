@@ -21,11 +21,8 @@ public sealed class DeviceData : IDisposable
         TrainFeatures = device.type == DeviceType.CPU ? TransparentHugePages.Copy(data.Train.Features) : Copy(data.Train.Features, device);
         TrainTargets = Copy(data.Train.Targets, device);
         // The bytes the training images were decoded from: the CPU gather reads these, a quarter of the floats' memory.
-        if (device.type == DeviceType.CPU && data.Train.PixelCodes is { } codes)
-        {
-            TrainPixelCodes = TransparentHugePages.Copy(codes);
-            TrainPixelLookup = data.Train.PixelLookup;
-        }
+        if (device.type == DeviceType.CPU && data.Train.Pixels is { } pixels)
+            TrainPixels = new PixelCodes(TransparentHugePages.Copy(pixels.Bytes), pixels.Lookup);
         ValidationFeatures = Copy(data.Validation.Features, device);
         ValidationTargets = Copy(data.Validation.Targets, device);
         TestFeatures = Copy(data.Test.Features, device);
@@ -38,10 +35,8 @@ public sealed class DeviceData : IDisposable
     public Tensor TrainFeatures { get; }
     /// <summary>Training targets (class indices or standardized values).</summary>
     public Tensor TrainTargets { get; }
-    /// <summary>On the CPU, for image data: the uint8 pixels <see cref="TrainFeatures"/> were decoded from (see <see cref="DataSplit.PixelCodes"/>); null otherwise.</summary>
-    public Tensor? TrainPixelCodes { get; }
-    /// <summary>The 256-entry table <see cref="TrainPixelCodes"/> decode through; null when there are no codes.</summary>
-    public float[]? TrainPixelLookup { get; }
+    /// <summary>On the CPU, for image data: the pixels <see cref="TrainFeatures"/> were decoded from; null otherwise.</summary>
+    public PixelCodes? TrainPixels { get; }
     /// <summary>Validation features.</summary>
     public Tensor ValidationFeatures { get; }
     /// <summary>Validation targets.</summary>
@@ -55,6 +50,6 @@ public sealed class DeviceData : IDisposable
     public void Dispose()
     {
         foreach (var t in new[] { TrainFeatures, TrainTargets, ValidationFeatures, ValidationTargets, TestFeatures, TestTargets }) t.Dispose();
-        TrainPixelCodes?.Dispose();
+        TrainPixels?.Dispose();
     }
 }

@@ -1,3 +1,4 @@
+using Harness.Data;
 using System.Runtime.Intrinsics.X86;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -44,26 +45,25 @@ internal sealed unsafe class RowCopyGather : BatchGather
         && features.dim() >= 1 && targets.dim() >= 1 && features.shape[0] == targets.shape[0] && features.shape[0] > 0;
 
     /// <summary>
-    /// Whether <paramref name="pixelCodes"/> can stand in for float32 <paramref name="features"/>: contiguous uint8 CPU
-    /// pixels of the same shape, rows of at least <see cref="PixelLookupDecoder.ChunkBytes"/>, and a CPU that decodes them.
+    /// Whether <paramref name="pixels"/> can stand in for float32 <paramref name="features"/>: contiguous CPU pixels of
+    /// the same shape, rows of at least <see cref="PixelLookupDecoder.ChunkBytes"/>, and a CPU that decodes them.
     /// </summary>
-    public static bool CanDecode(Tensor features, Tensor? pixelCodes) =>
-        pixelCodes is not null && PixelLookupDecoder.IsSupported && features.dtype == ScalarType.Float32
-        && pixelCodes.dtype == ScalarType.Byte && pixelCodes.device_type == DeviceType.CPU && pixelCodes.is_contiguous()
-        && pixelCodes.shape.SequenceEqual(features.shape) && features.shape[0] > 0
-        && pixelCodes.numel() / features.shape[0] >= PixelLookupDecoder.ChunkBytes;
+    public static bool CanDecode(Tensor features, PixelCodes? pixels) =>
+        pixels is not null && PixelLookupDecoder.IsSupported && features.dtype == ScalarType.Float32
+        && pixels.Bytes.device_type == DeviceType.CPU && pixels.Bytes.is_contiguous()
+        && pixels.Bytes.shape.SequenceEqual(features.shape) && features.shape[0] > 0
+        && pixels.Bytes.numel() / features.shape[0] >= PixelLookupDecoder.ChunkBytes;
 
     /// <summary>
-    /// Makes the two buffers of <paramref name="batchSize"/> rows. With <paramref name="pixelCodes"/> and
-    /// <paramref name="pixelLookup"/> (see <see cref="CanDecode"/>), feature rows are decoded from those bytes;
-    /// <paramref name="features"/> must be <paramref name="pixelLookup"/> applied to them.
+    /// Makes the two buffers of <paramref name="batchSize"/> rows. With <paramref name="pixels"/> (see
+    /// <see cref="CanDecode"/>), feature rows are decoded from those bytes; <paramref name="features"/> must be what
+    /// they decode to.
     /// </summary>
-    public RowCopyGather(Tensor features, Tensor targets, int batchSize, Tensor? pixelCodes = null, float[]? pixelLookup = null)
+    public RowCopyGather(Tensor features, Tensor targets, int batchSize, PixelCodes? pixels = null)
     {
         if (!Supports(features, targets)) throw new ArgumentException("RowCopyGather needs contiguous CPU tensors with the same number of rows.");
-        if ((pixelCodes is null) != (pixelLookup is null)) throw new ArgumentException("pixel codes and their lookup come together");
-        if (pixelCodes is not null && !CanDecode(features, pixelCodes))
-            throw new ArgumentException("the pixel codes cannot stand in for these features (see RowCopyGather.CanDecode)", nameof(pixelCodes));
+        if (pixels is not null && !CanDecode(features, pixels))
+            throw new ArgumentException("the pixel codes cannot stand in for these features (see RowCopyGather.CanDecode)", nameof(pixels));
         if (batchSize < 1) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "the batch size must be at least 1");
         rows = features.shape[0];
         capacity = Math.Min(batchSize, rows);
@@ -71,11 +71,11 @@ internal sealed unsafe class RowCopyGather : BatchGather
         targetRowBytes = RowBytes(targets);
         featureBuffer = BufferFor(features, capacity);
         targetBuffer = BufferFor(targets, capacity);
-        if (pixelCodes is not null)
+        if (pixels is not null)
         {
-            decoder = new PixelLookupDecoder(pixelLookup!);
-            sourceRowBytes = RowBytes(pixelCodes);
-            featureSource = TensorMemory.Start(pixelCodes);
+            decoder = new PixelLookupDecoder(pixels.Lookup);
+            sourceRowBytes = RowBytes(pixels.Bytes);
+            featureSource = TensorMemory.Start(pixels.Bytes);
         }
         else
         {

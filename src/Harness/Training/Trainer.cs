@@ -58,7 +58,7 @@ public sealed class Trainer(TrainingConfig config, Device device, double? conver
         var dtype = data.TrainFeatures.dtype;
         using var encodedTargets = binding.Encoding.Encode(data.TrainTargets, binding.ClassCount, dtype).DetachFromDisposeScope();
         using var accuracy = classification ? TrainingAccuracy.For(binding, data.TrainTargets, dtype) : null;
-        using var gather = ForceIndexSelect ? new IndexSelectGather(data.TrainFeatures, encodedTargets) : BatchGather.For(data.TrainFeatures, encodedTargets, config.BatchSize, data.TrainPixelCodes, data.TrainPixelLookup);
+        using var gather = ForceIndexSelect ? new IndexSelectGather(data.TrainFeatures, encodedTargets) : BatchGather.For(data.TrainFeatures, encodedTargets, config.BatchSize, data.TrainPixels);
         long n = data.TrainFeatures.shape[0];
         int batchSize = config.BatchSize;
         var history = new List<EpochMetrics>();

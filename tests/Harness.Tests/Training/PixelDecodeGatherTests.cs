@@ -68,13 +68,17 @@ public class PixelDecodeGatherTests
         if (!PixelLookupDecoder.IsSupported) return;   // the constructor's refusal is the theory's check there
         Assert.Throws<ArgumentException>(() => new PixelLookupDecoder(new float[255]));
         using var features = zeros(10, 7, 7);
-        using var codes = zeros(10, 7, 7, dtype: ScalarType.Byte);
+        using var codes = new PixelCodes(zeros(10, 7, 7, dtype: ScalarType.Byte), new float[256]);
         Assert.False(RowCopyGather.CanDecode(features, codes));                  // 49-pixel rows
         using var wide = zeros(10, 1, 8, 8);
-        using var wideCodes = zeros(10, 1, 8, 8, dtype: ScalarType.Byte);
+        using var wideCodes = new PixelCodes(zeros(10, 1, 8, 8, dtype: ScalarType.Byte), new float[256]);
         Assert.True(RowCopyGather.CanDecode(wide, wideCodes));
         using var doubles = zeros(10, 1, 8, 8, dtype: ScalarType.Float64);
         Assert.False(RowCopyGather.CanDecode(doubles, wideCodes));              // only float32 features
+        using var floats = zeros(10, 1, 8, 8);
+        Assert.Throws<ArgumentException>(() => new PixelCodes(floats, new float[256]));   // only uint8 codes
+        using var bytes = zeros(10, 1, 8, 8, dtype: ScalarType.Byte);
+        Assert.Throws<ArgumentException>(() => new PixelCodes(bytes, new float[255]));    // only 256-entry tables
     }
 
     [Fact]
@@ -87,14 +91,14 @@ public class PixelDecodeGatherTests
         var random = new Random(11);
         var pixels = new byte[n * 784];
         random.NextBytes(pixels);
-        using var codes = tensor(pixels, [n, 1, 28, 28]);
+        using var codes = new PixelCodes(tensor(pixels, [n, 1, 28, 28]), lookup);
         using var features = tensor(pixels.Select(p => lookup[p]).ToArray(), [n, 1, 28, 28]);
         var generator = new Generator(5);
         using var targets = randint(0, 10, [n], generator: generator);
         using var order = randperm(n, generator: generator, dtype: ScalarType.Int64);
         foreach (var batchSize in new[] { 1, 16, 128 })
         {
-            using var decode = new RowCopyGather(features, targets, batchSize, codes, lookup);
+            using var decode = new RowCopyGather(features, targets, batchSize, codes);
             Assert.True(decode.DecodesPixels);
             GatherComparison.AssertSameBatchesAsIndexSelect(decode, features, targets, order, batchSize);
         }
@@ -108,12 +112,12 @@ public class PixelDecodeGatherTests
         using var folder = new TempFolder();
         WriteMnist(folder.Path, train: 300, test: 40);
         using var data = DatasetLoader.Load(new DatasetConfig { Name = "mnist", Root = folder.Path, ValidationFraction = 0.1, Standardize = standardize }, ".");
-        Assert.NotNull(data.Train.PixelCodes);
-        Assert.Null(data.Test.PixelCodes);
-        var lookup = data.Train.PixelLookup!;
+        Assert.NotNull(data.Train.Pixels);
+        Assert.Null(data.Test.Pixels);
+        var lookup = data.Train.Pixels!.Lookup;
         using (var scope = NewDisposeScope())
         {
-            var decoded = tensor(lookup)[data.Train.PixelCodes!.to(ScalarType.Int64)];
+            var decoded = tensor(lookup)[data.Train.Pixels.Bytes.to(ScalarType.Int64)];
             Assert.True(decoded.eq(data.Train.Features).all().item<bool>(), "the training features are not the lookup of their pixel codes");
         }
 
@@ -121,8 +125,8 @@ public class PixelDecodeGatherTests
         var model = new ModelConfig { Kind = "mlp", Hidden = [32] };
         using (var deviceData = new DeviceData(data, CPU))
         {
-            Assert.NotNull(deviceData.TrainPixelCodes);
-            using var gather = BatchGather.For(deviceData.TrainFeatures, deviceData.TrainTargets, 64, deviceData.TrainPixelCodes, deviceData.TrainPixelLookup);
+            Assert.NotNull(deviceData.TrainPixels);
+            using var gather = BatchGather.For(deviceData.TrainFeatures, deviceData.TrainTargets, 64, deviceData.TrainPixels);
             Assert.Equal(PixelLookupDecoder.IsSupported, Assert.IsType<AdaptiveGather>(gather).RowCopy.DecodesPixels);
         }
         Assert.Equal(GatherComparison.Train(data, training, model, forceIndexSelect: true), GatherComparison.Train(data, training, model, forceIndexSelect: false));
