@@ -22,6 +22,9 @@ public sealed class Trainer(TrainingConfig config, Device device, double? conver
     /// <summary>Test hook: force index_select batches even where the CPU row copy applies (both must train the same bits).</summary>
     internal bool ForceIndexSelect { get; init; }
 
+    /// <summary>Test hook: step with TorchSharp's optimizer even where <see cref="FusedAdamStep"/> applies (both must train the same bits).</summary>
+    internal bool ForceOptimizerStep { get; init; }
+
     /// <summary>Trains <paramref name="model"/> (already on the device, with the run's initial weights) and returns the run's result.</summary>
     /// <param name="run">Which run.</param>
     /// <param name="model">The model, on the device, with the run's initial weights.</param>
@@ -47,6 +50,8 @@ public sealed class Trainer(TrainingConfig config, Device device, double? conver
         using var contiguous = ContiguousParameters.TryCreate(model);
         IReadOnlyList<TorchSharp.Modules.Parameter> parameters = contiguous is null ? model.parameters().ToList() : [contiguous.Flat];
         using var optimizer = OptimizerFactory.Create(config.Optimizer, parameters);
+        // Adam and AdamW over the flat buffer step in two SIMD passes, bit-identical to optimizer.step() (see FusedAdamStep).
+        var fusedStep = contiguous is null || ForceOptimizerStep ? null : FusedAdamStep.TryCreate(optimizer, contiguous.Flat);
         var schedule = OptimizerFactory.CreateSchedule(config.Schedule, optimizer, config.Epochs);
         var stopping = new EarlyStopping(config.EarlyStopping, classification);
         binding.Module.to(device);
@@ -140,7 +145,8 @@ public sealed class Trainer(TrainingConfig config, Device device, double? conver
                     gradientNormCount++;
                 }
                 long stepStart = Stopwatch.GetTimestamp();
-                optimizer.step();
+                if (fusedStep is null) optimizer.step();
+                else fusedStep.Step();
                 computeTicks += Stopwatch.GetTimestamp() - stepStart;
                 lossSum += lossValue * len;
                 seen += len;

@@ -34,15 +34,16 @@ internal static class GatherComparison
 
     /// <summary>
     /// Trains a cross-entropy run on <paramref name="data"/> (CPU, seed 1) through the trainer's own gather or forced
-    /// index_select batches; returns the final weights' hash and every epoch's training loss, to compare bit for bit.
+    /// index_select batches, and its own optimizer step or forced TorchSharp <c>optimizer.step()</c>; returns the final
+    /// weights' hash and every epoch's training loss, to compare bit for bit.
     /// </summary>
-    public static string Train(PreparedData data, TrainingConfig training, ModelConfig model, bool forceIndexSelect)
+    public static string Train(PreparedData data, TrainingConfig training, ModelConfig model, bool forceIndexSelect, bool forceOptimizerStep = false)
     {
         var binding = LossBinding.Create(new LossEntryConfig { Loss = "cross-entropy" }, data.Task, data.ClassCount);
         using var net = ModelFactory.Build(model, data.FeatureShape, binding.Outputs, seed: 1);
         using var deviceData = new DeviceData(data, CPU);
         var run = new RunInfo("gather", "CE", "cross-entropy", 0, 1, 1, training.Epochs, WeightSnapshot.Hash(net));
-        var result = new Trainer(training, CPU, null) { ForceIndexSelect = forceIndexSelect }.Train(run, net, binding, deviceData, []);
+        var result = new Trainer(training, CPU, null) { ForceIndexSelect = forceIndexSelect, ForceOptimizerStep = forceOptimizerStep }.Train(run, net, binding, deviceData, []);
         Assert.Equal(training.Epochs, result.History.Count);
         binding.Module.Dispose();
         return WeightSnapshot.Hash(net) + " " + string.Join(",", result.History.Select(h => h.TrainLoss.ToString("R")));
