@@ -8,7 +8,8 @@ namespace Harness.Experiments;
 /// checkpoint over and returns at once; the file work (serializing, hashing, writing, fsync, removing the older file)
 /// runs behind it, one write at a time and in order. A save that arrives while a write is in flight waits its turn
 /// without blocking the trainer, and replaces an older save still waiting (the newest checkpoint is the one that
-/// counts). A delete and <see cref="Flush"/> wait for every write handed over, and rethrow the first failure.
+/// counts; the replaced one is disposed, like every checkpoint handed over once its bytes are written or dropped). A
+/// delete and <see cref="Flush"/> wait for every write handed over, and rethrow the first failure.
 /// </summary>
 /// <remarks>
 /// Why: an epoch-end checkpoint is fsynced so that it survives a power loss, and on these machines that took 20-80 ms
@@ -34,7 +35,11 @@ public sealed class BackgroundCheckpointWriter(ICheckpointStore store) : ICheckp
         {
             lock (gate)
             {
-                ThrowFailure();
+                if (failure != null)
+                {
+                    checkpoint.Dispose();   // not written: the failure before it is reported instead
+                    ThrowFailure();
+                }
                 if (writing == null)
                 {
                     writing = Task.Run(() => WriteFrom(run, checkpoint));
@@ -42,6 +47,8 @@ public sealed class BackgroundCheckpointWriter(ICheckpointStore store) : ICheckp
                 }
                 if (waiting is not { } older || older.Run.Id == run.Id)
                 {
+                    // The replaced checkpoint is never written: its buffers go back to the trainer now.
+                    waiting?.Checkpoint.Dispose();
                     waiting = (run, checkpoint);
                     return;
                 }
@@ -91,6 +98,7 @@ public sealed class BackgroundCheckpointWriter(ICheckpointStore store) : ICheckp
                 {
                     // A later checkpoint must not replace the one that failed: the failure is reported first.
                     failure ??= ExceptionDispatchInfo.Capture(e);
+                    waiting?.Checkpoint.Dispose();
                     waiting = null;
                     writing = null;
                     return;

@@ -22,7 +22,10 @@ public sealed class CheckpointStore(string runsFolder) : ICheckpointStore
     {
         var folder = FolderOf(run.Id);
         var path = Path.Combine(folder, $"epoch-{checkpoint.Epoch:D4}{Extension}");
-        AtomicFile.WriteAllBytes(path, checkpoint.ToBytes(), durable: true);
+        byte[] bytes;
+        // The state buffers go back to the trainer as soon as they are copied, before the slow part (the fsync).
+        using (checkpoint) bytes = checkpoint.ToBytes();
+        AtomicFile.WriteAllBytes(path, bytes, durable: true);
         foreach (var older in Directory.EnumerateFiles(folder, "*" + Extension))
             if (!string.Equals(Path.GetFullPath(older), Path.GetFullPath(path), StringComparison.Ordinal)) File.Delete(older);
     }

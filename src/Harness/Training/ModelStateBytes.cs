@@ -15,9 +15,11 @@ public static class ModelStateBytes
     /// Every state_dict entry: name, then TorchSharp's tensor format (dtype, shape, exact bytes). The bytes are the
     /// written part of the stream's own buffer, not a copy of it (a checkpoint's 1-3 MB, every epoch).
     /// </summary>
-    public static ReadOnlyMemory<byte> Save(nn.Module model)
+    public static ReadOnlyMemory<byte> Save(nn.Module model) => Save(model, new MemoryStream(SizeHint(model)));
+
+    /// <summary>As <see cref="Save(nn.Module)"/>, into <paramref name="stream"/> (empty, expandable; see <see cref="CheckpointBuffers"/>).</summary>
+    internal static ReadOnlyMemory<byte> Save(nn.Module model, MemoryStream stream)
     {
-        var stream = new MemoryStream(SizeHint(model));
         using (var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
         {
             var state = model.state_dict();
@@ -48,7 +50,7 @@ public static class ModelStateBytes
         return (int)Math.Min(bytes, int.MaxValue / 2);
     }
 
-    /// <summary>Loads bytes from <see cref="Save"/> into <paramref name="model"/>; every name, dtype and shape must match.</summary>
+    /// <summary>Loads bytes from <see cref="Save(nn.Module)"/> into <paramref name="model"/>; every name, dtype and shape must match.</summary>
     public static void Load(nn.Module model, ReadOnlyMemory<byte> bytes)
     {
         var state = model.state_dict();

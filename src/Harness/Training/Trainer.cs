@@ -25,6 +25,9 @@ public sealed class Trainer(TrainingConfig config, Device device, double? conver
     /// <summary>Test hook: step with TorchSharp's optimizer even where <see cref="FusedAdamStep"/> applies (both must train the same bits).</summary>
     internal bool ForceOptimizerStep { get; init; }
 
+    /// <summary>What the epoch-end checkpoints are serialized into, reused once a store has written them (see <see cref="CheckpointBuffers"/>).</summary>
+    readonly CheckpointBuffers captureBuffers = new();
+
     /// <summary>Trains <paramref name="model"/> (already on the device, with the run's initial weights) and returns the run's result.</summary>
     /// <param name="run">Which run.</param>
     /// <param name="model">The model, on the device, with the run's initial weights.</param>
@@ -215,6 +218,8 @@ public sealed class Trainer(TrainingConfig config, Device device, double? conver
         var state = stopping.Save();
         using var generator = Generator.Default;
         using var rng = generator.get_state();
+        var modelStream = captureBuffers.Rent(ModelStateBytes.SizeHint(model));
+        var optimizerStream = captureBuffers.Rent(ModelStateBytes.SizeHint(model, tensorsPerParameter: 3));
         return new TrainingCheckpoint
         {
             RunId = run.Id, Seed = run.Seed, LossName = run.LossName, InitialWeightsHash = run.InitialWeightsHash,
@@ -222,9 +227,14 @@ public sealed class Trainer(TrainingConfig config, Device device, double? conver
             Epoch = history.Count, Seconds = seconds, History = [.. history],
             EarlyStoppingBest = state.Best, EarlyStoppingEpochsWithoutImprovement = state.EpochsWithoutImprovement,
             StoppedEarly = stoppedEarly, TestRecallPerClass = recall?.ToArray(),
-            ModelState = ModelStateBytes.Save(model),
-            OptimizerState = SaveOptimizer(optimizer, ModelStateBytes.SizeHint(model, tensorsPerParameter: 3)),
+            ModelState = ModelStateBytes.Save(model, modelStream),
+            OptimizerState = SaveOptimizer(optimizer, optimizerStream),
             RngState = rng.bytes.ToArray(),
+            Release = () =>
+            {
+                captureBuffers.Return(modelStream);
+                captureBuffers.Return(optimizerStream);
+            },
         };
     }
 
@@ -261,9 +271,8 @@ public sealed class Trainer(TrainingConfig config, Device device, double? conver
         if (device.type == DeviceType.CUDA) cuda.manual_seed_all(unchecked(run.Seed * 1_000_003L + c.Epoch));
     }
 
-    static ReadOnlyMemory<byte> SaveOptimizer(optim.Optimizer optimizer, int sizeHint)
+    static ReadOnlyMemory<byte> SaveOptimizer(optim.Optimizer optimizer, MemoryStream stream)
     {
-        var stream = new MemoryStream(sizeHint);
         using (var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true))
             Stateful(optimizer).save_state_dict(writer);
         return ModelStateBytes.Written(stream);

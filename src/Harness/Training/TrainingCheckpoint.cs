@@ -18,8 +18,10 @@ namespace Harness.Training;
 /// format: dtype, shape, then the exact bytes), and a SHA-256 over all of it, so a damaged file is detected rather
 /// than half-loaded.
 /// </remarks>
-public sealed class TrainingCheckpoint
+public sealed class TrainingCheckpoint : IDisposable
 {
+    Action? release;
+
     /// <summary>The run (folder id) this checkpoint belongs to.</summary>
     public required string RunId { get; init; }
     /// <summary>The run's seed.</summary>
@@ -53,6 +55,18 @@ public sealed class TrainingCheckpoint
     [JsonIgnore] public ReadOnlyMemory<byte> OptimizerState { get; init; }
     /// <summary>The CPU default generator's state (<c>torch.random.get_rng_state</c>).</summary>
     [JsonIgnore] public byte[] RngState { get; init; } = [];
+
+    /// <summary>
+    /// Hands <see cref="ModelState"/>'s and <see cref="OptimizerState"/>'s buffers back to whoever lent them (the trainer's
+    /// <see cref="CheckpointBuffers"/>), once; a checkpoint read from a file, or one never disposed, lends nothing.
+    /// </summary>
+    internal Action? Release { init => release = value; }
+
+    /// <summary>
+    /// Gives the state buffers back for reuse (see <see cref="Release"/>): after this, <see cref="ModelState"/> and
+    /// <see cref="OptimizerState"/> may hold a later checkpoint's bytes and must not be read. Idempotent.
+    /// </summary>
+    public void Dispose() => Interlocked.Exchange(ref release, null)?.Invoke();
 
     static readonly byte[] Magic = "harness-checkpoint v1\n"u8.ToArray();
 
@@ -125,7 +139,11 @@ public sealed class TrainingCheckpoint
 /// <summary>Where a trainer keeps its checkpoints (files in a run's folder; nothing in tests that do not need them).</summary>
 public interface ICheckpointStore
 {
-    /// <summary>Stores the checkpoint of a completed epoch, atomically, replacing the run's earlier ones.</summary>
+    /// <summary>
+    /// Stores the checkpoint of a completed epoch, atomically, replacing the run's earlier ones. The store owns
+    /// <paramref name="checkpoint"/> from here: it disposes it once its bytes are copied out (or once it is dropped),
+    /// which lets the trainer reuse the state buffers for a later epoch; a store that keeps it in memory does not.
+    /// </summary>
     void Save(RunInfo run, TrainingCheckpoint checkpoint);
 
     /// <summary>Removes the run's checkpoints (the run finished and its summary is written).</summary>

@@ -109,6 +109,51 @@ public class BackgroundCheckpointWriterTests
     }
 
     [Fact]
+    public void A_replaced_or_dropped_checkpoint_is_disposed_and_one_handed_to_the_store_is_left_to_it()
+    {
+        var released = new List<int>();
+        TrainingCheckpoint Lent(int epoch) => new()
+        {
+            RunId = "r", Seed = 0, LossName = "cross-entropy", InitialWeightsHash = "hash", Optimizer = "Adam", Device = "cpu",
+            Epoch = epoch, Seconds = epoch, History = [], EarlyStoppingBest = 0, EarlyStoppingEpochsWithoutImprovement = 0, StoppedEarly = false,
+            Release = () => { lock (released) released.Add(epoch); },
+        };
+        var store = new GatedStore();
+        using (var writer = new BackgroundCheckpointWriter(store))
+        {
+            writer.Save(Run, Lent(1));
+            WaitFor(store, "save 1 started");
+            writer.Save(Run, Lent(2));
+            writer.Save(Run, Lent(3));   // replaces 2, which is never written: its buffers go back at once
+            lock (released) Assert.Equal([2], released);
+            store.Gate.Set();
+            writer.Flush();
+            // 1 and 3 went to the store, whose job it is to dispose them (this one keeps them).
+            lock (released) Assert.Equal([2], released);
+        }
+
+        var failing = new GatedStore { Failure = new IOException("disk gone") };
+        using (var writer = new BackgroundCheckpointWriter(failing))
+        {
+            writer.Save(Run, Lent(4));
+            WaitFor(failing, "save 4 started");
+            writer.Save(Run, Lent(5));   // waiting when 4 fails: dropped, so disposed
+            failing.Gate.Set();
+            var until = DateTime.UtcNow.AddSeconds(30);
+            while (true)
+            {
+                lock (released) if (released.Contains(5)) break;
+                Assert.True(DateTime.UtcNow < until, "checkpoint 5 was never disposed");
+                Thread.Sleep(1);
+            }
+            // The failure of 4 is reported to the next save, which is refused: 7 is never written, so it is disposed.
+            Assert.Throws<IOException>(() => writer.Save(Run, Lent(7)));
+            lock (released) Assert.Equal([2, 5, 7], released);
+            writer.Flush();   // reported once
+        }
+    }
+
+    [Fact]
     public void A_failed_write_is_rethrown_at_the_next_call_as_itself()
     {
         var store = new GatedStore { Failure = new IOException("No space left on device") };
