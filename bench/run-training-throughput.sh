@@ -8,7 +8,10 @@
 #
 #   bash bench/run-training-throughput.sh [--models "mlp cnn"] [--threads "1 2"] [--output FILE] [--raw FILE]
 #        [--blocks 6] [--mlp-epochs 3] [--mlp-rounds 2] [--cnn-epochs 2] [--cnn-rounds 1]
-#        [--cnn-train-samples 12000] [--cnn-test-samples 2000]
+#        [--cnn-train-samples 12000] [--cnn-test-samples 2000] [--from-raw FILE]
+#
+# --from-raw FILE writes the table from the rows of an earlier run (its --raw copy) without measuring anything: for a
+# change to the report's text. The commit it names is the checkout's, so use it at the commit that was measured.
 #
 # Why the design: on these shared 2-core machines the same epoch takes anywhere from 0.6 s to 1.4 s minutes apart, so
 # only ratios of runs measured next to each other mean anything. Each (model, threads) is measured in BLOCKS blocks; a
@@ -27,13 +30,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 models="mlp cnn"; threads="1 2"; output=results/benchmarks/training-throughput.md; raw_copy=""
-blocks=6; mlp_epochs=3; mlp_rounds=2; cnn_epochs=2; cnn_rounds=1; cnn_train=12000; cnn_test=2000
+blocks=6; mlp_epochs=3; mlp_rounds=2; cnn_epochs=2; cnn_rounds=1; cnn_train=12000; cnn_test=2000; from_raw=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --models) models=$2 ;; --threads) threads=$2 ;; --output) output=$2 ;; --raw) raw_copy=$2 ;; --blocks) blocks=$2 ;;
     --mlp-epochs) mlp_epochs=$2 ;; --mlp-rounds) mlp_rounds=$2 ;;
     --cnn-epochs) cnn_epochs=$2 ;; --cnn-rounds) cnn_rounds=$2 ;;
-    --cnn-train-samples) cnn_train=$2 ;; --cnn-test-samples) cnn_test=$2 ;;
+    --cnn-train-samples) cnn_train=$2 ;; --cnn-test-samples) cnn_test=$2 ;; --from-raw) from_raw=$2 ;;
     *) echo "unknown argument '$1' (see the comment at the top of $0)" >&2; exit 2 ;;
   esac
   shift 2
@@ -41,7 +44,11 @@ done
 mkdir -p "$(dirname "$output")"
 raw=$(mktemp)
 trap 'rm -f "$raw"' EXIT
-dotnet build bench/TrainingThroughput -c Release -nologo -v q >/dev/null
+if [ -n "$from_raw" ]; then
+  [ -f "$from_raw" ] || { echo "--from-raw: no file '$from_raw'" >&2; exit 2; }
+  cp "$from_raw" "$raw"; models=""
+fi
+[ -z "$models" ] || dotnet build bench/TrainingThroughput -c Release -nologo -v q >/dev/null
 bench=bench/TrainingThroughput/bin/Release/net10.0/TrainingThroughput.dll
 have_torch=0; /usr/bin/python3 -c "import torch" 2>/dev/null && have_torch=1
 for model in $models; do
@@ -65,7 +72,7 @@ for model in $models; do
     done
   done
 done
-if [ -n "$raw_copy" ]; then cp "$raw" "$raw_copy"; fi
+if [ -n "$raw_copy" ] && [ -z "$from_raw" ]; then cp "$raw" "$raw_copy"; fi
 commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 /usr/bin/python3 - "$raw" "$output" "$commit" "$mlp_epochs" "$mlp_rounds" "$cnn_epochs" "$cnn_rounds" "$cnn_train" "$cnn_test" "$blocks" <<'PY'
 import json, statistics, sys, platform, subprocess, datetime
@@ -73,6 +80,10 @@ raw, output, commit = sys.argv[1], sys.argv[2], sys.argv[3]
 mlp_epochs, mlp_rounds, cnn_epochs, cnn_rounds, cnn_train, cnn_test, blocks = (int(v) for v in sys.argv[4:11])
 rows = [json.loads(l) for l in open(raw)]
 cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
+flags = next((l.split(":", 1)[1].split() for l in open("/proc/cpuinfo") if l.startswith("flags")), [])
+# The row copy decodes image rows from their pixel bytes only with AVX-512 VBMI (PixelLookupDecoder); otherwise it copies float rows.
+vbmi = "avx512_vbmi" in flags
+vector = "AVX-512 VBMI" if vbmi else ("AVX2, no AVX-512 VBMI" if "avx2" in flags else "no AVX2")
 blas = subprocess.run(["bash", "-c", "readlink -f /etc/alternatives/libblas.so.3-x86_64-linux-gnu 2>/dev/null || echo unknown"], capture_output=True, text=True).stdout.strip()
 nproc = subprocess.run(["nproc"], capture_output=True, text=True).stdout.strip()
 torch_version = next((r["torch"] for r in rows if r.get("torch")), "not installed")
@@ -134,7 +145,7 @@ lines = [
     "network as a PyTorch script does by default (NCHW), *PyTorch channels-last* with the model and every batch moved "
     "by `.to(memory_format=torch.channels_last)`, the same layout as the harness.",
     "",
-    f"Machine: {cpu}, {nproc} CPUs, {platform.platform()}; PyTorch {torch_version} with BLAS {blas}, OMP_WAIT_POLICY=passive. "
+    f"Machine: {cpu}, {nproc} CPUs ({vector}), {platform.platform()}; PyTorch {torch_version} with BLAS {blas}, OMP_WAIT_POLICY=passive. "
     f"Measured {datetime.date.today()} at commit {commit} with `bash bench/run-training-throughput.sh`.",
     "",
     "| model | threads | bare TorchSharp loop | harness trainer | harness / bare | PyTorch | harness / PyTorch | PyTorch channels-last | harness / PyTorch channels-last | harness RSS (MB), first..last epoch | live tensors, first..last epoch |",
@@ -158,8 +169,9 @@ lines += [
     "one epoch to the end of the next (training steps, evaluation, every sink, the checkpoint); for the bare loop, its "
     "training steps. *Compute*: forward + loss, backward, optimizer step (zero_grad included) and the release of the step's "
     "tensors at its end (both runners). *Slicing*: gathering each batch's features and targets (the harness: by a row copy with "
-    "L2 prefetch that decodes each image row from its 784 pixel bytes on huge pages, or by index_select, whichever is "
-    "faster as it trains; the bare loop: index_select). "
+    + ("L2 prefetch that decodes each image row from its 784 pixel bytes on huge pages" if vbmi else
+       "L2 prefetch of the float rows on huge pages (this CPU lacks the AVX-512 VBMI that decoding rows from their pixel bytes needs)")
+    + ", or by index_select, whichever is faster as it trains; the bare loop: index_select). "
     "*Overhead* = epoch - compute - evaluation: slicing plus the harness's bookkeeping "
     "(loss read-back, training accuracy, gradient-norm sampling, observers, and with the CLI's sinks metrics.csv, the "
     "summaries, TensorBoard events, plain progress lines and the end-of-epoch checkpoint). Percentages are medians of "
