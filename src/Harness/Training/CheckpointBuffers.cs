@@ -36,10 +36,4 @@ internal sealed class CheckpointBuffers
     {
         lock (gate) free.Push(stream);
     }
-
-    /// <summary>Streams waiting to be rented again.</summary>
-    public int Available
-    {
-        get { lock (gate) return free.Count; }
-    }
 }
