@@ -34,10 +34,11 @@ public class BackgroundCheckpointWriterTests
 
     static readonly RunInfo Run = new("r", "CE", "cross-entropy", 0, 0, 1, 3, "hash");
 
-    static TrainingCheckpoint Checkpoint(int epoch) => new()
+    static TrainingCheckpoint Checkpoint(int epoch, Action? release = null) => new()
     {
         RunId = "r", Seed = 0, LossName = "cross-entropy", InitialWeightsHash = "hash", Optimizer = "Adam", Device = "cpu",
         Epoch = epoch, Seconds = epoch, History = [], EarlyStoppingBest = 0, EarlyStoppingEpochsWithoutImprovement = 0, StoppedEarly = false,
+        Release = release,
     };
 
     static void WaitFor(GatedStore store, string entry)
@@ -112,12 +113,7 @@ public class BackgroundCheckpointWriterTests
     public void A_replaced_or_dropped_checkpoint_is_disposed_and_one_handed_to_the_store_is_left_to_it()
     {
         var released = new List<int>();
-        TrainingCheckpoint Lent(int epoch) => new()
-        {
-            RunId = "r", Seed = 0, LossName = "cross-entropy", InitialWeightsHash = "hash", Optimizer = "Adam", Device = "cpu",
-            Epoch = epoch, Seconds = epoch, History = [], EarlyStoppingBest = 0, EarlyStoppingEpochsWithoutImprovement = 0, StoppedEarly = false,
-            Release = () => { lock (released) released.Add(epoch); },
-        };
+        TrainingCheckpoint Lent(int epoch) => Checkpoint(epoch, () => { lock (released) released.Add(epoch); });
         var store = new GatedStore();
         using (var writer = new BackgroundCheckpointWriter(store))
         {
