@@ -66,7 +66,7 @@ public static class ExperimentPlots
     static readonly string? SansFont = new[] { "DejaVu Sans", "Liberation Sans", "Arial", "Helvetica", "Noto Sans" }
         .FirstOrDefault(f => SkiaSharp.SKFontManager.Default.FontFamilies.Contains(f));
 
-    static Plot NewPlot(string title, string x, string y)
+    internal static Plot NewPlot(string title, string x, string y)
     {
         var plot = new Plot();
         if (SansFont != null) plot.Font.Set(SansFont);
