@@ -49,7 +49,10 @@ public static class RunCommand
         if (output != null) config = config with { Output = output };
         if (device != null) config = config with { Device = device };
         var dev = DeviceOption.Resolve(config.Device, m => Console.Error.WriteLine("notice: " + m));
-        using var data = DatasetLoader.Load(config.Dataset, loaded.BaseDirectory);
+        // The first seed's data is loaded now: data errors surface before the results folder is touched.
+        var firstSeed = config.Tuning.LearningRates.Count > 0 ? config.Tuning.Seeds[0] : config.Seeds[0];
+        using var seedData = new SeedData(config.Dataset, loaded.BaseDirectory, firstSeed);
+        var data = seedData.First;
         var plan = ExperimentPlan.Create(config, data).Shard(shard);
         var outputRoot = Path.IsPathRooted(config.Output) ? config.Output : Path.GetFullPath(config.Output);
         var folder = Path.Combine(outputRoot, config.Name);
@@ -58,12 +61,15 @@ public static class RunCommand
         ExperimentRunner.PrepareFolder(settings, config, plan);
 
         var classification = data.Task == TaskKind.Classification;
+        var tuningRuns = config.Tuning.LearningRates.Count * config.Tuning.Seeds.Count * config.Losses.Count;
         Console.WriteLine($"{config.Name}: {data.Name} ({data.Train.Count} train / {data.Validation.Count} validation / {data.Test.Count} test), " +
                           $"{config.Losses.Count} losses x {config.Seeds.Count} seeds = {config.Losses.Count * config.Seeds.Count} runs" +
+                          (tuningRuns > 0 ? $" after {tuningRuns} tuning runs ({config.Tuning.LearningRates.Count} rates x {config.Tuning.Seeds.Count} tuning seeds per loss)" : "") +
                           (shard.IsPartial ? $", shard {shard}: {plan.Runs.Count} of them" : "") + $" on {settings.Device.type.ToString().ToLowerInvariant()}");
         foreach (var note in data.Notes) Console.WriteLine("  " + note);
 
-        var summaries = new RunSummaryWriter(folder, classification, writeGridSummary: !shard.IsPartial);
+        var selectByLoss = config.Training.EarlyStopping.Metric.Equals("loss", StringComparison.OrdinalIgnoreCase);
+        var summaries = new RunSummaryWriter(folder, classification, writeGridSummary: !shard.IsPartial, selectByLoss);
         var sinks = new List<ITrainingObserver>
         {
             new MetricsCsvSink(Path.Combine(folder, "runs")), summaries, new TensorBoardSink(Path.Combine(folder, "tensorboard"), classification),
@@ -73,45 +79,18 @@ public static class RunCommand
         {
             results = AnsiConsole.Progress().AutoClear(false).HideCompleted(true)
                 .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
-                .Start(ctx => ExperimentRunner.Run(config, data, plan, settings,
+                .Start(ctx => ExperimentRunner.Run(config, seedData, plan, settings,
                     [.. sinks, new ConsoleProgressSink(ctx, plan.Runs.Count, config.Training.Epochs, classification)]));
         }
         else
         {
-            results = ExperimentRunner.Run(config, data, plan, settings, [.. sinks, new PlainLogSink(Console.Out, classification)]);
+            results = ExperimentRunner.Run(config, seedData, plan, settings, [.. sinks, new PlainLogSink(Console.Out, classification)]);
         }
-        PrintSummary(results, classification);
         // A shard's report covers what the folder holds so far; rerun `harness report` when every shard is done.
-        Console.WriteLine($"Report: {ExperimentReport.Write(folder).Markdown}");
+        var report = ExperimentReport.Write(folder);
+        ConsoleSummary.Print(report.Analysis);
+        Console.WriteLine($"Report: {report.Markdown}");
         Console.WriteLine($"Results: {folder}");
         return ExitCodes.Success;
-    }
-
-    static void PrintSummary(IReadOnlyList<RunResult> results, bool classification)
-    {
-        var table = new Table().Border(TableBorder.Rounded)
-            .AddColumns("loss", "seeds", classification ? "final test acc (mean ± sd)" : "final test RMSE (mean ± sd)",
-                classification ? "best test acc" : "best test RMSE", "epochs to target", "diverged");
-        foreach (var group in results.GroupBy(r => r.Run.LossDisplayName))
-        {
-            var finals = group.Select(r => r.Convergence.FinalTestScore).OfType<double>().Where(double.IsFinite).ToList();
-            var bests = group.Select(r => r.Convergence.BestTestScore).OfType<double>().Where(double.IsFinite).ToList();
-            var toTarget = group.Select(r => r.Convergence.EpochsToTarget).OfType<int>().ToList();
-            table.AddRow(
-                Markup.Escape(group.Key),
-                group.Count().ToString(CultureInfo.InvariantCulture),
-                finals.Count == 0 ? "-" : $"{finals.Average():0.0000} ± {StandardDeviation(finals):0.0000}",
-                bests.Count == 0 ? "-" : (classification ? bests.Max() : bests.Min()).ToString("0.0000", CultureInfo.InvariantCulture),
-                toTarget.Count == 0 ? "never" : $"{toTarget.Average():0.0} ({toTarget.Count}/{group.Count()} seeds)",
-                group.Count(r => r.Convergence.Diverged).ToString(CultureInfo.InvariantCulture));
-        }
-        AnsiConsole.Write(table);
-    }
-
-    static double StandardDeviation(IReadOnlyList<double> xs)
-    {
-        if (xs.Count < 2) return 0;
-        var mean = xs.Average();
-        return Math.Sqrt(xs.Sum(x => (x - mean) * (x - mean)) / (xs.Count - 1));
     }
 }

@@ -56,6 +56,25 @@ public static partial class ConfigValidator
         if (regression && c.Training.EarlyStopping.Enabled && c.Training.EarlyStopping.Metric == "accuracy")
             throw ConfigException.At("training.earlyStopping.metric", $"'accuracy' does not apply to the regression dataset '{c.Dataset.Name}'; valid: loss.");
 
+        var rankMetrics = regression ? ConfigVocabulary.RegressionRankMetrics : ConfigVocabulary.ClassificationRankMetrics;
+        c = c with { RankBy = string.IsNullOrWhiteSpace(c.RankBy) ? rankMetrics[0] : Choice("rankBy", c.RankBy, rankMetrics) };
+        ValidateTuning(c);
+        if (c.Calibration.TemperatureScaling && regression)
+            throw ConfigException.At("calibration.temperatureScaling", $"true needs class probabilities, but '{c.Dataset.Name}' is a regression dataset; valid: false.");
+        // Selection reads the validation split and nothing else: without one there is nothing honest to select on.
+        if (c.Dataset.ValidationFraction == 0)
+        {
+            const string fix = "set dataset.validationFraction > 0 (e.g. 0.1): selection reads the validation split only, never the test set";
+            if (c.Training.EarlyStopping.Enabled)
+                throw ConfigException.At("training.earlyStopping.enabled", $"true needs a validation split, but dataset.validationFraction is 0; {fix}, or set enabled false.");
+            if (c.ConvergenceTarget != null)
+                throw ConfigException.At("convergenceTarget", $"{Format(c.ConvergenceTarget.Value)} is measured on the validation split, but dataset.validationFraction is 0; {fix}, or set convergenceTarget null.");
+            if (c.Tuning.LearningRates.Count > 0)
+                throw ConfigException.At("tuning.learningRates", $"tuning picks the rate with the best validation score, but dataset.validationFraction is 0; {fix}, or set tuning.learningRates [].");
+            if (c.Calibration.TemperatureScaling)
+                throw ConfigException.At("calibration.temperatureScaling", $"true fits the temperature on the validation split, but dataset.validationFraction is 0; {fix}, or set it false.");
+        }
+
         var losses = ValidateLosses(c);
         c = c with { Losses = losses };
 
@@ -66,6 +85,29 @@ public static partial class ConfigValidator
                 throw ConfigException.At("baseline", $"'{c.Baseline}' is not one of the losses; valid: {string.Join(", ", labels)} (a display name or loss name), or empty for the first.");
         }
         return c;
+    }
+
+    static void ValidateTuning(ExperimentConfig c)
+    {
+        var t = c.Tuning;
+        if (t.LearningRates.Count == 0) return;
+        for (int i = 0; i < t.LearningRates.Count; i++)
+        {
+            Range($"tuning.learningRates.{i}", t.LearningRates[i], v => v > 0 && double.IsFinite(v), "> 0");
+            for (int j = 0; j < i; j++)
+                if (t.LearningRates[i] == t.LearningRates[j])
+                    throw ConfigException.At($"tuning.learningRates.{i}", $"{Format(t.LearningRates[i])} repeats tuning.learningRates.{j}; candidates must be distinct.");
+        }
+        if (t.Seeds.Count == 0)
+            throw ConfigException.At("tuning.seeds", "is empty; give at least one tuning seed (two or more for a mean), distinct from seeds, e.g. [1000, 1001].");
+        for (int i = 0; i < t.Seeds.Count; i++)
+        {
+            for (int j = 0; j < i; j++)
+                if (t.Seeds[i] == t.Seeds[j])
+                    throw ConfigException.At($"tuning.seeds.{i}", $"{t.Seeds[i]} repeats tuning.seeds.{j}; seeds must be distinct.");
+            if (c.Seeds.Contains(t.Seeds[i]))
+                throw ConfigException.At($"tuning.seeds.{i}", $"{t.Seeds[i]} is also an evaluation seed (seeds); a seed used to choose the rate must not be used to judge it; valid: a seed not in [{string.Join(", ", c.Seeds)}].");
+        }
     }
 
     /// <summary>The name an entry is shown under: its display name, or else its loss name.</summary>
@@ -79,7 +121,11 @@ public static partial class ConfigValidator
         {
             Name = name,
             Csv = d.Csv with { Task = Choice("dataset.csv.task", d.Csv.Task, ConfigVocabulary.CsvTasks) },
-            Corruption = d.Corruption with { LabelNoiseKind = Choice("dataset.corruption.labelNoiseKind", d.Corruption.LabelNoiseKind, ConfigVocabulary.LabelNoiseKinds) },
+            Corruption = d.Corruption with
+            {
+                LabelNoiseKind = Choice("dataset.corruption.labelNoiseKind", d.Corruption.LabelNoiseKind, ConfigVocabulary.LabelNoiseKinds),
+                Validation = Choice("dataset.corruption.validation", d.Corruption.Validation, ConfigVocabulary.CorruptionValidation),
+            },
         };
         Range("dataset.validationFraction", d.ValidationFraction, v => v >= 0 && v < 1, "[0, 1)");
         Range("dataset.testFraction", d.TestFraction, v => v > 0 && v < 1, "(0, 1)");

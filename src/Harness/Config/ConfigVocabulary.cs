@@ -29,6 +29,12 @@ public static class ConfigVocabulary
     public static readonly IReadOnlyList<string> CsvTasks = ["classification", "regression"];
     /// <summary>Label-noise kinds.</summary>
     public static readonly IReadOnlyList<string> LabelNoiseKinds = ["symmetric", "class-dependent"];
+    /// <summary>Whether corruptions reach the validation split.</summary>
+    public static readonly IReadOnlyList<string> CorruptionValidation = ["clean", "corrupted"];
+    /// <summary>Test metrics the verdict can rank classification losses by (the first is the default).</summary>
+    public static readonly IReadOnlyList<string> ClassificationRankMetrics = Metrics.ScoreMetric.For(classification: true).Select(m => m.Key).ToList();
+    /// <summary>Test metrics the verdict can rank regression losses by (the first is the default).</summary>
+    public static readonly IReadOnlyList<string> RegressionRankMetrics = Metrics.ScoreMetric.For(classification: false).Select(m => m.Key).ToList();
     /// <summary>Early-stopping metrics.</summary>
     public static readonly IReadOnlyList<string> EarlyStoppingMetrics = ["accuracy", "loss"];
 

@@ -31,6 +31,34 @@ public sealed record ExperimentConfig
     public string Output { get; init; } = "results";
     /// <summary>Registry name of the baseline loss entry for comparisons (display name or loss name); empty: the first entry.</summary>
     public string Baseline { get; init; } = "";
+    /// <summary>
+    /// The test metric the verdict ranks losses by: accuracy, balanced-accuracy, macro-f1, nll, ece or brier
+    /// (classification); rmse or mae (regression). Empty: accuracy or rmse.
+    /// </summary>
+    public string RankBy { get; init; } = "";
+    /// <summary>Per-loss learning-rate tuning on seeds of its own (off when no rates are listed).</summary>
+    public TuningConfig Tuning { get; init; } = new();
+    /// <summary>Calibration options for classification runs.</summary>
+    public CalibrationConfig Calibration { get; init; } = new();
+}
+
+/// <summary>
+/// Per-loss learning-rate tuning: every loss trains with every candidate rate on the tuning seeds, keeps the rate with
+/// the best mean validation score, and the evaluation seeds (<see cref="ExperimentConfig.Seeds"/>) then run with it.
+/// </summary>
+public sealed record TuningConfig
+{
+    /// <summary>Candidate learning rates (each &gt; 0); empty: no tuning, every loss uses training.optimizer.learningRate.</summary>
+    public IReadOnlyList<double> LearningRates { get; init; } = [];
+    /// <summary>Seeds of the tuning runs; distinct from the evaluation seeds, so no evaluation run was used to choose.</summary>
+    public IReadOnlyList<int> Seeds { get; init; } = [1000, 1001];
+}
+
+/// <summary>Calibration options.</summary>
+public sealed record CalibrationConfig
+{
+    /// <summary>Fit a temperature on the validation split after training and report test calibration before and after it.</summary>
+    public bool TemperatureScaling { get; init; }
 }
 
 /// <summary>Where the data comes from and what is done to it.</summary>
@@ -48,8 +76,11 @@ public sealed record DatasetConfig
     public double TestFraction { get; init; } = 0.2;
     /// <summary>Standardize features with training-split statistics (tabular and synthetic data).</summary>
     public bool Standardize { get; init; } = true;
-    /// <summary>Seed of the split, corruptions and synthetic data (fixed across the grid's seeds).</summary>
-    public int Seed { get; init; }
+    /// <summary>
+    /// A fixed seed for the split, the corruptions and synthetic data, the same for every run seed. Null (default): each
+    /// run seed draws its own split and corruption, so intervals over seeds include split variance.
+    /// </summary>
+    public int? Seed { get; init; }
     /// <summary>Use at most this many training samples (0: all); for quick runs.</summary>
     public int TrainLimit { get; init; }
     /// <summary>Use at most this many test samples (0: all).</summary>
@@ -58,7 +89,7 @@ public sealed record DatasetConfig
     public CsvDatasetConfig Csv { get; init; } = new();
     /// <summary>For the synthetic generators.</summary>
     public SyntheticDatasetConfig Synthetic { get; init; } = new();
-    /// <summary>Corruptions applied to the training split only.</summary>
+    /// <summary>Corruptions applied to the training split (and to validation only when asked).</summary>
     public CorruptionConfig Corruption { get; init; } = new();
 }
 
@@ -92,7 +123,7 @@ public sealed record SyntheticDatasetConfig
     public bool Nonlinear { get; init; }
 }
 
-/// <summary>Corruptions of the training split that loss studies need; the test split stays clean.</summary>
+/// <summary>Corruptions of the training split that loss studies need; the validation split stays clean unless asked, the test split always.</summary>
 public sealed record CorruptionConfig
 {
     /// <summary>Fraction of training labels replaced, in [0, 1).</summary>
@@ -107,6 +138,11 @@ public sealed record CorruptionConfig
     public double OutlierFraction { get; init; }
     /// <summary>Outlier size in standard deviations of the target.</summary>
     public double OutlierScale { get; init; } = 10.0;
+    /// <summary>
+    /// clean (default): corruptions touch the training portion only, so validation measures the true task and selection
+    /// on it means something; corrupted: the validation split is corrupted like the training split. Test data is never corrupted.
+    /// </summary>
+    public string Validation { get; init; } = "clean";
 }
 
 /// <summary>The network.</summary>

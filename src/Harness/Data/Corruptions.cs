@@ -5,8 +5,8 @@ namespace Harness.Data;
 
 /// <summary>
 /// The deliberate corruptions loss studies need: label noise, class imbalance and regression outliers. They are
-/// applied to the training and validation splits (the test split stays clean so it measures the true task),
-/// each with its own seeded generator, and every application is described with counts in the notes.
+/// applied to the training split, and to the validation split only when the config asks (the test split stays clean so
+/// it measures the true task), each with its own seeded generator, and every application is described with counts in the notes.
 /// </summary>
 internal static class Corruptions
 {
@@ -43,6 +43,10 @@ internal static class Corruptions
                     throw new DataException($"{dataset}: corruption.imbalanceClasses contains class {k}, out of range; {dataset} has {classCount} classes, valid: 0..{classCount - 1}.");
         }
     }
+
+    /// <summary>True when <paramref name="c"/> changes any data.</summary>
+    public static bool Any(CorruptionConfig c) =>
+        c.LabelNoise > 0 || c.OutlierFraction > 0 || (c.ImbalanceClasses.Count > 0 && c.ImbalanceKeepFraction < 1);
 
     /// <summary>Cuts each imbalanced class to the kept fraction (at least one sample where the class has any).</summary>
     public static HostTable Imbalance(HostTable split, CorruptionConfig c, Random rng, string splitName, List<string> notes)

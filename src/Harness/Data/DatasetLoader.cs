@@ -6,10 +6,12 @@ namespace Harness.Data;
 
 /// <summary>
 /// Turns a <see cref="DatasetConfig"/> into <see cref="PreparedData"/>: load, split (test, then limits, then
-/// validation), standardize with training statistics, corrupt training and validation, make tensors.
-/// Everything random is drawn from System.Random streams derived from <see cref="DatasetConfig.Seed"/> alone
-/// (one stream per purpose, so e.g. changing the label-noise rate does not move the split), on host arrays,
-/// so the same config gives bit-identical tensors in every process.
+/// validation), standardize with training statistics, corrupt the training portion (and validation only when the
+/// config asks), make tensors. Everything random is drawn from System.Random streams derived from one data seed
+/// (one stream per purpose, so e.g. changing the label-noise rate does not move the split), on host arrays, so the
+/// same config and seed give bit-identical tensors in every process. The data seed is <see cref="DatasetConfig.Seed"/>
+/// when the config fixes one, else the run seed: each seed of a grid then draws its own split and corruption, and
+/// every loss of that seed sees the same data.
 /// </summary>
 public static class DatasetLoader
 {
@@ -22,12 +24,16 @@ public static class DatasetLoader
         StreamTrainCorruption = 6, StreamValidationCorruption = 7;
 
     /// <summary>
-    /// Loads and prepares the dataset of <paramref name="config"/>. Relative paths (CSV path, IDX root) are
-    /// resolved against <paramref name="baseDirectory"/> (the config file's folder).
+    /// Loads and prepares the dataset of <paramref name="config"/> for one run seed. Relative paths (CSV path, IDX root)
+    /// are resolved against <paramref name="baseDirectory"/> (the config file's folder).
     /// </summary>
+    /// <param name="config">The dataset section.</param>
+    /// <param name="baseDirectory">Folder that relative paths start from.</param>
+    /// <param name="runSeed">The run seed; it draws the split and corruption unless <see cref="DatasetConfig.Seed"/> fixes them.</param>
     /// <exception cref="DataException">Anything wrong with the files or the settings, with a message for the user.</exception>
-    public static PreparedData Load(DatasetConfig config, string baseDirectory)
+    public static PreparedData Load(DatasetConfig config, string baseDirectory, int runSeed = 0)
     {
+        int seed = DataSeed(config, runSeed);
         ArgumentNullException.ThrowIfNull(config);
         var name = config.Name.Trim().ToLowerInvariant();
         if (!Names.Contains(name))
@@ -66,13 +72,13 @@ public static class DatasetLoader
             }
             case "synthetic-regression":
             {
-                var (t, s) = SyntheticDatasets.Regression(config.Synthetic, Derive(config.Seed, StreamSynthetic));
+                var (t, s) = SyntheticDatasets.Regression(config.Synthetic, Derive(seed, StreamSynthetic));
                 (pool, classCount, source) = (t, 0, s);
                 break;
             }
             default: // synthetic-blobs
             {
-                var (t, k, s) = SyntheticDatasets.Blobs(config.Synthetic, Derive(config.Seed, StreamSynthetic));
+                var (t, k, s) = SyntheticDatasets.Blobs(config.Synthetic, Derive(seed, StreamSynthetic));
                 (pool, classCount, source) = (t, k, s);
                 break;
             }
@@ -92,7 +98,7 @@ public static class DatasetLoader
             int testCount = Splitter.Share(pool.Count, config.TestFraction);
             if (testCount < 1 || testCount >= pool.Count)
                 throw new DataException($"{name}: testFraction {Fmt(config.TestFraction)} of {pool.Count} samples gives {testCount} test samples; choose a fraction that leaves at least one sample in each split.");
-            var (picked, rest) = Splitter.Pick(pool, testCount, Rng(config.Seed, StreamTest));
+            var (picked, rest) = Splitter.Pick(pool, testCount, Rng(seed, StreamTest));
             (trainPool, test) = (pool.Select(rest), pool.Select(picked));
             notes.Add($"test split: seeded {(task == TaskKind.Classification ? "stratified " : "")}{Fmt(config.TestFraction)} of {pool.Count} samples ({test.Count})");
         }
@@ -102,27 +108,29 @@ public static class DatasetLoader
         if (config.TrainLimit > 0 && config.TrainLimit < trainPool.Count)
         {
             notes.Add($"train limit: {config.TrainLimit} of {trainPool.Count} training samples (seeded{(task == TaskKind.Classification ? ", stratified" : "")})");
-            trainPool = trainPool.Select(Splitter.Pick(trainPool, config.TrainLimit, Rng(config.Seed, StreamTrainLimit)).Picked);
+            trainPool = trainPool.Select(Splitter.Pick(trainPool, config.TrainLimit, Rng(seed, StreamTrainLimit)).Picked);
         }
         if (config.TestLimit > 0 && config.TestLimit < test.Count)
         {
             notes.Add($"test limit: {config.TestLimit} of {test.Count} test samples (seeded{(task == TaskKind.Classification ? ", stratified" : "")})");
-            test = test.Select(Splitter.Pick(test, config.TestLimit, Rng(config.Seed, StreamTestLimit)).Picked);
+            test = test.Select(Splitter.Pick(test, config.TestLimit, Rng(seed, StreamTestLimit)).Picked);
         }
 
         int validationCount = Splitter.Share(trainPool.Count, config.ValidationFraction);
         if (validationCount >= trainPool.Count)
             throw new DataException($"{name}: validationFraction {Fmt(config.ValidationFraction)} of {trainPool.Count} training samples leaves no training data; lower it.");
-        var (valIdx, trainIdx) = Splitter.Pick(trainPool, validationCount, Rng(config.Seed, StreamValidation));
+        var (valIdx, trainIdx) = Splitter.Pick(trainPool, validationCount, Rng(seed, StreamValidation));
         var train = trainPool.Select(trainIdx);
         var validation = trainPool.Select(valIdx);
         notes.Add($"validation split: seeded {Fmt(config.ValidationFraction)} of the {trainPool.Count} training samples ({validation.Count})");
 
         // Imbalance first: it defines the training distribution that the statistics below describe.
-        var trainRng = Rng(config.Seed, StreamTrainCorruption);
-        var validationRng = Rng(config.Seed, StreamValidationCorruption);
+        var trainRng = Rng(seed, StreamTrainCorruption);
+        var validationRng = Rng(seed, StreamValidationCorruption);
+        // Validation stays clean unless asked: it is what selection reads, and a corrupted one would select for the noise.
+        bool corruptValidation = config.Corruption.Validation.Trim().Equals("corrupted", StringComparison.OrdinalIgnoreCase);
         train = Corruptions.Imbalance(train, config.Corruption, trainRng, "train", notes);
-        validation = Corruptions.Imbalance(validation, config.Corruption, validationRng, "validation", notes);
+        if (corruptValidation) validation = Corruptions.Imbalance(validation, config.Corruption, validationRng, "validation", notes);
         if (train.Count == 0)
             throw new DataException($"{name}: no training samples left after the split and corruptions; raise trainLimit or lower validationFraction.");
 
@@ -151,9 +159,17 @@ public static class DatasetLoader
         }
 
         train = Corruptions.LabelNoise(train, config.Corruption, classCount, trainRng, "train", notes);
-        validation = Corruptions.LabelNoise(validation, config.Corruption, classCount, validationRng, "validation", notes);
         train = Corruptions.Outliers(train, config.Corruption, 1.0, trainRng, "train", notes);
-        validation = Corruptions.Outliers(validation, config.Corruption, 1.0, validationRng, "validation", notes);
+        if (corruptValidation)
+        {
+            validation = Corruptions.LabelNoise(validation, config.Corruption, classCount, validationRng, "validation", notes);
+            validation = Corruptions.Outliers(validation, config.Corruption, 1.0, validationRng, "validation", notes);
+        }
+        else if (Corruptions.Any(config.Corruption))
+            notes.Add("validation: clean (corruptions touch the training portion only; dataset.corruption.validation)");
+        notes.Insert(0, config.Seed is { } fixedSeed
+            ? $"data seed: {fixedSeed}, fixed by dataset.seed (every run seed sees the same split and corruption)"
+            : $"data seed: the run seed {runSeed} (split and corruption drawn per seed)");
 
         notes.Insert(0, $"{train.Count} train / {validation.Count} validation / {test.Count} test samples; features {string.Join("x", train.FeatureShape)}"
             + (task == TaskKind.Classification ? $"; {classCount} classes" : "; regression"));
@@ -169,9 +185,14 @@ public static class DatasetLoader
             Test = ToSplit(test, keepPixelCodes: false),
             TargetMean = targetMean,
             TargetStd = targetStd,
+            DataSeed = seed,
+            ValidationCorrupted = corruptValidation,
             Notes = notes,
         };
     }
+
+    /// <summary>The seed that draws the split and corruption of a run seed's data.</summary>
+    public static int DataSeed(DatasetConfig config, int runSeed) => config.Seed ?? runSeed;
 
     static void CheckSplitSettings(DatasetConfig c, string name)
     {

@@ -74,7 +74,7 @@ public sealed class PreparedData : IDisposable
     public required long[] FeatureShape { get; init; }
     /// <summary>Training split (corrupted as configured).</summary>
     public required DataSplit Train { get; init; }
-    /// <summary>Validation split: a seeded fraction of the training data, corrupted like it (a clean validation set would leak clean labels into early stopping).</summary>
+    /// <summary>Validation split: a seeded fraction of the training data; clean unless the config asks to corrupt it too (<see cref="ValidationCorrupted"/>).</summary>
     public required DataSplit Validation { get; init; }
     /// <summary>Test split (clean).</summary>
     public required DataSplit Test { get; init; }
@@ -82,6 +82,10 @@ public sealed class PreparedData : IDisposable
     public double TargetMean { get; init; }
     /// <summary>Standard deviation of the raw training targets (regression; 1 otherwise).</summary>
     public double TargetStd { get; init; } = 1.0;
+    /// <summary>The seed that drew the split and corruption.</summary>
+    public int DataSeed { get; init; }
+    /// <summary>The validation split carries the training split's corruptions (config dataset.corruption.validation = corrupted).</summary>
+    public bool ValidationCorrupted { get; init; }
     /// <summary>Human-readable notes: split sizes, corruptions applied and how many samples they touched.</summary>
     public IReadOnlyList<string> Notes { get; init; } = [];
 

@@ -1,7 +1,9 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text.Json;
 using Harness.Config;
 using Harness.Data;
+using Harness.Metrics;
 using Harness.Models;
 using Harness.Output;
 using Harness.Sinks;
@@ -93,85 +95,184 @@ public static class ExperimentRunner
         }
     }
 
-    /// <summary>
-    /// Runs every planned run; returns their results in plan order. Every run checkpoints at the end of each epoch
-    /// (runs/&lt;id&gt;/checkpoint/). When resuming, a run with a summary.json is read back and not trained again,
-    /// a run with a checkpoint goes on from it, and any other run starts over.
-    /// </summary>
+    /// <summary>Runs every planned run with the same prepared data for every seed (tests and benchmarks that build the data themselves).</summary>
     public static IReadOnlyList<RunResult> Run(ExperimentConfig config, PreparedData data, ExperimentPlan plan, RunSettings settings,
+        IReadOnlyList<ITrainingObserver> observers) => Run(config, SeedData.Fixed(data), plan, settings, observers);
+
+    /// <summary>
+    /// Runs every planned run; returns their results in plan order. Tuning runs (if the config lists candidate rates)
+    /// come first; then each loss's evaluation runs train with the rate its tuning runs chose by validation score. Every
+    /// run checkpoints at the end of each epoch (runs/&lt;id&gt;/checkpoint/). When resuming, a run with a summary.json is
+    /// read back and not trained again, a run with a checkpoint goes on from it, and any other run starts over.
+    /// </summary>
+    public static IReadOnlyList<RunResult> Run(ExperimentConfig config, SeedData data, ExperimentPlan plan, RunSettings settings,
         IReadOnlyList<ITrainingObserver> observers)
     {
         var watch = Stopwatch.StartNew();
         if (config.Threads > 0) set_num_threads(config.Threads);
         AtomicFile.WriteAllText(Path.Combine(settings.Folder, "config.resolved.json"), ResolvedConfigWriter.Write(config));
-        WriteExperimentInfo(config, data, settings, null);
+        WriteExperimentInfo(config, data.First, settings, null);
 
-        using var deviceData = new DeviceData(data, settings.Device);
-        var trainer = new Trainer(config.Training, settings.Device, config.ConvergenceTarget);
         var checkpoints = new CheckpointStore(Path.Combine(settings.Folder, "runs"));
-        // Epoch-end checkpoints are written while the next epoch trains; every run's end waits for its last one.
+        // Epoch-end checkpoints are written while the next epochs train; every run's end waits for its last one.
         using var checkpointWriter = new BackgroundCheckpointWriter(checkpoints);
-        var classification = data.Task == TaskKind.Classification;
+        var context = new RunContext(config, data, plan, settings, observers, checkpoints, checkpointWriter);
         var results = new List<RunResult>();
-        int position = 0;
-        foreach (var seedRuns in plan.Runs.GroupBy(r => r.Seed))
+        results.AddRange(context.RunAll(plan.Runs.Where(r => r.Tuning), r => r.LearningRate));
+
+        var rates = ChooseRates(context, results);
+        results.AddRange(context.RunAll(plan.Runs.Where(r => !r.Tuning), r => rates.TryGetValue(r.Binding, out var rate) ? rate : null));
+        checkpointWriter.Flush();
+        WriteExperimentInfo(config, data.First, settings, watch.Elapsed.TotalSeconds);
+        return results;
+    }
+
+    /// <summary>
+    /// Each loss's learning rate: the config's without tuning, else the one its tuning runs choose (all of them, from every
+    /// shard: those not run by this process are read from the folder). A loss whose tuning is not complete gets none, and
+    /// its evaluation runs wait for a later --resume.
+    /// </summary>
+    static Dictionary<LossBinding, double?> ChooseRates(RunContext context, IReadOnlyList<RunResult> tuned)
+    {
+        var config = context.Config;
+        var rates = new Dictionary<LossBinding, double?>();
+        var bindings = context.Plan.Grid.Select(r => r.Binding).Distinct().ToList();
+        if (config.Tuning.LearningRates.Count == 0)
         {
-            // One initial network per head size for this seed: every loss with that head starts from its exact copy.
-            var snapshots = new Dictionary<int, WeightSnapshot>();
+            foreach (var b in bindings) rates[b] = config.Training.Optimizer.LearningRate;
+            return rates;
+        }
+        var byId = tuned.ToDictionary(r => r.Run.Id);
+        bool higher = SelectionRule.HigherIsBetter(context.Classification, context.SelectByLoss);
+        foreach (var binding in bindings)
+        {
+            var outcomes = new List<TuningOutcome>();
+            int missing = 0, all = 0;
+            foreach (var run in context.Plan.Grid.Where(r => r.Tuning && r.Binding == binding))
+            {
+                all++;
+                var result = byId.GetValueOrDefault(run.Id) ?? context.ReadFinishedOrNull(run);
+                if (result == null) { missing++; continue; }
+                outcomes.Add(new TuningOutcome(run.LearningRate!.Value, run.Seed,
+                    result.Convergence.Diverged ? null : result.Convergence.SelectedValidationScore));
+            }
+            if (missing > 0)
+            {
+                Console.Error.WriteLine($"notice: {binding.DisplayName}: {missing} of its {all} tuning runs are not finished (other shards?); " +
+                                        "its evaluation runs wait: run again with --resume once every tuning run has finished.");
+                rates[binding] = null;
+                continue;
+            }
+            var choice = LearningRateSelection.Choose(config.Tuning.LearningRates, outcomes, higher);
+            rates[binding] = choice.Chosen;
+            var described = string.Join(", ", choice.Candidates.Select(c => $"{Fmt(c.LearningRate)}: {(double.IsFinite(c.Mean) ? c.Mean.ToString("0.0000", CultureInfo.InvariantCulture) : "diverged")}"));
+            Console.WriteLine($"  tuning: {binding.DisplayName} trains with learning rate {Fmt(choice.Chosen)} " +
+                              $"(mean {SelectionRule.Describe(context.Classification, context.SelectByLoss)} over {config.Tuning.Seeds.Count} tuning seed(s): {described})" +
+                              (choice.AllDiverged ? "; every candidate diverged on some seed, so the first was taken" : ""));
+        }
+        return rates;
+    }
+
+    static string Fmt(double v) => v.ToString("G4", CultureInfo.InvariantCulture);
+
+    /// <summary>What every run of one `harness run` shares: the config, the data, the sinks and the checkpoint files.</summary>
+    sealed class RunContext(ExperimentConfig config, SeedData data, ExperimentPlan plan, RunSettings settings, IReadOnlyList<ITrainingObserver> observers,
+        CheckpointStore checkpoints, BackgroundCheckpointWriter checkpointWriter)
+    {
+        readonly Dictionary<double, Trainer> trainers = [];
+        int position;
+
+        public ExperimentConfig Config => config;
+        public ExperimentPlan Plan => plan;
+        public bool Classification => data.First.Task == TaskKind.Classification;
+        public bool SelectByLoss => config.Training.EarlyStopping.Metric.Trim().Equals("loss", StringComparison.OrdinalIgnoreCase);
+
+        Trainer TrainerFor(double rate)
+        {
+            if (!trainers.TryGetValue(rate, out var trainer))
+                trainers[rate] = trainer = new Trainer(config.Training with { Optimizer = config.Training.Optimizer with { LearningRate = rate } },
+                    settings.Device, config.ConvergenceTarget, config.Calibration.TemperatureScaling);
+            return trainer;
+        }
+
+        RunInfo Info(PlannedRun planned, double? rate, string hash) => new(planned.Id, planned.Binding.DisplayName,
+            (planned.Binding.IsBuiltIn ? BuiltInLossFactory.Prefix : "") + planned.Binding.LossName, planned.Seed, position, plan.Runs.Count,
+            config.Training.Epochs, hash, rate, planned.Tuning);
+
+        /// <summary>A finished run of the folder (any shard's), or null when it has no summary.json yet.</summary>
+        public RunResult? ReadFinishedOrNull(PlannedRun planned)
+        {
+            if (!File.Exists(Path.Combine(settings.Folder, "runs", planned.Id, "summary.json"))) return null;
+            return RunSummaryWriter.ReadFinished(settings.Folder, Info(planned, planned.LearningRate, ""), Classification, config.ConvergenceTarget, SelectByLoss);
+        }
+
+        /// <summary>Trains (or, when resuming, reads back) <paramref name="runs"/> at the rates <paramref name="rateOf"/> gives; runs without a rate are left for later.</summary>
+        public IReadOnlyList<RunResult> RunAll(IEnumerable<PlannedRun> runs, Func<PlannedRun, double?> rateOf)
+        {
+            var results = new List<RunResult>();
+            foreach (var seedRuns in runs.Where(r => rateOf(r) != null).GroupBy(r => r.Seed))
+            {
+                var seedData = data.For(seedRuns.Key);
+                using var deviceData = new DeviceData(seedData, settings.Device);
+                // One initial network per head size for this seed: every loss and rate with that head starts from its exact copy.
+                var snapshots = new Dictionary<int, WeightSnapshot>();
+                try
+                {
+                    foreach (var planned in seedRuns)
+                        results.Add(RunOne(planned, rateOf(planned)!.Value, seedData, deviceData, snapshots));
+                }
+                finally
+                {
+                    foreach (var s in snapshots.Values) s.Dispose();
+                }
+            }
+            return results;
+        }
+
+        RunResult RunOne(PlannedRun planned, double rate, PreparedData seedData, DeviceData deviceData, Dictionary<int, WeightSnapshot> snapshots)
+        {
+            if (settings.Resume && File.Exists(Path.Combine(settings.Folder, "runs", planned.Id, "summary.json")))
+            {
+                var finished = RunSummaryWriter.ReadFinished(settings.Folder, Info(planned, rate, ""), Classification, config.ConvergenceTarget, SelectByLoss);
+                position++;
+                checkpoints.Delete(planned.Id); // left over when a kill came between the summary and the cleanup
+                foreach (var o in observers) o.RunSkipped(finished);
+                return finished;
+            }
+            TrainingCheckpoint? checkpoint = null;
+            if (settings.Resume)
+            {
+                var problems = new List<string>();
+                checkpoint = checkpoints.Load(planned.Id, problems);
+                foreach (var p in problems) Console.Error.WriteLine($"notice: {p}");
+                // Nothing to go on from: the run starts over in a clean folder, as a fresh run would.
+                if (checkpoint == null) DeleteRun(settings.Folder, planned.Id);
+            }
+
+            var outputs = planned.Binding.Outputs;
+            var model = ModelFactory.Build(config.Model, seedData.FeatureShape, outputs, planned.Seed);
+            if (!snapshots.TryGetValue(outputs, out var snapshot))
+                snapshots[outputs] = snapshot = WeightSnapshot.Take(model);
+            else
+                snapshot.LoadInto(model);
+            var hash = WeightSnapshot.Hash(model);
+            // Optimizers are created by the trainer after this move: module.to replaces parameter objects.
+            model.to(settings.Device);
+            var run = Info(planned, rate, hash);
+            position++;
             try
             {
-                foreach (var planned in seedRuns)
-                {
-                    var lossName = (planned.Binding.IsBuiltIn ? BuiltInLossFactory.Prefix : "") + planned.Binding.LossName;
-                    if (settings.Resume && File.Exists(Path.Combine(settings.Folder, "runs", planned.Id, "summary.json")))
-                    {
-                        var planInfo = new RunInfo(planned.Id, planned.Binding.DisplayName, lossName, planned.Seed, position++, plan.Runs.Count, config.Training.Epochs, "");
-                        var finished = RunSummaryWriter.ReadFinished(settings.Folder, planInfo, classification, config.ConvergenceTarget);
-                        checkpoints.Delete(planned.Id); // left over when a kill came between the summary and the cleanup
-                        foreach (var o in observers) o.RunSkipped(finished);
-                        results.Add(finished);
-                        continue;
-                    }
-                    TrainingCheckpoint? checkpoint = null;
-                    if (settings.Resume)
-                    {
-                        var problems = new List<string>();
-                        checkpoint = checkpoints.Load(planned.Id, problems);
-                        foreach (var p in problems) Console.Error.WriteLine($"notice: {p}");
-                        // Nothing to go on from: the run starts over in a clean folder, as a fresh run would.
-                        if (checkpoint == null) DeleteRun(settings.Folder, planned.Id);
-                    }
-
-                    var outputs = planned.Binding.Outputs;
-                    var model = ModelFactory.Build(config.Model, data.FeatureShape, outputs, planned.Seed);
-                    if (!snapshots.TryGetValue(outputs, out var snapshot))
-                        snapshots[outputs] = snapshot = WeightSnapshot.Take(model);
-                    else
-                        snapshot.LoadInto(model);
-                    var hash = WeightSnapshot.Hash(model);
-                    // Optimizers are created by the trainer after this move: module.to replaces parameter objects.
-                    model.to(settings.Device);
-                    var run = new RunInfo(planned.Id, planned.Binding.DisplayName, lossName,
-                        planned.Seed, position++, plan.Runs.Count, config.Training.Epochs, hash);
-                    try
-                    {
-                        results.Add(trainer.Train(run, model, planned.Binding, deviceData, observers, checkpointWriter, checkpoint));
-                    }
-                    catch (InvalidDataException e) when (checkpoint != null)
-                    {
-                        throw new ExperimentSetupException($"run '{planned.Id}' cannot resume from its checkpoint: {e.Message}. Delete '{checkpoints.FolderOf(planned.Id)}' to train the run from the start.");
-                    }
-                    model.Dispose();
-                }
+                return TrainerFor(rate).Train(run, model, planned.Binding, deviceData, observers, checkpointWriter, checkpoint);
+            }
+            catch (InvalidDataException e) when (checkpoint != null)
+            {
+                throw new ExperimentSetupException($"run '{planned.Id}' cannot resume from its checkpoint: {e.Message}. Delete '{checkpoints.FolderOf(planned.Id)}' to train the run from the start.");
             }
             finally
             {
-                foreach (var s in snapshots.Values) s.Dispose();
+                model.Dispose();
             }
         }
-        checkpointWriter.Flush();
-        WriteExperimentInfo(config, data, settings, watch.Elapsed.TotalSeconds);
-        return results;
     }
 
     /// <summary>
@@ -213,14 +314,20 @@ public static class ExperimentRunner
 
     static void WriteExperimentInfo(ExperimentConfig config, PreparedData data, RunSettings settings, double? seconds)
     {
+        var provenance = Provenance.Collect(Environment.CurrentDirectory);
         var info = new
         {
             name = config.Name,
             description = config.Description,
             command = settings.CommandLine,
             device = settings.Device.type.ToString().ToLowerInvariant(),
-            threads = get_num_threads(),
-            torchSharp = typeof(torch).Assembly.GetName().Version?.ToString(),
+            threads = provenance.Threads,
+            gitCommit = provenance.GitCommit,
+            gitDirty = provenance.GitDirty,
+            torchSharp = provenance.TorchSharp,
+            libTorch = provenance.LibTorch,
+            cpu = provenance.Cpu,
+            vectorExtensions = provenance.VectorExtensions,
             dotnet = Environment.Version.ToString(),
             os = System.Runtime.InteropServices.RuntimeInformation.OSDescription,
             processors = Environment.ProcessorCount,
@@ -231,11 +338,16 @@ public static class ExperimentRunner
                 task = data.Task.ToString().ToLowerInvariant(),
                 classes = data.ClassCount,
                 featureShape = data.FeatureShape,
+                // Sizes and notes of the first seed's data; other seeds draw their own split of the same sizes.
                 train = data.Train.Count,
                 validation = data.Validation.Count,
                 test = data.Test.Count,
+                dataSeed = config.Dataset.Seed is { } fixedSeed ? $"fixed: dataset.seed = {fixedSeed}" : "per run seed: each seed draws its own split and corruption",
+                validationCorruption = data.ValidationCorrupted ? "corrupted like the training split" : "clean",
                 notes = data.Notes,
             },
+            selection = SelectionRule.Describe(data.Task == TaskKind.Classification,
+                config.Training.EarlyStopping.Metric.Trim().Equals("loss", StringComparison.OrdinalIgnoreCase)),
             shard = settings.Part.ToString(),
             resumed = settings.Resume,
             finished = seconds.HasValue,

@@ -30,8 +30,16 @@ public sealed record EpochMetrics
     public double? TestR2 { get; init; }
     /// <summary>Loss-independent yardstick on the validation set: softmax cross-entropy (classification) or MSE (regression).</summary>
     public double? ValidationYardstick { get; init; }
-    /// <summary>The same yardstick on the test set.</summary>
+    /// <summary>The same yardstick on the test set (for classification: the test NLL).</summary>
     public required double TestYardstick { get; init; }
+    /// <summary>Test Brier score (classification).</summary>
+    public double? TestBrier { get; init; }
+    /// <summary>Test expected calibration error, 15 equal-width bins (classification).</summary>
+    public double? TestEce { get; init; }
+    /// <summary>Test ECE over 15 equal-mass bins (classification).</summary>
+    public double? TestAdaptiveEce { get; init; }
+    /// <summary>Test classwise ECE (classification).</summary>
+    public double? TestClasswiseEce { get; init; }
     /// <summary>Learning rate used in this epoch.</summary>
     public required double LearningRate { get; init; }
     /// <summary>Mean global gradient norm (before clipping) over every step when clipping, else over every 8th step.</summary>
@@ -57,9 +65,9 @@ public sealed record EpochMetrics
     /// <summary>SHA-256 prefix of this epoch's sample order: equal across losses of one seed.</summary>
     public required string BatchOrderHash { get; init; }
 
-    /// <summary>The metric that measures progress: validation accuracy, or test accuracy without a validation split (classification);
-    /// validation RMSE or test RMSE (regression).</summary>
-    public double ProgressMetric(bool classification) => classification
-        ? ValidationAccuracy ?? TestAccuracy ?? double.NaN
-        : ValidationRmse ?? TestRmse ?? double.NaN;
+    /// <summary>
+    /// The metric that measures progress: validation accuracy (classification) or validation RMSE (regression); NaN
+    /// without a validation split. Never the test set: whatever reads this may choose on it.
+    /// </summary>
+    public double ProgressMetric(bool classification) => (classification ? ValidationAccuracy : ValidationRmse) ?? double.NaN;
 }

@@ -24,7 +24,7 @@ public sealed class MetricsCsvSink(string runsFolder) : ITrainingObserver
     [
         "epoch", "train_loss", "train_accuracy", "validation_accuracy", "test_accuracy", "test_balanced_accuracy", "test_macro_f1",
         "validation_rmse", "test_rmse", "test_mae", "test_r2", "validation_yardstick", "test_yardstick",
-        "learning_rate", "mean_gradient_norm", "epoch_seconds", "samples_per_second", "compute_seconds", "data_seconds",
+        "test_brier", "test_ece", "test_adaptive_ece", "test_classwise_ece", "learning_rate", "mean_gradient_norm", "epoch_seconds", "samples_per_second", "compute_seconds", "data_seconds",
         "evaluation_seconds", "batch_order_hash",
     ];
 
@@ -80,11 +80,16 @@ public sealed class MetricsCsvSink(string runsFolder) : ITrainingObserver
         file.Write(bytes);
     }
 
+    /// <summary>The value an epoch writes in a numeric column of <see cref="Columns"/> (null: empty cell).</summary>
+    public static double? Value(EpochMetrics m, string column) => Row(m).Split(',')[Array.IndexOf(Columns, column)] is { Length: > 0 } cell
+        ? double.Parse(cell, NumberStyles.Float, CultureInfo.InvariantCulture)
+        : null;
+
     static string Row(EpochMetrics m) => string.Join(",", new[]
     {
         m.Epoch.ToString(CultureInfo.InvariantCulture), F(m.TrainLoss), F(m.TrainAccuracy), F(m.ValidationAccuracy), F(m.TestAccuracy),
         F(m.TestBalancedAccuracy), F(m.TestMacroF1), F(m.ValidationRmse), F(m.TestRmse), F(m.TestMae), F(m.TestR2),
-        F(m.ValidationYardstick), F(m.TestYardstick), F(m.LearningRate), F(m.MeanGradientNorm), F(m.EpochSeconds),
+        F(m.ValidationYardstick), F(m.TestYardstick), F(m.TestBrier), F(m.TestEce), F(m.TestAdaptiveEce), F(m.TestClasswiseEce), F(m.LearningRate), F(m.MeanGradientNorm), F(m.EpochSeconds),
         F(m.SamplesPerSecond), F(m.ComputeSeconds), F(m.DataSeconds), F(m.EvaluationSeconds), m.BatchOrderHash,
     });
 
@@ -110,9 +115,10 @@ public sealed class MetricsCsvSink(string runsFolder) : ITrainingObserver
             {
                 Epoch = (int)R(0), TrainLoss = R(1), TrainAccuracy = N(2), ValidationAccuracy = N(3), TestAccuracy = N(4),
                 TestBalancedAccuracy = N(5), TestMacroF1 = N(6), ValidationRmse = N(7), TestRmse = N(8), TestMae = N(9), TestR2 = N(10),
-                ValidationYardstick = N(11), TestYardstick = R(12), LearningRate = R(13), MeanGradientNorm = R(14), EpochSeconds = R(15),
-                SamplesPerSecond = R(16), ComputeSeconds = R(17), DataSeconds = R(18),
-                EvaluationSeconds = R(19), BatchOrderHash = c[20],
+                ValidationYardstick = N(11), TestYardstick = R(12), TestBrier = N(13), TestEce = N(14), TestAdaptiveEce = N(15),
+                TestClasswiseEce = N(16), LearningRate = R(17), MeanGradientNorm = R(18), EpochSeconds = R(19),
+                SamplesPerSecond = R(20), ComputeSeconds = R(21), DataSeconds = R(22),
+                EvaluationSeconds = R(23), BatchOrderHash = c[24],
             });
         }
         return result;

@@ -12,7 +12,7 @@ namespace Harness.Sinks;
 /// (one row per run) after every run, so a partial grid is summarized too. A shard writes only its runs' files:
 /// the grid summary of a sharded grid is <c>harness report</c>'s to write, from every shard's run files.
 /// </summary>
-public sealed class RunSummaryWriter(string experimentFolder, bool classification, bool writeGridSummary = true) : ITrainingObserver
+public sealed class RunSummaryWriter(string experimentFolder, bool classification, bool writeGridSummary = true, bool selectByLoss = false) : ITrainingObserver
 {
     readonly List<RunResult> results = [];
 
@@ -43,7 +43,7 @@ public sealed class RunSummaryWriter(string experimentFolder, bool classificatio
     /// what the summary alone knows (wall time, divergence, early stop, per-class recall, initial weights hash).
     /// Throws <see cref="InvalidDataException"/> when the files are not what this writer and the CSV sink write.
     /// </summary>
-    public static RunResult ReadFinished(string experimentFolder, RunInfo planned, bool classification, double? convergenceTarget)
+    public static RunResult ReadFinished(string experimentFolder, RunInfo planned, bool classification, double? convergenceTarget, bool selectByLoss = false)
     {
         var folder = Path.Combine(experimentFolder, "runs", planned.Id);
         try
@@ -55,10 +55,10 @@ public sealed class RunSummaryWriter(string experimentFolder, bool classificatio
             var divergence = root.TryGetProperty("divergence", out var d) && d.ValueKind == JsonValueKind.String ? d.GetString() : null;
             var diverged = root.GetProperty("diverged").GetBoolean();
             var stoppedEarly = root.GetProperty("stoppedEarly").GetBoolean();
-            IReadOnlyList<double>? recall = root.TryGetProperty("testRecallPerClass", out var r) && r.ValueKind == JsonValueKind.Array
+            IReadOnlyList<double>? recall = root.TryGetProperty("testRecallPerClassAtFinalEpoch", out var r) && r.ValueKind == JsonValueKind.Array
                 ? r.EnumerateArray().Select(x => x.ValueKind == JsonValueKind.Number ? x.GetDouble() : double.NaN).ToList()
                 : null;
-            return new RunResult(run, history, ConvergenceMetrics.From(history, classification, convergenceTarget, diverged, stoppedEarly),
+            return new RunResult(run, history, ConvergenceMetrics.From(history, classification, convergenceTarget, diverged, stoppedEarly, selectByLoss),
                 root.GetProperty("seconds").GetDouble(), divergence, recall);
         }
         catch (Exception e) when (e is IOException or JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
@@ -75,48 +75,72 @@ public sealed class RunSummaryWriter(string experimentFolder, bool classificatio
         AtomicFile.WriteAllText(Path.Combine(experimentFolder, "summary.csv"), Csv());
     }
 
-    object Summary(RunResult r) => new
+    object Summary(RunResult r)
     {
-        run = r.Run.Id,
-        loss = r.Run.LossDisplayName,
-        registryName = r.Run.LossName,
-        seed = r.Run.Seed,
-        initialWeightsHash = r.Run.InitialWeightsHash,
-        seconds = Math.Round(r.Seconds, 3),
-        metric = classification ? "test accuracy" : "test RMSE",
-        finalTestScore = Finite(r.Convergence.FinalTestScore),
-        bestTestScore = Finite(r.Convergence.BestTestScore),
-        bestEpoch = r.Convergence.BestEpoch,
-        epochsToTarget = r.Convergence.EpochsToTarget,
-        secondsToTarget = r.Convergence.SecondsToTarget is { } s ? Math.Round(s, 3) : (double?)null,
-        areaUnderValidationCurve = Finite(r.Convergence.AreaUnderValidationCurve),
-        finalTestYardstick = Finite(r.Convergence.FinalTestYardstick),
-        finalTestBalancedAccuracy = Finite(r.History.LastOrDefault()?.TestBalancedAccuracy),
-        finalTestMacroF1 = Finite(r.History.LastOrDefault()?.TestMacroF1),
-        testRecallPerClass = r.TestRecallPerClass?.Select(x => Finite(x)),
-        epochs = r.Convergence.Epochs,
-        diverged = r.Convergence.Diverged,
-        divergence = r.DivergenceNote,
-        stoppedEarly = r.Convergence.StoppedEarly,
-    };
+        var c = r.Convergence;
+        var selected = c.SelectedEpoch is { } e ? r.History.FirstOrDefault(m => m.Epoch == e) : null;
+        return new
+        {
+            run = r.Run.Id,
+            loss = r.Run.LossDisplayName,
+            registryName = r.Run.LossName,
+            seed = r.Run.Seed,
+            phase = r.Run.Tuning ? "tuning" : "evaluation",
+            learningRate = r.Run.LearningRate,
+            initialWeightsHash = r.Run.InitialWeightsHash,
+            seconds = Math.Round(r.Seconds, 3),
+            selection = SelectionRule.Describe(classification, selectByLoss),
+            selectedEpoch = c.SelectedEpoch,
+            validationScoreAtSelectedEpoch = Finite(c.SelectedValidationScore),
+            testAtSelectedEpoch = selected is null ? null : TestMetrics(selected),
+            testAtFinalEpoch = r.History.Count == 0 ? null : TestMetrics(r.History[^1]),
+            epochsToTarget = c.EpochsToTarget,
+            secondsToTarget = c.SecondsToTarget is { } s ? Math.Round(s, 3) : (double?)null,
+            areaUnderValidationCurve = Finite(c.AreaUnderValidationCurve),
+            testRecallPerClassAtFinalEpoch = r.TestRecallPerClass?.Select(x => Finite(x)),
+            calibration = r.Calibration?.ToJson(),
+            epochs = c.Epochs,
+            diverged = c.Diverged,
+            divergence = r.DivergenceNote,
+            stoppedEarly = c.StoppedEarly,
+        };
+    }
+
+    /// <summary>Every test metric of the task at one epoch, keyed as <c>rankBy</c> spells them.</summary>
+    Dictionary<string, double?> TestMetrics(EpochMetrics m) =>
+        ScoreMetric.For(classification).ToDictionary(x => x.Key, x => Finite(MetricsCsvSink.Value(m, x.Column)));
 
     static double? Finite(double? v) => v is { } d && double.IsFinite(d) ? d : null;
 
     string Csv()
     {
-        var sb = new StringBuilder("run,loss,seed,final_test_score,best_test_score,best_epoch,epochs_to_target,seconds_to_target,area_under_validation_curve,final_test_yardstick,epochs,diverged,seconds,initial_weights_hash\n");
+        var metrics = ScoreMetric.For(classification);
+        var columns = new List<string> { "run", "loss", "seed", "phase", "learning_rate", "selected_epoch", "validation_score_at_selected_epoch" };
+        foreach (var m in metrics)
+            columns.AddRange([$"test_{Snake(m.Key)}_at_selected_epoch", $"test_{Snake(m.Key)}_at_final_epoch"]);
+        columns.AddRange(["epochs_to_target", "seconds_to_target", "area_under_validation_curve", "epochs", "diverged", "seconds", "initial_weights_hash"]);
+        var sb = new StringBuilder(string.Join(",", columns) + "\n");
         static string F(double? v) => v is { } d && double.IsFinite(d) ? d.ToString("R", CultureInfo.InvariantCulture) : "";
         foreach (var r in results)
         {
             var c = r.Convergence;
-            sb.AppendLine(string.Join(",", Quote(r.Run.Id), Quote(r.Run.LossDisplayName), r.Run.Seed.ToString(CultureInfo.InvariantCulture),
-                F(c.FinalTestScore), F(c.BestTestScore), c.BestEpoch?.ToString(CultureInfo.InvariantCulture) ?? "",
-                c.EpochsToTarget?.ToString(CultureInfo.InvariantCulture) ?? "", F(c.SecondsToTarget), F(c.AreaUnderValidationCurve),
-                F(c.FinalTestYardstick), c.Epochs.ToString(CultureInfo.InvariantCulture), c.Diverged ? "true" : "false",
-                F(r.Seconds), r.Run.InitialWeightsHash));
+            var selected = c.SelectedEpoch is { } e ? r.History.FirstOrDefault(x => x.Epoch == e) : null;
+            var final = r.History.Count == 0 ? null : r.History[^1];
+            var cells = new List<string>
+            {
+                Quote(r.Run.Id), Quote(r.Run.LossDisplayName), r.Run.Seed.ToString(CultureInfo.InvariantCulture), r.Run.Tuning ? "tuning" : "evaluation",
+                F(r.Run.LearningRate), c.SelectedEpoch?.ToString(CultureInfo.InvariantCulture) ?? "", F(c.SelectedValidationScore),
+            };
+            foreach (var m in metrics)
+                cells.AddRange([F(selected is null ? null : MetricsCsvSink.Value(selected, m.Column)), F(final is null ? null : MetricsCsvSink.Value(final, m.Column))]);
+            cells.AddRange([c.EpochsToTarget?.ToString(CultureInfo.InvariantCulture) ?? "", F(c.SecondsToTarget), F(c.AreaUnderValidationCurve),
+                c.Epochs.ToString(CultureInfo.InvariantCulture), c.Diverged ? "true" : "false", F(r.Seconds), r.Run.InitialWeightsHash]);
+            sb.AppendLine(string.Join(",", cells));
         }
         return sb.ToString();
     }
+
+    static string Snake(string key) => key.Replace('-', '_');
 
     /// <summary>Display names are free text: quote them as RFC 4180 does.</summary>
     static string Quote(string s) => s.IndexOfAny([',', '"', '\n']) < 0 ? s : "\"" + s.Replace("\"", "\"\"") + "\"";

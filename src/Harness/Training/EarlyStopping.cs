@@ -24,9 +24,9 @@ public sealed class EarlyStopping(EarlyStoppingConfig config, bool classificatio
         if (!config.Enabled) return false;
         bool byLoss = config.Metric.Equals("loss", StringComparison.OrdinalIgnoreCase);
         // Higher is better only for accuracy on classification; RMSE and the yardstick loss go down.
-        bool higherIsBetter = classification && !byLoss;
-        double value = byLoss ? m.ValidationYardstick ?? m.TestYardstick : m.ProgressMetric(classification);
+        double value = SelectionRule.Value(m, classification, byLoss);
         if (!double.IsFinite(value)) return false;
+        bool higherIsBetter = SelectionRule.HigherIsBetter(classification, byLoss);
         bool improved = double.IsNaN(best) || (higherIsBetter ? value > best + config.MinDelta : value < best - config.MinDelta);
         if (improved)
         {

@@ -1,6 +1,7 @@
 using CustomLosses;
 using Harness.Data;
 using Harness.Metrics;
+using Harness.Metrics.Calibration;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -10,7 +11,8 @@ namespace Harness.Training;
 /// <param name="Confusion">Classification: the confusion matrix (null for regression).</param>
 /// <param name="Regression">Regression: RMSE/MAE/R^2 in original units (null for classification).</param>
 /// <param name="Yardstick">Softmax cross-entropy (classification) or MSE in original units (regression): independent of the training loss.</param>
-public sealed record SplitEvaluation(ConfusionMatrix? Confusion, RegressionMetrics? Regression, double Yardstick);
+/// <param name="Calibration">Classification: NLL, Brier, ECEs and reliability bins of the softmax of the class logits (null for regression).</param>
+public sealed record SplitEvaluation(ConfusionMatrix? Confusion, RegressionMetrics? Regression, double Yardstick, CalibrationMetrics? Calibration = null);
 
 /// <summary>Evaluates a model on a split in chunks, without gradients, in eval mode.</summary>
 public static class Evaluator
@@ -32,6 +34,7 @@ public static class Evaluator
         using var noGrad = no_grad();
         var classification = binding.Task == TaskKind.Classification;
         var confusion = classification ? new ConfusionMatrix(binding.ClassCount) : null;
+        var calibration = classification ? new CalibrationAccumulator() : null;
         var regression = classification ? null : new RegressionMetrics();
         double yardstickSum = 0;
         // Kept scalars, not double operands (see CachedScalars); a + b and square() would pass hidden temporaries too.
@@ -46,7 +49,9 @@ public static class Evaluator
             if (classification)
             {
                 confusion!.Add(y, binding.PredictClasses(raw));
-                yardstickSum += nn.functional.cross_entropy(binding.ClassLogits(raw).to(ScalarType.Float64), y, reduction: nn.Reduction.Sum).item<double>();
+                var logits = binding.ClassLogits(raw).to(ScalarType.Float64);
+                yardstickSum += nn.functional.cross_entropy(logits, y, reduction: nn.Reduction.Sum).item<double>();
+                calibration!.Add(Host<double>(logits), Host<long>(y), (int)logits.size(1));
             }
             else
             {
@@ -59,6 +64,38 @@ public static class Evaluator
                 yardstickSum += squared;
             }
         }
-        return new SplitEvaluation(confusion, regression, yardstickSum / n);
+        return new SplitEvaluation(confusion, regression, yardstickSum / n, calibration?.Compute());
+    }
+
+    /// <summary>
+    /// A classification split's class logits (float64, row-major [N, C]) and labels on the host, for fitting and applying a
+    /// temperature; null for an empty split.
+    /// </summary>
+    public static (double[] Logits, long[] Labels, int Classes)? ClassLogits(nn.Module<Tensor, Tensor> model, LossBinding binding, Tensor features, Tensor targets)
+    {
+        long n = features.shape[0];
+        if (n == 0) return null;
+        model.eval();
+        using var noGrad = no_grad();
+        var logits = new List<double>();
+        var labels = new List<long>();
+        int classes = 0;
+        for (long start = 0; start < n; start += ChunkSize)
+        {
+            using var scope = NewDisposeScope();
+            long len = Math.Min(ChunkSize, n - start);
+            var chunk = binding.ClassLogits(model.call(features.narrow(0, start, len))).to(ScalarType.Float64);
+            classes = (int)chunk.size(1);
+            logits.AddRange(Host<double>(chunk));
+            labels.AddRange(Host<long>(targets.narrow(0, start, len)));
+        }
+        return (logits.ToArray(), labels.ToArray(), classes);
+    }
+
+    /// <summary>A tensor's values on the host, row-major.</summary>
+    static T[] Host<T>(Tensor t) where T : unmanaged
+    {
+        using var cpu = t.to(CPU).contiguous();
+        return cpu.data<T>().ToArray();
     }
 }

@@ -11,7 +11,10 @@ namespace Harness.Training;
 /// <param name="Total">Runs in the grid.</param>
 /// <param name="Epochs">Epochs configured.</param>
 /// <param name="InitialWeightsHash">SHA-256 of the weights at step 0 (equal across losses of a seed with the same head).</param>
-public sealed record RunInfo(string Id, string LossDisplayName, string LossName, int Seed, int Index, int Total, int Epochs, string InitialWeightsHash);
+/// <param name="LearningRate">The run's learning rate (null: the config's, when not recorded).</param>
+/// <param name="Tuning">A learning-rate tuning run (its seed is a tuning seed; only validation scores of it are used).</param>
+public sealed record RunInfo(string Id, string LossDisplayName, string LossName, int Seed, int Index, int Total, int Epochs, string InitialWeightsHash,
+    double? LearningRate = null, bool Tuning = false);
 
 /// <summary>The outcome of one run.</summary>
 /// <param name="Run">Which run.</param>
@@ -21,7 +24,11 @@ public sealed record RunInfo(string Id, string LossDisplayName, string LossName,
 /// <param name="DivergenceNote">Why the run diverged (null when it did not).</param>
 /// <param name="TestRecallPerClass">Per-class recall on the test set after the last epoch (classification).</param>
 public sealed record RunResult(RunInfo Run, IReadOnlyList<EpochMetrics> History, ConvergenceMetrics Convergence,
-    double Seconds, string? DivergenceNote, IReadOnlyList<double>? TestRecallPerClass);
+    double Seconds, string? DivergenceNote, IReadOnlyList<double>? TestRecallPerClass)
+{
+    /// <summary>Classification: the final model's test calibration (and temperature scaling); null otherwise, or when read back from a folder.</summary>
+    public Metrics.Calibration.RunCalibration? Calibration { get; init; }
+}
 
 /// <summary>
 /// Receives training events. The training loop knows nothing about files or consoles: CSV writers, summaries

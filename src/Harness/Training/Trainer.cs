@@ -3,6 +3,7 @@ using CustomLosses;
 using Harness.Config;
 using Harness.Data;
 using Harness.Metrics;
+using Harness.Metrics.Calibration;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -17,7 +18,11 @@ namespace Harness.Training;
 /// Dropout draws from libtorch's process-wide generator, which each run reseeds: run one trainer per process at a
 /// time (the runner does), or concurrent runs will disturb each other's dropout masks.
 /// </remarks>
-public sealed class Trainer(TrainingConfig config, Device device, double? convergenceTarget)
+/// <param name="config">How to train.</param>
+/// <param name="device">The training device.</param>
+/// <param name="convergenceTarget">Validation target for epochs-to-target, or null.</param>
+/// <param name="temperatureScaling">Classification: fit a temperature on the validation split after training and report test calibration after it.</param>
+public sealed class Trainer(TrainingConfig config, Device device, double? convergenceTarget, bool temperatureScaling = false)
 {
     /// <summary>Test hook: force index_select batches even where the CPU row copy applies (both must train the same bits).</summary>
     internal bool ForceIndexSelect { get; init; }
@@ -187,6 +192,10 @@ public sealed class Trainer(TrainingConfig config, Device device, double? conver
                 TestR2 = test.Regression?.R2,
                 ValidationYardstick = validation?.Yardstick,
                 TestYardstick = test.Yardstick,
+                TestBrier = test.Calibration?.Brier,
+                TestEce = test.Calibration?.Ece,
+                TestAdaptiveEce = test.Calibration?.AdaptiveEce,
+                TestClasswiseEce = test.Calibration?.ClasswiseEce,
                 LearningRate = learningRate,
                 MeanGradientNorm = gradientNormSum / Math.Max(gradientNormCount, 1),
                 EpochSeconds = epochWatch.Elapsed.TotalSeconds,
@@ -204,12 +213,36 @@ public sealed class Trainer(TrainingConfig config, Device device, double? conver
         }
 
         var result = new RunResult(run, history,
-            ConvergenceMetrics.From(history, classification, convergenceTarget, divergence != null, stoppedEarly),
-            secondsBefore + runWatch.Elapsed.TotalSeconds, divergence, recall);
+            ConvergenceMetrics.From(history, classification, convergenceTarget, divergence != null, stoppedEarly,
+                config.EarlyStopping.Metric.Trim().Equals("loss", StringComparison.OrdinalIgnoreCase)),
+            secondsBefore + runWatch.Elapsed.TotalSeconds, divergence, recall)
+        {
+            Calibration = classification && divergence == null && history.Count > 0 ? Calibrate(model, binding, data) : null,
+        };
         foreach (var o in observers) o.RunCompleted(result);
         // Only now that the summary is written: a kill before this line leaves a checkpoint to finish from.
         checkpoints?.Delete(run);
         return result;
+    }
+
+    /// <summary>The final model's test calibration, and with temperature scaling the temperature fitted on validation and the test calibration after it.</summary>
+    RunCalibration? Calibrate(nn.Module<Tensor, Tensor> model, LossBinding binding, DeviceData data)
+    {
+        if (Evaluator.ClassLogits(model, binding, data.TestFeatures, data.TestTargets) is not { } test) return null;
+        var before = Measure(test.Logits, test.Labels, test.Classes);
+        if (!temperatureScaling || Evaluator.ClassLogits(model, binding, data.ValidationFeatures, data.ValidationTargets) is not { } validation)
+            return new RunCalibration(before, null, null, null, null);
+        var temperature = TemperatureScaling.Fit(validation.Logits, validation.Labels, validation.Classes);
+        var after = Measure(TemperatureScaling.Apply(test.Logits, temperature), test.Labels, test.Classes);
+        return new RunCalibration(before, temperature, after, Measure(validation.Logits, validation.Labels, validation.Classes).Nll,
+            Measure(TemperatureScaling.Apply(validation.Logits, temperature), validation.Labels, validation.Classes).Nll);
+    }
+
+    static CalibrationMetrics Measure(double[] logits, long[] labels, int classes)
+    {
+        var accumulator = new CalibrationAccumulator();
+        accumulator.Add(logits, labels, classes);
+        return accumulator.Compute();
     }
 
     TrainingCheckpoint Capture(RunInfo run, nn.Module model, optim.Optimizer optimizer, EarlyStopping stopping, List<EpochMetrics> history,

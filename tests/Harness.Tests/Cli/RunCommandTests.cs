@@ -46,6 +46,22 @@ public class RunCommandTests
                 Assert.Equal(3, File.ReadAllLines(Path.Combine(folder, "runs", run, "metrics.csv")).Length);
             }
             Assert.Empty(Directory.GetFiles(folder, "*.tmp", SearchOption.AllDirectories));
+            // The console's verdict and ranking are the report's: computed by the same code, in the same order.
+            var report = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(folder, "report.json")))!;
+            Assert.Contains("Verdict: " + (string)report["verdict"]!, stdout);
+            var ranking = report["ranking"]!.AsArray().Select(x => (string)x!).ToList();
+            var rows = ranking.Select(name => stdout.IndexOf("  " + name + "  ", stdout.IndexOf("adj. p vs best", StringComparison.Ordinal), StringComparison.Ordinal)).ToList();
+            Assert.All(rows, p => Assert.True(p >= 0, stdout));
+            Assert.Equal(rows.Order(), rows);
+            Assert.Contains(ranking[0], File.ReadAllText(Path.Combine(folder, "report.md")).Split("## Ranking")[1].Split('\n')[4]);
+            // The grid summary names its metric columns; experiment.json and report.md carry the provenance.
+            var header = File.ReadLines(Path.Combine(folder, "summary.csv")).First();
+            Assert.Contains("test_accuracy_at_selected_epoch", header);
+            Assert.DoesNotContain("final_test_score", header);
+            var info = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(folder, "experiment.json")))!;
+            Assert.False(string.IsNullOrEmpty((string?)info["vectorExtensions"]));
+            Assert.StartsWith("libtorch-", (string?)info["libTorch"]);
+            Assert.Contains("- CPU: ", File.ReadAllText(Path.Combine(folder, "report.md")));
             // TensorBoard event files, one folder per run, with the scalars TensorBoard will show.
             var events = Directory.GetFiles(Path.Combine(folder, "tensorboard", "ce-seed0"), "events.out.tfevents.*");
             var eventBytes = File.ReadAllBytes(Assert.Single(events));
@@ -90,6 +106,7 @@ public class RunCommandTests
     [InlineData("\"name\": \"digits\"", "\"name\": \"digitz\"", "digitz")]
     [InlineData("\"name\": \"tiny\"", "\"name\": \"../escape\"", "name")]
     [InlineData("\"seeds\": [0, 1]", "\"seeds\": [0, 1", "line")]
+    [InlineData("\"trainLimit\": 200", "\"trainLimit\": 200, \"validationFraction\": 0", "convergenceTarget: 0.5 is measured on the validation split")]
     public void Bad_configs_get_one_message_exit_2_and_no_results_folder(string find, string replace, string expected)
     {
         var dir = HarnessProcess.TempFolder();

@@ -262,3 +262,53 @@ public class ConfigErrorTests
         Assert.DoesNotContain('\n', message);
     }
 }
+
+/// <summary>The protocol's config rules: selection reads validation only, tuning seeds are not evaluation seeds, rankBy fits the task.</summary>
+public class ProtocolConfigErrorTests
+{
+    static void Check(string message, params string[] fragments)
+    {
+        foreach (var f in fragments) Assert.True(message.Contains(f, StringComparison.Ordinal), $"expected \"{f}\" in:\n{message}");
+    }
+
+    static string WithSets(params string[] overrides) => ConfigFiles.Error(ConfigFiles.Base, overrides);
+
+    [Theory]
+    [InlineData("training.earlyStopping.enabled=true", "training.earlyStopping.enabled: true needs a validation split")]
+    [InlineData("convergenceTarget=0.9", "convergenceTarget: 0.9 is measured on the validation split")]
+    [InlineData("tuning.learningRates=[0.001,0.01]", "tuning.learningRates: tuning picks the rate with the best validation score")]
+    [InlineData("calibration.temperatureScaling=true", "calibration.temperatureScaling: true fits the temperature on the validation split")]
+    public void Selection_without_a_validation_split_is_an_error_not_a_fallback_to_the_test_set(string set, string expected) =>
+        Check(WithSets("dataset.validationFraction=0", set), expected, "never the test set");
+
+    [Fact]
+    public void Tuning_seeds_must_not_be_evaluation_seeds() =>
+        Check(WithSets("seeds=[0,1]", "tuning.learningRates=[0.001,0.01]", "tuning.seeds=[5,1]"),
+            "tuning.seeds.1: 1 is also an evaluation seed (seeds)");
+
+    [Fact]
+    public void Tuning_rates_must_be_positive_and_distinct()
+    {
+        Check(WithSets("tuning.learningRates=[0.001,-1]"), "tuning.learningRates.1: -1 is out of range; valid: > 0");
+        Check(WithSets("tuning.learningRates=[0.001,0.001]"), "tuning.learningRates.1: 0.001 repeats tuning.learningRates.0");
+    }
+
+    [Fact]
+    public void RankBy_lists_the_metrics_of_the_task()
+    {
+        Check(WithSets("rankBy=rmse"), "rankBy: 'rmse' is not valid;", "accuracy, balanced-accuracy, macro-f1, nll, ece");
+        Check(WithSets("rankBy=acuracy"), "did you mean accuracy?");
+    }
+
+    [Fact]
+    public void Corruption_of_the_validation_split_is_clean_or_corrupted() =>
+        Check(WithSets("dataset.corruption.validation=noisy"), "dataset.corruption.validation: 'noisy' is not valid;", "clean, corrupted");
+
+    [Fact]
+    public void Without_selection_a_validation_fraction_of_zero_is_allowed()
+    {
+        var config = ConfigLoader.Load(ConfigFiles.Write(ConfigFiles.Base), ["dataset.validationFraction=0"]).Config;
+        Assert.Equal(0, config.Dataset.ValidationFraction);
+        Assert.Equal("accuracy", config.RankBy);
+    }
+}

@@ -19,7 +19,11 @@ public class ConfigLoaderTests
         Assert.Equal(32, c.Training.BatchSize);
         Assert.Equal("adam", c.Training.Optimizer.Name);
         Assert.Equal(1e-3, c.Training.Optimizer.LearningRate);
-        Assert.Equal([0, 1], c.Seeds);
+        Assert.Equal([0, 1, 2], c.Seeds);
+        Assert.Equal([1e-3, 3e-3, 1e-2], c.Tuning.LearningRates);
+        Assert.Equal([100, 101], c.Tuning.Seeds);
+        Assert.True(c.Calibration.TemperatureScaling);
+        Assert.Equal("accuracy", c.RankBy);
         Assert.Equal(["cross-entropy", "mse", "multi-margin", "focal"], c.Losses.Select(l => l.Loss));
         Assert.Equal(["CE", "MSE on softmax", "Multi-class hinge", "Focal (gamma 2)"], c.Losses.Select(l => l.DisplayName));
         Assert.Equal("softmax", c.Losses[1].Activation);

@@ -32,7 +32,7 @@ public class SchemaTests
 
     static string JsonType(Type t) =>
         t == typeof(int) ? "integer" : t == typeof(double) ? "number" : t == typeof(bool) ? "boolean" : t == typeof(string) ? "string" :
-        t == typeof(double?) ? "number|null" :
+        t == typeof(double?) ? "number|null" : t == typeof(int?) ? "integer|null" :
         t.IsGenericType && t.GetGenericTypeDefinition() == typeof(IReadOnlyList<>) ? "array" :
         t.IsGenericType && t.GetGenericTypeDefinition() == typeof(IReadOnlyDictionary<,>) ? "object" :
         IsRecord(t) ? "object" : throw new InvalidOperationException(t.ToString());
@@ -125,6 +125,8 @@ public class SchemaTests
         Same("$defs/csv/properties/task", ConfigVocabulary.CsvTasks);
         Same("$defs/corruption/properties/labelNoiseKind", ConfigVocabulary.LabelNoiseKinds);
         Same("$defs/earlyStopping/properties/metric", ConfigVocabulary.EarlyStoppingMetrics);
+        Same("$defs/corruption/properties/validation", ConfigVocabulary.CorruptionValidation);
+        Same("properties/rankBy", [.. ConfigVocabulary.ClassificationRankMetrics, .. ConfigVocabulary.RegressionRankMetrics], allowEmpty: true);
     }
 
     public static TheoryData<string> Experiments()

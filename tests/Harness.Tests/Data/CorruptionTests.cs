@@ -14,15 +14,27 @@ public class CorruptionTests
     }
 
     [Theory]
-    [InlineData("symmetric")]
-    [InlineData("class-dependent")]
-    public void Label_noise_flips_the_configured_share_to_other_classes_in_train_and_validation_only(string kind)
+    [InlineData("symmetric", "corrupted")]
+    [InlineData("class-dependent", "corrupted")]
+    [InlineData("symmetric", "clean")]
+    public void Label_noise_flips_the_configured_share_of_training_labels_and_of_validation_only_when_asked(string kind, string validation)
     {
-        var (clean, noisy) = LoadPair(new CorruptionConfig { LabelNoise = 0.3, LabelNoiseKind = kind });
+        var (clean, noisy) = LoadPair(new CorruptionConfig { LabelNoise = 0.3, LabelNoiseKind = kind, Validation = validation });
         using (clean)
         using (noisy)
         {
-            foreach (var (c, n, name) in new[] { (clean.Train, noisy.Train, "train"), (clean.Validation, noisy.Validation, "validation") })
+            if (validation == "clean")
+            {
+                // Selection reads validation: by default it measures the true task, like the test set.
+                Assert.True(clean.Validation.Targets.Equals(noisy.Validation.Targets));
+                Assert.True(clean.Validation.Features.Equals(noisy.Validation.Features));
+                Assert.Contains(noisy.Notes, note => note.StartsWith("validation: clean"));
+                Assert.False(noisy.ValidationCorrupted);
+            }
+            var corrupted = validation == "clean"
+                ? new[] { (clean.Train, noisy.Train, "train") }
+                : new[] { (clean.Train, noisy.Train, "train"), (clean.Validation, noisy.Validation, "validation") };
+            foreach (var (c, n, name) in corrupted)
             {
                 Assert.True(c.Features.Equals(n.Features)); // features untouched
                 var before = Longs(c.Targets);
@@ -65,10 +77,16 @@ public class CorruptionTests
             var after = ClassCounts(cut.Train, 10);
             for (int k = 0; k < 10; k++)
                 Assert.Equal(k is 2 or 7 ? Math.Max(1, (int)Math.Round(before[k] * 0.1, MidpointRounding.AwayFromZero)) : before[k], after[k]);
-            var vBefore = ClassCounts(clean.Validation, 10);
-            var vAfter = ClassCounts(cut.Validation, 10);
-            Assert.Equal(Math.Max(1, (int)Math.Round(vBefore[2] * 0.1, MidpointRounding.AwayFromZero)), vAfter[2]);
+            // The validation split stays as drawn (clean by default), like the test split.
+            Assert.Equal(ClassCounts(clean.Validation, 10), ClassCounts(cut.Validation, 10));
             Assert.Equal(ClassCounts(clean.Test, 10), ClassCounts(cut.Test, 10));
+        }
+        var config = new DatasetConfig { Name = "digits", Seed = 3 };
+        using (var both = DatasetLoader.Load(config with { Corruption = new CorruptionConfig { ImbalanceClasses = [2, 7], ImbalanceKeepFraction = 0.1, Validation = "corrupted" } }, "."))
+        using (var plain = DatasetLoader.Load(config, "."))
+        {
+            var vBefore = ClassCounts(plain.Validation, 10);
+            Assert.Equal(Math.Max(1, (int)Math.Round(vBefore[2] * 0.1, MidpointRounding.AwayFromZero)), ClassCounts(both.Validation, 10)[2]);
         }
         // At least one sample survives.
         using var tiny = DatasetLoader.Load(new DatasetConfig { Name = "digits", Corruption = new CorruptionConfig { ImbalanceClasses = [0], ImbalanceKeepFraction = 0.001 } }, ".");

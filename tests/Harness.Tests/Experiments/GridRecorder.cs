@@ -24,14 +24,15 @@ internal sealed class GridRecorder : ITrainingObserver
 
     public void RunCompleted(RunResult result) => Completed.Add(result);
 
-    /// <summary>Runs a whole grid on the CPU into a temporary results folder (deleted afterwards) and records it.</summary>
+    /// <summary>Runs a whole grid on the CPU into a temporary results folder (deleted afterwards) and records it; each seed loads its own data, as `harness run` does.</summary>
     public static GridRecorder Record(ExperimentConfig config)
     {
         var folder = Path.Combine(Path.GetTempPath(), config.Name + "-" + Guid.NewGuid().ToString("N"));
         try
         {
-            using var data = DatasetLoader.Load(config.Dataset, RepositoryPaths.Root);
-            var plan = ExperimentPlan.Create(config, data);
+            var first = config.Tuning.LearningRates.Count > 0 ? config.Tuning.Seeds[0] : config.Seeds[0];
+            using var data = new SeedData(config.Dataset, RepositoryPaths.Root, first);
+            var plan = ExperimentPlan.Create(config, data.First);
             var settings = new RunSettings(folder, CPU, false, "test");
             ExperimentRunner.PrepareFolder(settings, config, plan);
             var recorder = new GridRecorder();

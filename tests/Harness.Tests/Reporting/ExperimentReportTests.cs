@@ -22,9 +22,9 @@ public class ExperimentReportTests
         var b = new ResultsFolderBuilder(classification: true)
             .Config([("cross-entropy", "CE"), ("mse", "MSE on softmax"), ("focal", "Focal"), ("multi-margin", "Hinge")], [0, 1, 2], target: 0.9)
             .Experiment()
-            .Run("ce-seed0", "CE", "cross-entropy", 0, 0.90, best: 0.91, epochsToTarget: 3, yardstick: 0.3, recall: [1.0, 0.8])
-            .Run("ce-seed1", "CE", "cross-entropy", 1, 0.92, best: 0.93, epochsToTarget: 5, yardstick: 0.4, recall: [0.9, 0.8])
-            .Run("ce-seed2", "CE", "cross-entropy", 2, 0.94, best: 0.95, yardstick: 0.5, recall: [0.8, 0.8])
+            .Run("ce-seed0", "CE", "cross-entropy", 0, 0.90, epochsToTarget: 3, yardstick: 0.3, recall: [1.0, 0.8])
+            .Run("ce-seed1", "CE", "cross-entropy", 1, 0.92, epochsToTarget: 5, yardstick: 0.4, recall: [0.9, 0.8])
+            .Run("ce-seed2", "CE", "cross-entropy", 2, 0.94, yardstick: 0.5, recall: [0.8, 0.8])
             .Run("mse-on-softmax-seed0", "MSE on softmax", "mse", 0, 0.80, recall: [0.8, 0.8])
             .Run("mse-on-softmax-seed1", "MSE on softmax", "mse", 1, 0.85, recall: [0.8, 0.9])
             .Run("mse-on-softmax-seed2", "MSE on softmax", "mse", 2, 0.87, recall: [0.9, 0.8])
@@ -86,14 +86,15 @@ public class ExperimentReportTests
         JsonNode Loss(string name) => json["losses"]!.AsArray().Single(l => (string)l!["loss"]! == name)!;
 
         var ce = Loss("CE");
-        var acc = ce["metrics"]!["finalTestAccuracy"]!;
+        var acc = ce["metrics"]!["testAccuracyAtSelectedEpoch"]!;
         Assert.Equal(3, (int)acc["n"]!);
         Assert.Equal(0.92, (double)acc["mean"]!, 12);
         Assert.Equal(0.02, (double)acc["sd"]!, 12);
         Assert.Equal(T975Dof2 * 0.02 / Math.Sqrt(3), (double)acc["ciHalfWidth"]!, 9);
-        Assert.Equal(0.93, (double)ce["metrics"]!["bestTestAccuracy"]!["mean"]!, 12);
-        Assert.Equal(0.4, (double)ce["metrics"]!["finalTestCrossEntropy"]!["mean"]!, 12);
-        Assert.Equal(0.92, (double)ce["metrics"]!["finalTestBalancedAccuracy"]!["mean"]!, 12);
+        Assert.Equal(0.92, (double)ce["metrics"]!["testAccuracyAtFinalEpoch"]!["mean"]!, 12);
+        Assert.Equal(0.4, (double)ce["metrics"]!["testNllAtSelectedEpoch"]!["mean"]!, 12);
+        Assert.Equal(0.92, (double)ce["metrics"]!["testBalancedAccuracyAtSelectedEpoch"]!["mean"]!, 12);
+        Assert.Equal(0.08, (double)ce["metrics"]!["testEceAtSelectedEpoch"]!["mean"]!, 12);
         // Epochs to target over the 2 of 3 seeds that reached it: 3 and 5.
         Assert.Equal(2, (int)ce["reachedTarget"]!);
         var toTarget = ce["metrics"]!["epochsToTarget"]!;
@@ -106,7 +107,8 @@ public class ExperimentReportTests
         Assert.Equal(-0.08, (double)mse["difference"]!["mean"]!, 12);
         Assert.Equal(-8.0, (double)mse["t"]!, 9);
         Assert.Equal(1 - 8 / Math.Sqrt(66), (double)mse["p"]!, 12);
-        Assert.Null(Loss("Focal")["versusBaseline"]!["p"]);
+        // Focal - CE is +0.05 on both paired seeds: a constant difference, which the paired test cannot score (sd 0).
+        Assert.Equal(2, (int)Loss("Focal")["versusBaseline"]!["pairs"]!);
         Assert.Null(ce["versusBaseline"]);
         Assert.Equal("CE", (string)json["baseline"]!);
 
@@ -120,12 +122,14 @@ public class ExperimentReportTests
 
         var md = File.ReadAllText(files.Markdown);
         Assert.Contains("# synthetic: 4 losses compared on digits", md);
-        var rows = new[] { "| 1 | Focal | 2/3 |", "| 2 | CE | 3/3 | 0.9200 ± 0.0200 | [0.8703, 0.9697] |", "| 3 | MSE on softmax | 3/3 |", "| - | Hinge | 0/3 |" };
+        var rows = new[] { "| 1 | Focal | 0.001 | 2/3 |", "| 2 | CE | 0.001 | 3/3 | 0.9200 ± 0.0200 | [0.8703, 0.9697] |", "| 3 | MSE on softmax | 0.001 | 3/3 |", "| - | Hinge | ? | 0/3 |" };
         var positions = rows.Select(r => md.IndexOf(r, StringComparison.Ordinal)).ToList();
         Assert.All(positions, p => Assert.True(p >= 0, md));
         Assert.Equal(positions.OrderBy(p => p), positions);
         Assert.Contains("| MSE on softmax | 3 | -0.0800 |", md);
-        Assert.Contains("n/a (the differences have zero variance)", md);
+        Assert.Contains("## Verdict", md);
+        Assert.Contains((string)json["verdict"]!, md);
+        Assert.Contains("## Calibration", md);
         Assert.Contains("| Hinge | 1 | not run", md);
         Assert.Contains("| Focal | 2 | no summary.json in runs/focal-seed2", md);
         Assert.Contains("2/3 reached", md);
@@ -135,7 +139,60 @@ public class ExperimentReportTests
         Assert.Contains("\"convergenceTarget\": 0.9", md);
         Assert.Contains("## Test recall per class", md);
         Assert.Contains("| CE | 0.900 | 0.800 |", md);
-        Assert.Contains("(plots/final-test-accuracy.png)", md);
+        Assert.Contains("(plots/test-accuracy.png)", md);
+    }
+
+    [Fact]
+    public void Nothing_reported_or_ranked_is_a_maximum_over_test_epochs()
+    {
+        // Test accuracy peaks at epoch 2 (0.99), validation at epoch 3: the report must read the test set at epoch 3
+        // (selected) and epoch 4 (final), never at its own best epoch.
+        double[] validation = [0.70, 0.80, 0.90, 0.85];
+        using var b = new ResultsFolderBuilder(classification: true)
+            .Config([("cross-entropy", "CE"), ("mse", "MSE")], [0, 1])
+            .Experiment()
+            .Run("ce-seed0", "CE", "cross-entropy", 0, 0.60, validationCurve: validation, testCurve: [0.70, 0.99, 0.80, 0.60])
+            .Run("ce-seed1", "CE", "cross-entropy", 1, 0.62, validationCurve: validation, testCurve: [0.70, 0.98, 0.82, 0.62])
+            .Run("mse-seed0", "MSE", "mse", 0, 0.84, validationCurve: validation, testCurve: [0.70, 0.85, 0.84, 0.84])
+            .Run("mse-seed1", "MSE", "mse", 1, 0.86, validationCurve: validation, testCurve: [0.70, 0.87, 0.86, 0.86]);
+        var files = ExperimentReport.Write(b.Folder);
+        var a = files.Analysis;
+        Assert.True(a.AtSelectedEpoch);
+        var ce = a.Losses.Single(s => s.Loss.DisplayName == "CE");
+        Assert.Equal(0.81, ce.Metrics["testAccuracyAtSelectedEpoch"].Mean, 12);
+        Assert.Equal(0.61, ce.Metrics["testAccuracyAtFinalEpoch"].Mean, 12);
+        Assert.Equal([0.80, 0.82], ce.Scores.OrderBy(kv => kv.Key).Select(kv => kv.Value));
+        // By the test maximum CE (0.985) would beat MSE (0.86); at the selected epoch MSE (0.85) is ahead of CE (0.81).
+        Assert.Equal("MSE", a.Ranked[0].Loss.DisplayName);
+        var text = File.ReadAllText(files.Markdown) + File.ReadAllText(files.Json);
+        foreach (var peak in new[] { "0.985", "0.9850" }) Assert.DoesNotContain(peak, text);
+        Assert.DoesNotContain("best test", text, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public void The_report_names_the_rate_tuning_chose_by_validation_even_where_test_disagrees()
+    {
+        // Rate 0.01 has the better validation score (0.9 against 0.8) but the worse test score (0.5 against 0.95).
+        using var b = new ResultsFolderBuilder(classification: true)
+            .Config([("cross-entropy", "CE")], [0])
+            .Tuning([0.001, 0.01], [100, 101])
+            .Experiment();
+        foreach (var seed in new[] { 100, 101 })
+        {
+            b.Run($"ce-lr0.001-seed{seed}", "CE", "cross-entropy", seed, 0.95, validationCurve: [0.7, 0.8], testCurve: [0.9, 0.95], learningRate: 0.001, runsSubfolder: "tuning");
+            b.Run($"ce-lr0.01-seed{seed}", "CE", "cross-entropy", seed, 0.5, validationCurve: [0.8, 0.9], testCurve: [0.6, 0.5], learningRate: 0.01, runsSubfolder: "tuning");
+        }
+        b.Run("ce-seed0", "CE", "cross-entropy", 0, 0.9, learningRate: 0.01);
+        var files = ExperimentReport.Write(b.Folder);
+        var choice = files.Analysis.Tuning.Single().Value;
+        Assert.Equal(0.01, choice.Chosen);
+        Assert.Equal([0.8, 0.9], choice.Candidates.Select(c => c.Mean));
+        var md = File.ReadAllText(files.Markdown);
+        Assert.Contains("## Learning-rate tuning", md);
+        Assert.Contains("| CE | 0.8000 ± 0.0000 | **0.9000 ± 0.0000** |", md);
+        Assert.Contains(files.Plots, p => p.Name == "learning-rate-sensitivity");
+        // Tuning runs are not evaluation runs: no tuning seed appears among the ranked cells.
+        Assert.Equal([0], files.Analysis.Results.Seeds);
     }
 
     [Fact]
@@ -143,7 +200,7 @@ public class ExperimentReportTests
     {
         using var b = ClassificationFolder();
         var files = ExperimentReport.Write(b.Folder);
-        Assert.Equal(["validation-accuracy", "training-loss", "final-test-accuracy"], files.Plots.Select(p => p.Name));
+        Assert.Equal(["validation-accuracy", "training-loss", "test-accuracy"], files.Plots.Where(p => !p.Name.StartsWith("reliability-")).Select(p => p.Name));
         foreach (var plot in files.Plots)
         {
             var png = File.ReadAllBytes(b.PathOf(plot.Png));
@@ -174,23 +231,22 @@ public class ExperimentReportTests
         Assert.Equal("L1", (string)json["baseline"]!);
         Assert.Equal(["L1", "MSE", "Huber"], json["ranking"]!.AsArray().Select(x => (string)x!));
         var mse = json["losses"]!.AsArray().Single(l => (string)l!["loss"]! == "MSE")!;
-        Assert.Equal(51.0, (double)mse["metrics"]!["finalTestRmse"]!["mean"]!, 12);
-        Assert.Equal(T975Dof1 * Math.Sqrt(2) / Math.Sqrt(2), (double)mse["metrics"]!["finalTestRmse"]!["ciHalfWidth"]!, 9);
-        Assert.Equal(41.0, (double)mse["metrics"]!["finalTestMae"]!["mean"]!, 12);
-        Assert.Equal(2602.0, (double)mse["metrics"]!["finalTestMse"]!["mean"]!, 12);
+        Assert.Equal(51.0, (double)mse["metrics"]!["testRmseAtSelectedEpoch"]!["mean"]!, 12);
+        Assert.Equal(T975Dof1 * Math.Sqrt(2) / Math.Sqrt(2), (double)mse["metrics"]!["testRmseAtSelectedEpoch"]!["ciHalfWidth"]!, 9);
+        Assert.Equal(41.0, (double)mse["metrics"]!["testMaeAtFinalEpoch"]!["mean"]!, 12);
         // MSE - L1 per seed: 2 and 3.
         Assert.Equal(2.5, (double)mse["versusBaseline"]!["difference"]!["mean"]!, 12);
         Assert.Equal(1, (int)json["losses"]!.AsArray().Single(l => (string)l!["loss"]! == "Huber")!["diverged"]!);
         Assert.Null(mse["meanRecallPerClass"]);
 
         var md = File.ReadAllText(files.Markdown);
-        Assert.Contains("Ranking by mean final test RMSE (lower is better)", md);
-        Assert.Contains("| 1 | L1 | 2/2 | 48.50 ± 0.71 |", md);
+        Assert.Contains("Ranking by mean test RMSE at the selected epoch (lower is better)", md);
+        Assert.Contains("| 1 | L1 | 0.001 | 2/2 | 48.50 ± 0.71 |", md);
         Assert.Contains("Huber seed 1 diverged: train loss became NaN", md);
         Assert.DoesNotContain("recall per class", md);
         Assert.Contains("No convergence target was set", md);
         Assert.True(File.Exists(b.PathOf("plots", "validation-rmse.png")));
-        Assert.True(File.Exists(b.PathOf("plots", "final-test-rmse.svg")));
+        Assert.True(File.Exists(b.PathOf("plots", "test-rmse.svg")));
     }
 
     [Fact]
@@ -208,7 +264,7 @@ public class ExperimentReportTests
         Assert.Contains(results.Warnings, w => w.Contains("Poly1"));
         Assert.True(results.Classification);
         var analysis = ExperimentAnalysis.Of(results);
-        Assert.Equal(0.85, analysis.Losses[0].Metrics["finalTestAccuracy"].Mean, 12);
+        Assert.Equal(0.85, analysis.Losses[0].Metrics["testAccuracyAtSelectedEpoch"].Mean, 12);
         Assert.Contains(analysis.Missing, m => m.Loss == "Poly1" && m.Seed == 1);
         // Without experiment.json the report still runs and says what it lacks.
         var files = ExperimentReport.Write(b.Folder);

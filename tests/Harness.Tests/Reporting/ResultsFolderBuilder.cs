@@ -76,38 +76,46 @@ internal sealed class ResultsFolderBuilder : IDisposable
 
     /// <summary>
     /// A finished run: metrics.csv with <paramref name="epochs"/> rows whose last row carries the final numbers, and
-    /// summary.json. Classification: <paramref name="final"/> is the test accuracy; regression: the test RMSE.
+    /// summary.json. Classification: <paramref name="final"/> is the test accuracy; regression: the test RMSE. By default the
+    /// validation curve equals the test curve and improves every epoch, so validation selects the final epoch;
+    /// <paramref name="validationCurve"/> and <paramref name="testCurve"/> (one value per epoch) set them apart.
     /// </summary>
-    public ResultsFolderBuilder Run(string id, string display, string registry, int seed, double final, double? best = null,
+    public ResultsFolderBuilder Run(string id, string display, string registry, int seed, double final,
         int? epochsToTarget = null, double? yardstick = null, double[]? recall = null, double? mae = null, bool diverged = false,
-        int epochs = 3, bool writeSummary = true)
+        int epochs = 3, bool writeSummary = true, double[]? validationCurve = null, double[]? testCurve = null, double? learningRate = null,
+        string runsSubfolder = "")
     {
-        var dir = Path.Combine(Folder, "runs", id);
+        var dir = Path.Combine(Folder, "runs", runsSubfolder, id);
         Directory.CreateDirectory(dir);
         var lines = new List<string> { string.Join(",", MetricsCsvSink.Columns) };
+        if (testCurve != null) epochs = testCurve.Length;
+        var validation = new double[epochs];
         for (int e = 1; e <= epochs; e++)
         {
             // Scores move towards the final value; the training loss halves every epoch.
-            var score = e == epochs ? final : classification ? final - 0.1 * (epochs - e) : final + 5 * (epochs - e);
+            var score = testCurve?[e - 1] ?? (e == epochs ? final : classification ? final - 0.1 * (epochs - e) : final + 5 * (epochs - e));
+            validation[e - 1] = validationCurve?[e - 1] ?? score;
             var cells = new Dictionary<string, string>
             {
                 ["epoch"] = e.ToString(CultureInfo.InvariantCulture),
                 ["train_loss"] = F(Math.Pow(0.5, e)),
-                ["learning_rate"] = "0.001", ["mean_gradient_norm"] = "1.5", ["epoch_seconds"] = "0.1", ["samples_per_second"] = "1000",
+                ["learning_rate"] = F(learningRate ?? 0.001), ["mean_gradient_norm"] = "1.5", ["epoch_seconds"] = "0.1", ["samples_per_second"] = "1000",
                 ["batch_order_hash"] = "0123456789abcdef",
                 ["test_yardstick"] = F(yardstick ?? 0.5),
             };
             if (classification)
             {
-                cells["validation_accuracy"] = F(score);
+                cells["validation_accuracy"] = F(validation[e - 1]);
                 cells["test_accuracy"] = F(score);
                 cells["train_accuracy"] = F(score);
                 cells["test_balanced_accuracy"] = F(score);
                 cells["test_macro_f1"] = F(score);
+                cells["test_ece"] = F(1 - score);
+                cells["test_brier"] = F(1 - score);
             }
             else
             {
-                cells["validation_rmse"] = F(score);
+                cells["validation_rmse"] = F(validation[e - 1]);
                 cells["test_rmse"] = F(score);
                 cells["test_mae"] = F(e == epochs && mae is { } m ? m : score * 0.8);
                 cells["test_r2"] = "0.5";
@@ -116,18 +124,37 @@ internal sealed class ResultsFolderBuilder : IDisposable
         }
         File.WriteAllText(Path.Combine(dir, "metrics.csv"), string.Join("\n", lines) + "\n");
         if (!writeSummary) return this;
+        // The first epoch with the best validation value, as the harness selects.
+        int selected = 1;
+        for (int e = 2; e <= epochs; e++)
+            if (classification ? validation[e - 1] > validation[selected - 1] : validation[e - 1] < validation[selected - 1]) selected = e;
         var summary = new JsonObject
         {
             ["run"] = id, ["loss"] = display, ["registryName"] = registry, ["seed"] = seed, ["initialWeightsHash"] = "00",
-            ["seconds"] = 1.25, ["metric"] = classification ? "test accuracy" : "test RMSE",
-            ["finalTestScore"] = final, ["bestTestScore"] = best ?? final, ["bestEpoch"] = epochs,
+            ["phase"] = runsSubfolder.Length == 0 ? "evaluation" : "tuning", ["learningRate"] = learningRate ?? 0.001,
+            ["seconds"] = 1.25, ["selection"] = classification ? "validation accuracy" : "validation RMSE",
+            ["selectedEpoch"] = selected, ["validationScoreAtSelectedEpoch"] = validation[selected - 1],
+            ["testAtFinalEpoch"] = classification ? new JsonObject { ["accuracy"] = final } : new JsonObject { ["rmse"] = final },
             ["epochsToTarget"] = epochsToTarget, ["secondsToTarget"] = epochsToTarget * 0.1,
-            ["areaUnderValidationCurve"] = final, ["finalTestYardstick"] = yardstick ?? 0.5,
-            ["finalTestBalancedAccuracy"] = classification ? final : null, ["finalTestMacroF1"] = classification ? final : null,
-            ["testRecallPerClass"] = recall is null ? null : new JsonArray(recall.Select(x => (JsonNode?)JsonValue.Create(x)).ToArray()),
+            ["areaUnderValidationCurve"] = final,
+            ["testRecallPerClassAtFinalEpoch"] = recall is null ? null : new JsonArray(recall.Select(x => (JsonNode?)JsonValue.Create(x)).ToArray()),
             ["epochs"] = epochs, ["diverged"] = diverged, ["divergence"] = diverged ? "train loss became NaN in epoch 3" : null, ["stoppedEarly"] = false,
         };
         File.WriteAllText(Path.Combine(dir, "summary.json"), summary.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        return this;
+    }
+
+    /// <summary>Adds a tuning block to config.resolved.json.</summary>
+    public ResultsFolderBuilder Tuning(double[] rates, int[] seeds)
+    {
+        var path = Path.Combine(Folder, "config.resolved.json");
+        var config = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
+        config["tuning"] = new JsonObject
+        {
+            ["learningRates"] = new JsonArray(rates.Select(r => (JsonNode?)JsonValue.Create(r)).ToArray()),
+            ["seeds"] = new JsonArray(seeds.Select(r => (JsonNode?)JsonValue.Create(r)).ToArray()),
+        };
+        File.WriteAllText(path, config.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
         return this;
     }
 

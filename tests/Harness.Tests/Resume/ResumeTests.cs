@@ -279,4 +279,45 @@ public class ResumeTests
             if (Directory.Exists(folder)) Directory.Delete(folder, true);
         }
     }
+
+    [Fact]
+    public void A_tuned_grid_interrupted_in_its_evaluation_runs_resumes_without_retraining_its_tuning_runs()
+    {
+        var config = Grid(Training("adam", "none") with { EarlyStopping = new EarlyStoppingConfig() }) with
+        {
+            Tuning = new TuningConfig { LearningRates = [1e-3, 1e-2], Seeds = [7] },
+        };
+        var straight = Path.Combine(Path.GetTempPath(), "resume-tune-a-" + Guid.NewGuid().ToString("N"));
+        var interrupted = Path.Combine(Path.GetTempPath(), "resume-tune-b-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            using var data = DatasetLoader.Load(config.Dataset, RepositoryPaths.Root);
+            var expected = RunGrid(config, data, straight, resume: false);
+            Assert.Equal(4 + 2, expected.Count);
+            Assert.Throws<SimulatedCrash>(() => RunGrid(config, data, interrupted, resume: false, new Crasher("focal-seed5", 2, CrashPoint.AfterCheckpoint)));
+            var tuningSummary = Path.Combine(interrupted, "runs", "tuning", "ce-lr0.01-seed7", "summary.json");
+            var written = File.GetLastWriteTimeUtc(tuningSummary);
+
+            var trained = new List<string>();
+            var resumed = RunGrid(config, data, interrupted, resume: true, new StartRecorder(trained));
+            // Only the interrupted evaluation run trains again; the tuning runs are read back and choose the same rates.
+            Assert.Equal(["focal-seed5"], trained);
+            Assert.Equal(written, File.GetLastWriteTimeUtc(tuningSummary));
+            Assert.Equal(expected.Select(r => (r.Run.Id, r.Run.LearningRate)), resumed.Select(r => (r.Run.Id, r.Run.LearningRate)));
+            foreach (var r in expected.Where(r => !r.Run.Tuning))
+                Assert.Equal(
+                    UntimedMetricsCsv.Of(File.ReadAllText(Path.Combine(straight, "runs", r.Run.Id, "metrics.csv"))),
+                    UntimedMetricsCsv.Of(File.ReadAllText(Path.Combine(interrupted, "runs", r.Run.Id, "metrics.csv"))));
+        }
+        finally
+        {
+            foreach (var folder in new[] { straight, interrupted })
+                if (Directory.Exists(folder)) Directory.Delete(folder, true);
+        }
+    }
+
+    sealed class StartRecorder(List<string> started) : ITrainingObserver
+    {
+        public void RunStarted(RunInfo run) => started.Add(run.Id);
+    }
 }

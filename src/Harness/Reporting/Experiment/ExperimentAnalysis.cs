@@ -1,3 +1,6 @@
+using Harness.Metrics;
+using Harness.Reporting.Statistics;
+
 namespace Harness.Reporting;
 
 /// <summary>A per-run quantity summarized over seeds.</summary>
@@ -18,24 +21,28 @@ public sealed record LossStatistics
 {
     /// <summary>The loss entry.</summary>
     public required ReportLoss Loss { get; init; }
-    /// <summary>1-based rank by mean final test score; null when the loss has no score.</summary>
+    /// <summary>1-based rank by the mean of the ranking metric; null when the loss has no score.</summary>
     public int? Rank { get; init; }
     /// <summary>Finished runs (with a summary.json).</summary>
     public required int Runs { get; init; }
     /// <summary>Seeds in the grid.</summary>
     public required int Seeds { get; init; }
-    /// <summary>Final test score of each finished seed (accuracy or RMSE; NaN when the run has none).</summary>
-    public required IReadOnlyDictionary<int, double> FinalScores { get; init; }
+    /// <summary>The ranking metric of each finished seed (NaN when the run has none).</summary>
+    public required IReadOnlyDictionary<int, double> Scores { get; init; }
     /// <summary>Summaries by <see cref="ReportMetric.Key"/>.</summary>
     public required IReadOnlyDictionary<string, SampleSummary> Metrics { get; init; }
     /// <summary>Finished runs that reached the convergence target.</summary>
     public required int ReachedTarget { get; init; }
     /// <summary>Finished runs that diverged.</summary>
     public required int Diverged { get; init; }
-    /// <summary>Mean test recall per class over finished seeds (classification), or null.</summary>
+    /// <summary>The learning rate its evaluation runs used (tuned or configured); null when unknown.</summary>
+    public double? LearningRate { get; init; }
+    /// <summary>Mean test recall per class at the final epoch over finished seeds (classification), or null.</summary>
     public IReadOnlyList<double>? MeanRecallPerClass { get; init; }
-    /// <summary>Paired comparison with the baseline (null for the baseline itself).</summary>
-    public PairedComparison? VersusBaseline { get; init; }
+    /// <summary>Where it stands against the best loss (paired, Holm-adjusted; tied or not).</summary>
+    public ContenderStanding? VersusBest { get; init; }
+    /// <summary>Where it stands against the baseline (null for the baseline itself).</summary>
+    public ContenderStanding? VersusBaseline { get; init; }
 }
 
 /// <summary>The numbers of an experiment report, computed from <see cref="ExperimentResults"/> alone.</summary>
@@ -47,48 +54,55 @@ public sealed class ExperimentAnalysis
     public required IReadOnlyList<ReportMetric> Metrics { get; init; }
     /// <summary>Per loss, in config order.</summary>
     public required IReadOnlyList<LossStatistics> Losses { get; init; }
-    /// <summary>Losses ranked by mean final test score (best first; losses without a score last).</summary>
+    /// <summary>Losses ranked by the mean of the ranking metric (best first; losses without a score last).</summary>
     public required IReadOnlyList<LossStatistics> Ranked { get; init; }
     /// <summary>Cells without a finished run.</summary>
     public required IReadOnlyList<MissingCell> Missing { get; init; }
+    /// <summary>Every loss against the best by mean: the tied group and the verdict come from this.</summary>
+    public required LossComparison VersusBest { get; init; }
+    /// <summary>Every loss against the baseline, or null without one.</summary>
+    public LossComparison? VersusBaseline { get; init; }
+    /// <summary>The verdict, in words, from <see cref="VersusBest"/>.</summary>
+    public required string Verdict { get; init; }
+    /// <summary>The ranking metric is read at the validation-selected epoch (else at the final epoch: no run has a validation split).</summary>
+    public required bool AtSelectedEpoch { get; init; }
+    /// <summary>Per loss, the learning-rate tuning outcome (empty without tuning).</summary>
+    public required IReadOnlyDictionary<ReportLoss, RateChoice> Tuning { get; init; }
     /// <summary>Confidence level of every interval.</summary>
     public double Level { get; init; } = 0.95;
+    /// <summary>Family-wise significance level of the paired tests.</summary>
+    public double Alpha { get; init; } = 0.05;
 
-    /// <summary>Key of the final test score metric.</summary>
-    public string ScoreKey => Results.Classification ? "finalTestAccuracy" : "finalTestRmse";
-    /// <summary>Name of the score in prose.</summary>
-    public string ScoreName => Results.Classification ? "test accuracy" : "test RMSE";
+    /// <summary>Key of the ranking metric in <see cref="LossStatistics.Metrics"/>.</summary>
+    public string ScoreKey => Key(Results.RankBy, AtSelectedEpoch);
+    /// <summary>Name of the ranking metric in prose, e.g. "test accuracy at the selected epoch".</summary>
+    public string ScoreName => $"test {Results.RankBy.Label} at the {(AtSelectedEpoch ? "selected" : "final")} epoch";
 
-    /// <summary>The metrics summarized for a task.</summary>
-    public static IReadOnlyList<ReportMetric> MetricsFor(bool classification) => classification
-        ?
-        [
-            new("finalTestAccuracy", "final test accuracy", r => r.Summary?.FinalTestScore, true),
-            new("bestTestAccuracy", "best test accuracy", r => r.Summary?.BestTestScore, true),
-            new("finalTestCrossEntropy", "final test cross-entropy (yardstick)", r => r.Summary?.FinalTestYardstick, false),
-            new("finalTestBalancedAccuracy", "final test balanced accuracy", r => r.Summary?.FinalTestBalancedAccuracy, true),
-            new("finalTestMacroF1", "final test macro-F1", r => r.Summary?.FinalTestMacroF1, true),
-            new("epochsToTarget", "epochs to target", r => r.Summary?.EpochsToTarget, false),
-            new("secondsToTarget", "seconds to target", r => r.Summary?.SecondsToTarget, false),
-        ]
-        :
-        [
-            new("finalTestRmse", "final test RMSE", r => r.Summary?.FinalTestScore, false),
-            new("bestTestRmse", "best test RMSE", r => r.Summary?.BestTestScore, false),
-            new("finalTestMae", "final test MAE", r => r.Summary == null ? null : r.Epochs.LastOrDefault()?.TestMae, false),
-            new("finalTestMse", "final test MSE (yardstick)", r => r.Summary?.FinalTestYardstick, false),
-            new("epochsToTarget", "epochs to target", r => r.Summary?.EpochsToTarget, false),
-            new("secondsToTarget", "seconds to target", r => r.Summary?.SecondsToTarget, false),
-        ];
+    /// <summary>The report.json key of a test metric at the selected or final epoch, e.g. testAccuracyAtSelectedEpoch.</summary>
+    public static string Key(ScoreMetric metric, bool selected) =>
+        "test" + string.Concat(metric.Key.Split('-').Select(w => char.ToUpperInvariant(w[0]) + w[1..])) + (selected ? "AtSelectedEpoch" : "AtFinalEpoch");
+
+    /// <summary>The metrics summarized for a task: every test metric at the selected and the final epoch, then convergence.</summary>
+    public static IReadOnlyList<ReportMetric> MetricsFor(bool classification)
+    {
+        var list = new List<ReportMetric>();
+        foreach (var selected in new[] { true, false })
+            foreach (var m in ScoreMetric.For(classification))
+                list.Add(new ReportMetric(Key(m, selected), $"test {m.Label} ({(selected ? "selected" : "final")} epoch)", r => r.Test(m, selected), m.HigherIsBetter));
+        list.Add(new ReportMetric("epochsToTarget", "epochs to target", r => r.Summary?.EpochsToTarget, false));
+        list.Add(new ReportMetric("secondsToTarget", "seconds to target", r => r.Summary?.SecondsToTarget, false));
+        return list;
+    }
 
     /// <summary>Computes the statistics.</summary>
-    public static ExperimentAnalysis Of(ExperimentResults results, double level = 0.95)
+    public static ExperimentAnalysis Of(ExperimentResults results, double level = 0.95, double alpha = 0.05)
     {
         var metrics = MetricsFor(results.Classification);
-        var scoreKey = results.Classification ? "finalTestAccuracy" : "finalTestRmse";
+        var atSelected = results.Runs.Any(r => r.Summary?.SelectedEpoch != null);
+        var scoreKey = Key(results.RankBy, atSelected);
+        var score = metrics.First(m => m.Key == scoreKey);
         var missing = new List<MissingCell>();
         var perLoss = new List<LossStatistics>();
-        Dictionary<int, double>? baselineScores = null;
         foreach (var loss in results.Losses)
         {
             var finished = new List<RunRecord>();
@@ -102,8 +116,6 @@ public sealed class ExperimentAnalysis
                 else finished.Add(run);
             }
             var summaries = metrics.ToDictionary(m => m.Key, m => SampleSummary.Of(finished.Select(r => m.Value(r) ?? double.NaN), level));
-            var scores = finished.ToDictionary(r => r.Seed, r => r.Summary!.FinalTestScore ?? double.NaN);
-            if (loss == results.Baseline) baselineScores = scores;
 
             IReadOnlyList<double>? recall = null;
             var recalls = finished.Select(r => r.Summary!.TestRecallPerClass).OfType<IReadOnlyList<double?>>().ToList();
@@ -121,26 +133,52 @@ public sealed class ExperimentAnalysis
                 Loss = loss,
                 Runs = finished.Count,
                 Seeds = results.Seeds.Count,
-                FinalScores = scores,
+                Scores = finished.ToDictionary(r => r.Seed, r => score.Value(r) ?? double.NaN),
                 Metrics = summaries,
                 ReachedTarget = finished.Count(r => r.Summary!.EpochsToTarget != null),
                 Diverged = finished.Count(r => r.Summary!.Diverged),
+                LearningRate = finished.Select(r => r.Summary!.LearningRate).FirstOrDefault(x => x != null),
                 MeanRecallPerClass = recall,
             });
         }
 
-        if (baselineScores != null)
-            perLoss = perLoss.Select(s => s.Loss == results.Baseline ? s : s with { VersusBaseline = PairedComparison.Of(s.FinalScores, baselineScores, level) }).ToList();
+        var contenders = perLoss.Select(s => new Contender(s.Loss.DisplayName, s.Scores)).ToList();
+        var versusBest = LossComparison.AgainstBest(contenders, score.HigherIsBetter, alpha, level);
+        var versusBaseline = results.Baseline is { } b && contenders.Count > 1
+            ? LossComparison.AgainstBaseline(contenders, b.DisplayName, score.HigherIsBetter, alpha, level)
+            : null;
+        var order = versusBest.Standings.Select(x => x.Name).ToList();
+        perLoss = perLoss.Select(s =>
+        {
+            var best = versusBest.Standings.First(x => x.Name == s.Loss.DisplayName);
+            var baseline = versusBaseline?.Standings.First(x => x.Name == s.Loss.DisplayName);
+            return s with
+            {
+                Rank = best.HasScores ? order.IndexOf(s.Loss.DisplayName) + 1 : null,
+                VersusBest = best,
+                VersusBaseline = baseline is { IsReference: false } ? baseline : null,
+            };
+        }).ToList();
+        var ranked = perLoss.OrderBy(s => order.IndexOf(s.Loss.DisplayName)).ToList();
 
-        var withScore = perLoss.Where(s => s.Metrics[scoreKey].Count > 0);
-        var ordered = (results.Classification
-                ? withScore.OrderByDescending(s => s.Metrics[scoreKey].Mean)
-                : withScore.OrderBy(s => s.Metrics[scoreKey].Mean))
-            .ThenBy(s => perLoss.IndexOf(s)).ToList();
-        var ranks = ordered.Select((s, i) => (s.Loss, Rank: i + 1)).ToDictionary(x => x.Loss, x => x.Rank);
-        perLoss = perLoss.Select(s => s with { Rank = ranks.TryGetValue(s.Loss, out var r) ? r : null }).ToList();
-        var ranked = perLoss.Where(s => s.Rank != null).OrderBy(s => s.Rank).Concat(perLoss.Where(s => s.Rank == null)).ToList();
+        var tuning = new Dictionary<ReportLoss, RateChoice>();
+        if (results.TuningRates.Count > 0)
+        {
+            bool higher = SelectionRule.HigherIsBetter(results.Classification, results.SelectByLoss);
+            foreach (var loss in results.Losses)
+            {
+                var outcomes = results.TuningRuns.Where(r => r.Loss == loss && r.Summary?.LearningRate != null)
+                    .Select(r => new TuningOutcome(r.Summary!.LearningRate!.Value, r.Seed, r.Summary.Diverged ? null : r.Summary.ValidationScoreAtSelectedEpoch));
+                tuning[loss] = LearningRateSelection.Choose(results.TuningRates, outcomes, higher);
+            }
+        }
 
-        return new ExperimentAnalysis { Results = results, Metrics = metrics, Losses = perLoss, Ranked = ranked, Missing = missing, Level = level };
+        var decimals = ExperimentReportMarkdown.Decimals(perLoss.Select(s => s.Metrics[scoreKey].Mean), scoreKey);
+        var verdict = Statistics.Verdict.Write(versusBest, $"test {results.RankBy.Label} at the {(atSelected ? "validation-selected" : "final")} epoch", decimals, alpha);
+        return new ExperimentAnalysis
+        {
+            Results = results, Metrics = metrics, Losses = perLoss, Ranked = ranked, Missing = missing, Level = level, Alpha = alpha,
+            VersusBest = versusBest, VersusBaseline = versusBaseline, Verdict = verdict, AtSelectedEpoch = atSelected, Tuning = tuning,
+        };
     }
 }

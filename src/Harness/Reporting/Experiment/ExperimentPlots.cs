@@ -1,5 +1,6 @@
 using System.Globalization;
 using Harness.Output;
+using Harness.Metrics.Calibration;
 using ScottPlot;
 
 namespace Harness.Reporting;
@@ -30,8 +31,17 @@ public static class ExperimentPlots
         plots.Add(Save(ValidationCurve(analysis), folder, progress,
             r.Classification ? "Validation accuracy per epoch" : "Validation RMSE per epoch"));
         plots.Add(Save(TrainingLoss(analysis), folder, "training-loss", "Training loss per epoch (log scale)"));
-        plots.Add(Save(FinalScores(analysis), folder, r.Classification ? "final-test-accuracy" : "final-test-rmse",
-            $"Final {analysis.ScoreName} per loss with {Percent(analysis.Level)} confidence intervals"));
+        plots.Add(Save(Scores(analysis), folder, "test-" + r.RankBy.Key,
+            $"{char.ToUpperInvariant(analysis.ScoreName[0])}{analysis.ScoreName[1..]} per loss with {Percent(analysis.Level)} confidence intervals"));
+        if (r.TuningRates.Count > 0)
+            plots.Add(Save(Sensitivity(analysis), folder, "learning-rate-sensitivity", "Validation score against learning rate (tuning runs)"));
+        foreach (var loss in r.Losses)
+            if (PooledReliability(r.Runs.Where(x => x.Loss == loss && x.Complete)) is { } bins)
+            {
+                var title = $"Reliability diagram: {loss.DisplayName}";
+                plots.Add(Save(ReliabilityDiagramPlot.Draw($"{r.Name}: {loss.DisplayName}, test split, final model ({bins.Sum(b => b.Count)} predictions over {Seeds(analysis)})", bins),
+                    folder, "reliability-" + Experiments.ExperimentPlan.RunId(loss.DisplayName), title));
+            }
         return plots;
     }
 
@@ -44,8 +54,8 @@ public static class ExperimentPlots
         return new ReportPlot(name, title, $"plots/{name}.png", $"plots/{name}.svg");
     }
 
-    /// <summary>Per epoch over the finished seeds of a loss: the mean, min and max of a per-epoch value.</summary>
-    internal sealed record Curve(double[] Epochs, double[] Mean, double[] Min, double[] Max);
+    /// <summary>Per epoch over the finished seeds of a loss: the mean of a per-epoch value and its 95% Student t interval (the mean itself where one seed has the epoch).</summary>
+    internal sealed record Curve(double[] Epochs, double[] Mean, double[] Lower, double[] Upper);
 
     internal static Curve? Aggregate(IEnumerable<RunRecord> runs, Func<MetricsRow, double?> value, Func<double, bool>? keep = null)
     {
@@ -56,8 +66,9 @@ public static class ExperimentPlots
             .GroupBy(x => x.Epoch, x => x.Value!.Value)
             .OrderBy(g => g.Key).ToList();
         if (byEpoch.Count == 0) return null;
-        return new Curve(byEpoch.Select(g => (double)g.Key).ToArray(), byEpoch.Select(g => g.Average()).ToArray(),
-            byEpoch.Select(g => g.Min()).ToArray(), byEpoch.Select(g => g.Max()).ToArray());
+        var summaries = byEpoch.Select(g => SampleSummary.Of(g)).ToList();
+        return new Curve(byEpoch.Select(g => (double)g.Key).ToArray(), summaries.Select(m => m.Mean).ToArray(),
+            summaries.Select(m => m.HasInterval ? m.Lower : m.Mean).ToArray(), summaries.Select(m => m.HasInterval ? m.Upper : m.Mean).ToArray());
     }
 
     static IEnumerable<RunRecord> Finished(ExperimentResults r, ReportLoss loss) => r.Runs.Where(x => x.Loss == loss && x.Complete);
@@ -94,9 +105,10 @@ public static class ExperimentPlots
             if (curve == null) continue;
             any = true;
             var color = ColorOf(a, loss);
-            if (curve.Epochs.Length > 1 && curve.Min.Zip(curve.Max).Any(p => p.First != p.Second))
+            // Log-scale curves leave out a band that reaches zero or below (its log is undefined).
+            if (curve.Epochs.Length > 1 && curve.Lower.Zip(curve.Upper).Any(p => p.First != p.Second) && curve.Lower.All(v => keep?.Invoke(v) ?? true))
             {
-                var band = plot.Add.FillY(curve.Epochs, curve.Min.Select(transform).ToArray(), curve.Max.Select(transform).ToArray());
+                var band = plot.Add.FillY(curve.Epochs, curve.Lower.Select(transform).ToArray(), curve.Upper.Select(transform).ToArray());
                 band.FillColor = color.WithAlpha(0.18);
                 band.LineWidth = 0;
             }
@@ -115,12 +127,12 @@ public static class ExperimentPlots
     static Plot ValidationCurve(ExperimentAnalysis a)
     {
         var r = a.Results;
-        // Without a validation split (validationFraction 0) the harness tracks the test split instead.
+        // Without a validation split (validationFraction 0) the curve shows the test split: it is read, nothing is chosen on it.
         var rows = r.Runs.SelectMany(x => x.Epochs).ToList();
         var hasValidation = rows.Count == 0 || rows.Any(row => (r.Classification ? row.ValidationAccuracy : row.ValidationRmse) != null);
         var split = hasValidation ? "Validation" : "Test";
         var metric = r.Classification ? "accuracy" : "RMSE";
-        var plot = NewPlot($"{r.DatasetName}: {split.ToLowerInvariant()} {metric} per epoch (mean, min-max band over {Seeds(a)})",
+        var plot = NewPlot($"{r.Name}: {split.ToLowerInvariant()} {metric} per epoch (mean, {Percent(a.Level)} CI band over {Seeds(a)})",
             "epoch", $"{split} {metric}");
         Func<MetricsRow, double?> value = r.Classification
             ? row => hasValidation ? row.ValidationAccuracy : row.TestAccuracy
@@ -130,7 +142,8 @@ public static class ExperimentPlots
         {
             var h = plot.Add.HorizontalLine(target);
             h.Color = Colors.Gray;
-            h.LinePattern = LinePattern.Dashed;
+            // Not dashed: Skia's SVG canvas has no dash effect and prints "Unsupported path effect" to stdout for each one.
+            h.LinePattern = LinePattern.Solid;
             h.LineWidth = 1;
             h.LegendText = $"target {target.ToString("G4", CultureInfo.InvariantCulture)}";
         }
@@ -140,7 +153,7 @@ public static class ExperimentPlots
     static Plot TrainingLoss(ExperimentAnalysis a)
     {
         var r = a.Results;
-        var plot = NewPlot($"{r.DatasetName}: training loss per epoch (mean, min-max band over {Seeds(a)}; log scale)",
+        var plot = NewPlot($"{r.Name}: training loss per epoch (mean, {Percent(a.Level)} CI band over {Seeds(a)}; log scale)",
             "epoch", "training loss (each run's own loss)");
         // ScottPlot 5 has no log axis: plot log10 of the values, put minor ticks where a log axis has them, and label
         // the major ticks with the values themselves. Losses can be zero or negative (e.g. Gaussian NLL): those points are left out.
@@ -190,12 +203,61 @@ public static class ExperimentPlots
             : $"{m}e{k}";
     }
 
-    static Plot FinalScores(ExperimentAnalysis a)
+    /// <summary>The runs' reliability bins (summary.json calibration.reliability) pooled by bin: counts added, confidence and accuracy count-weighted; null when no run has them.</summary>
+    internal static IReadOnlyList<ReliabilityBin>? PooledReliability(IEnumerable<RunRecord> runs)
+    {
+        var perRun = runs.Select(x => x.Summary?.Calibration?["reliability"] as System.Text.Json.Nodes.JsonArray).OfType<System.Text.Json.Nodes.JsonArray>().ToList();
+        if (perRun.Count == 0) return null;
+        static double D(System.Text.Json.Nodes.JsonNode? n) => n is System.Text.Json.Nodes.JsonValue v && v.TryGetValue<double>(out var d) ? d : double.NaN;
+        var bins = new List<ReliabilityBin>();
+        for (int i = 0; i < perRun[0].Count; i++)
+        {
+            var cells = perRun.Where(a => i < a.Count).Select(a => a[i]!).ToList();
+            int count = cells.Sum(c => (int)D(c["count"]));
+            double Weighted(string key) => count == 0 ? double.NaN : cells.Where(c => D(c["count"]) > 0).Sum(c => D(c[key]) * D(c["count"])) / count;
+            bins.Add(new ReliabilityBin(D(cells[0]["lower"]), D(cells[0]["upper"]), count, Weighted("meanConfidence"), Weighted("accuracy")));
+        }
+        return bins;
+    }
+
+    static Plot Sensitivity(ExperimentAnalysis a)
     {
         var r = a.Results;
-        var score = r.Classification ? "final test accuracy" : "final test RMSE";
-        var better = r.Classification ? "higher is better" : "lower is better";
-        var plot = NewPlot($"{r.DatasetName}: {score} per loss ({Percent(a.Level)} CI over {Seeds(a)})", $"{score} ({better})", "");
+        var selection = r.TuningRuns.Select(x => x.Summary?.Selection).FirstOrDefault(x => x != null) ?? "validation score";
+        var plot = NewPlot($"{r.Name}: {selection} at the selected epoch against learning rate (mean, {Percent(a.Level)} CI over {r.TuningSeeds.Count} tuning seeds)",
+            "learning rate (log10)", selection);
+        var any = false;
+        foreach (var loss in r.Losses)
+        {
+            if (!a.Tuning.TryGetValue(loss, out var choice)) continue;
+            var points = choice.Candidates.Select(c => (X: Math.Log10(c.LearningRate), S: SampleSummary.Of(c.Scores))).Where(p => p.S.Count > 0).OrderBy(p => p.X).ToList();
+            if (points.Count == 0) continue;
+            any = true;
+            var color = ColorOf(a, loss);
+            var xs = points.Select(p => p.X).ToArray();
+            if (points.Count > 1 && points.All(p => p.S.HasInterval))
+            {
+                var band = plot.Add.FillY(xs, points.Select(p => p.S.Lower).ToArray(), points.Select(p => p.S.Upper).ToArray());
+                band.FillColor = color.WithAlpha(0.15);
+                band.LineWidth = 0;
+            }
+            var line = plot.Add.Scatter(xs, points.Select(p => p.S.Mean).ToArray());
+            line.Color = color;
+            line.LineWidth = 2;
+            line.MarkerSize = 6;
+            line.LegendText = $"{loss.DisplayName} (chosen {choice.Chosen.ToString("G3", CultureInfo.InvariantCulture)})";
+        }
+        if (!any) plot.Add.Annotation("no finished tuning runs yet", Alignment.MiddleCenter);
+        else plot.ShowLegend(Edge.Right);
+        return plot;
+    }
+
+    static Plot Scores(ExperimentAnalysis a)
+    {
+        var r = a.Results;
+        var score = a.ScoreName;
+        var better = r.RankBy.HigherIsBetter ? "higher is better" : "lower is better";
+        var plot = NewPlot($"{r.Name}: {score} per loss ({Percent(a.Level)} CI over {Seeds(a)})", $"{score} ({better})", "");
         // A forest plot: one row per loss, best at the top, so long loss names never overlap.
         var rows = a.Ranked.ToList();
         var positions = new List<double>();
@@ -207,7 +269,7 @@ public static class ExperimentPlots
             positions.Add(y);
             labels.Add(s.Loss.DisplayName);
             var color = ColorOf(a, s.Loss);
-            var seeds = s.FinalScores.Values.Where(double.IsFinite).ToArray();
+            var seeds = s.Scores.Values.Where(double.IsFinite).ToArray();
             if (seeds.Length > 0)
             {
                 var points = plot.Add.ScatterPoints(seeds, seeds.Select(_ => y - 0.18).ToArray());
@@ -235,7 +297,7 @@ public static class ExperimentPlots
         {
             var line = plot.Add.VerticalLine(b.Metrics[a.ScoreKey].Mean);
             line.Color = Colors.Gray;
-            line.LinePattern = LinePattern.Dashed;
+            line.LinePattern = LinePattern.Solid;
             line.LineWidth = 1;
             line.LegendText = $"baseline mean ({r.Baseline.DisplayName})";
         }

@@ -20,8 +20,25 @@ public static class ExperimentReportJson
             ["description"] = r.Description,
             ["dataset"] = r.DatasetName,
             ["task"] = r.Classification ? "classification" : "regression",
+            ["verdict"] = a.Verdict,
+            ["rankBy"] = r.RankBy.Key,
             ["score"] = a.ScoreKey,
-            ["higherIsBetter"] = r.Classification,
+            ["scoreAt"] = a.AtSelectedEpoch ? "selected epoch" : "final epoch",
+            ["higherIsBetter"] = r.RankBy.HigherIsBetter,
+            ["alpha"] = a.Alpha,
+            ["tiedBest"] = new JsonArray(a.VersusBest.Standings.Where(x => x.HasScores && x.TiedWithReference).Select(x => (JsonNode?)JsonValue.Create(x.Name)).ToArray()),
+            ["minimumDetectableDifference"] = a.VersusBest.MinimumDetectableDifference is { } mdd ? Number(mdd) : null,
+            ["tuning"] = a.Tuning.Count == 0 ? null : new JsonObject(a.Tuning.Select(kv => KeyValuePair.Create(kv.Key.DisplayName, (JsonNode?)new JsonObject
+            {
+                ["chosen"] = kv.Value.Chosen,
+                ["allDiverged"] = kv.Value.AllDiverged,
+                ["candidates"] = new JsonArray(kv.Value.Candidates.Select(c => (JsonNode?)new JsonObject
+                {
+                    ["learningRate"] = c.LearningRate,
+                    ["validationScores"] = new JsonArray(c.Scores.Select(x => (JsonNode?)Number(x)).ToArray()),
+                    ["mean"] = Number(c.Mean),
+                }).ToArray()),
+            }))),
             ["confidenceLevel"] = a.Level,
             ["seeds"] = new JsonArray(r.Seeds.Select(s => (JsonNode?)JsonValue.Create(s)).ToArray()),
             ["baseline"] = r.Baseline?.DisplayName,
@@ -51,22 +68,37 @@ public static class ExperimentReportJson
             ["seeds"] = s.Seeds,
             ["diverged"] = s.Diverged,
             ["reachedTarget"] = s.ReachedTarget,
-            ["finalScores"] = new JsonObject(s.FinalScores.OrderBy(kv => kv.Key)
+            ["learningRate"] = s.LearningRate,
+            ["scores"] = new JsonObject(s.Scores.OrderBy(kv => kv.Key)
                 .Select(kv => KeyValuePair.Create(kv.Key.ToString(CultureInfo.InvariantCulture), (JsonNode?)Number(kv.Value)))),
             ["metrics"] = metrics,
             ["meanRecallPerClass"] = s.MeanRecallPerClass is { } rc ? new JsonArray(rc.Select(x => (JsonNode?)Number(x)).ToArray()) : null,
         };
-        if (s.VersusBaseline is { } v)
-            o["versusBaseline"] = new JsonObject
-            {
-                ["pairs"] = v.Differences.Count,
-                ["seeds"] = new JsonArray(v.Seeds.Select(x => (JsonNode?)JsonValue.Create(x)).ToArray()),
-                ["differences"] = new JsonArray(v.Differences.Select(x => (JsonNode?)Number(x)).ToArray()),
-                ["difference"] = Summary(v.Summary),
-                ["t"] = v.T is { } t ? Number(t) : null,
-                ["p"] = v.PValue is { } p ? Number(p) : null,
-                ["note"] = v.Note,
-            };
+        if (s.VersusBest is { IsReference: false } best) o["versusBest"] = Standing(best);
+        if (s.VersusBaseline is { } v) o["versusBaseline"] = Standing(v);
+        return o;
+    }
+
+    static JsonObject Standing(Statistics.ContenderStanding s)
+    {
+        var o = new JsonObject
+        {
+            ["bootstrapLower"] = Number(s.Bootstrap.Lower),
+            ["bootstrapUpper"] = Number(s.Bootstrap.Upper),
+            ["p"] = s.PValue is { } p ? Number(p) : null,
+            ["adjustedP"] = s.AdjustedPValue is { } ap ? Number(ap) : null,
+            ["effectSizeDz"] = s.EffectSize is { } d ? Number(d) : null,
+            ["tied"] = s.TiedWithReference,
+            ["note"] = s.Note,
+        };
+        if (s.Comparison is { } c)
+        {
+            o["pairs"] = c.Differences.Count;
+            o["seeds"] = new JsonArray(c.Seeds.Select(x => (JsonNode?)JsonValue.Create(x)).ToArray());
+            o["differences"] = new JsonArray(c.Differences.Select(x => (JsonNode?)Number(x)).ToArray());
+            o["difference"] = Summary(c.Summary);
+            o["t"] = c.T is { } t ? Number(t) : null;
+        }
         return o;
     }
 

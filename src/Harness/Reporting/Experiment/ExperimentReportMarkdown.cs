@@ -1,3 +1,4 @@
+using Harness.Metrics;
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -15,36 +16,62 @@ public static class ExperimentReportMarkdown
         var r = a.Results;
         var sb = new StringBuilder();
         var level = a.Level.ToString("P0", Inv).Replace(" ", "");
-        var scoreLabel = r.Classification ? "final test accuracy" : "final test RMSE";
-        var better = r.Classification ? "higher is better" : "lower is better";
+        var scoreLabel = a.ScoreName;
+        var better = r.RankBy.HigherIsBetter ? "higher is better" : "lower is better";
+        var score = Decimals(a, a.ScoreKey);
 
         sb.AppendLine($"# {r.Name}: {r.Losses.Count} loss{(r.Losses.Count == 1 ? "" : "es")} compared on {r.DatasetName}");
         sb.AppendLine();
         if (!string.IsNullOrWhiteSpace(r.Description)) { sb.AppendLine(r.Description); sb.AppendLine(); }
+        sb.AppendLine("## Verdict");
+        sb.AppendLine();
+        sb.AppendLine(a.Verdict);
+        sb.AppendLine();
+
         var finished = a.Losses.Sum(s => s.Runs);
-        sb.AppendLine($"{(r.Classification ? "Classification" : "Regression")} on **{r.DatasetName}**: {r.Losses.Count} losses x {r.Seeds.Count} seeds " +
-                      $"({string.Join(", ", r.Seeds.Select(s => s.ToString(Inv)))}); {finished} of {r.Losses.Count * r.Seeds.Count} runs finished. " +
-                      $"Every loss of a seed starts from the same initial weights and sees the same batches. " +
-                      $"Intervals are {level} Student t confidence intervals over seeds (mean ± t·sd/√n); sd is the sample standard deviation.");
+        sb.AppendLine("## Protocol");
+        sb.AppendLine();
+        sb.AppendLine($"- {(r.Classification ? "Classification" : "Regression")} on **{r.DatasetName}**: {r.Losses.Count} losses x {r.Seeds.Count} evaluation seeds " +
+                      $"({string.Join(", ", r.Seeds.Select(x => x.ToString(Inv)))}); {finished} of {r.Losses.Count * r.Seeds.Count} runs finished. " +
+                      "Within a seed every loss starts from the same initial weights and sees the same data and batches.");
+        if (r.ExperimentInfo?["dataset"] is JsonObject dsInfo)
+            sb.AppendLine($"- Data: {Str(dsInfo["dataSeed"]) ?? "?"}; validation split {Str(dsInfo["validationCorruption"]) ?? "?"}; the test split is never corrupted.");
+        sb.AppendLine(a.AtSelectedEpoch
+            ? $"- Selection: each run's epoch is selected by {r.Runs.Select(x => x.Summary?.Selection).FirstOrDefault(x => x != null) ?? "its validation score"} (validation only); " +
+              "the test set is read at that epoch and at the final epoch, never maximized over epochs."
+            : "- Selection: none (no validation split); test numbers are those of the final epoch.");
+        if (r.TuningRates.Count > 0)
+            sb.AppendLine($"- Learning rate: tuned per loss over {string.Join(", ", r.TuningRates.Select(x => x.ToString("G4", Inv)))} on tuning seeds " +
+                          $"{string.Join(", ", r.TuningSeeds)} (not used for evaluation), by mean validation score; see [tuning](#learning-rate-tuning).");
+        else
+            sb.AppendLine("- Learning rate: one rate for every loss (no tuning block), so differences mix the loss with how well this rate suits it.");
+        sb.AppendLine($"- Statistics: {level} Student t intervals and percentile bootstrap intervals over seeds; paired t-tests by seed against the best loss and " +
+                      $"against the baseline, Holm-adjusted across the losses compared, judged at alpha = {a.Alpha.ToString("0.###", Inv)}; effect size Cohen's d_z. " +
+                      "Tied means the data cannot separate the losses, not that they are equally good.");
         sb.AppendLine();
 
         // Ranked table.
         sb.AppendLine($"## Ranking by mean {scoreLabel} ({better})");
         sb.AppendLine();
-        var score = Decimals(a, a.ScoreKey);
-        var bestKey = r.Classification ? "bestTestAccuracy" : "bestTestRmse";
-        sb.AppendLine($"| rank | loss | runs | {scoreLabel} (mean ± sd) | {level} CI | {(r.Classification ? "best test accuracy" : "best test RMSE")} (mean ± sd) | " +
-                      $"vs baseline (mean difference) | p | diverged |");
-        sb.AppendLine("|---:|---|---:|---:|---|---:|---:|---:|---:|");
+        sb.AppendLine($"| rank | loss | learning rate | runs | mean ± sd | {level} t CI | {level} bootstrap CI | vs best (mean difference) | adjusted p | d_z | tied with best | diverged |");
+        sb.AppendLine("|---:|---|---:|---:|---:|---|---|---:|---:|---:|---|---:|");
         foreach (var s in a.Ranked)
         {
             var m = s.Metrics[a.ScoreKey];
-            var v = s.VersusBaseline;
-            var versus = s.Loss == r.Baseline ? "baseline" : v == null || v.Summary.Count == 0 ? "n/a" : Signed(v.Summary.Mean, score);
-            var p = s.Loss == r.Baseline ? "" : v?.PValue is { } pv ? P(pv) : "n/a";
-            sb.AppendLine($"| {(s.Rank is { } rank ? rank.ToString(Inv) : "-")} | {Cell(s.Loss.DisplayName)} | {s.Runs}/{s.Seeds} | " +
-                          $"{MeanSd(m, score)} | {Interval(m, score)} | {MeanSd(s.Metrics[bestKey], Decimals(a, bestKey))} | {versus} | {p} | {s.Diverged} |");
+            var v = s.VersusBest;
+            var isBest = v?.IsReference == true;
+            var diff = isBest ? "best" : v?.Comparison is { Summary.Count: > 0 } c ? Signed(c.Summary.Mean, score) : "n/a";
+            var boot = v is { } st && double.IsFinite(st.Bootstrap.Lower) ? $"[{Num(st.Bootstrap.Lower, score)}, {Num(st.Bootstrap.Upper, score)}]" : "n/a";
+            sb.AppendLine($"| {(s.Rank is { } rank ? rank.ToString(Inv) : "-")} | {Cell(s.Loss.DisplayName)} | {Rate(s.LearningRate)} | {s.Runs}/{s.Seeds} | " +
+                          $"{MeanSd(m, score)} | {Interval(m, score)} | {boot} | {diff} | {(isBest ? "" : PCell(v?.AdjustedPValue, v?.Note))} | " +
+                          $"{(isBest || v?.EffectSize is not { } d ? "" : d.ToString("0.00", Inv))} | {(v == null || !v.HasScores ? "–" : v.TiedWithReference ? "yes" : "no")} | {s.Diverged} |");
         }
+        sb.AppendLine();
+        if (a.VersusBest.MinimumDetectableDifference is { } mdd)
+            sb.AppendLine($"With {a.VersusBest.DetectionPairs} paired seeds and the spread of the paired differences seen here, the smallest mean difference " +
+                          $"this grid detects with 80% power at alpha {a.Alpha.ToString("0.###", Inv)} is about {Num(mdd, score + 1)} ({r.RankBy.Label}).");
+        else
+            sb.AppendLine("There are too few paired seeds (fewer than 2) to estimate which differences this grid could detect.");
         sb.AppendLine();
 
         // Baseline comparison.
@@ -53,36 +80,45 @@ public static class ExperimentReportMarkdown
             sb.AppendLine($"## Against the baseline: {baseline.DisplayName}");
             sb.AppendLine();
             sb.AppendLine($"Per-seed difference of the {scoreLabel}, loss − {baseline.DisplayName}, paired by seed " +
-                          $"({(r.Classification ? "positive: better than the baseline" : "negative: better than the baseline")}); " +
-                          "p is the two-sided paired t-test (t = mean / (sd / √n), n − 1 degrees of freedom). " +
-                          "It is n/a with fewer than 2 pairs or when every pair differs by the same amount.");
+                          $"({(r.RankBy.HigherIsBetter ? "positive: better than the baseline" : "negative: better than the baseline")}); " +
+                          "p is the two-sided paired t-test (t = mean / (sd / √n), n − 1 degrees of freedom), adjusted p is Holm's across the losses compared with the baseline. " +
+                          "p is n/a with fewer than 2 pairs.");
             sb.AppendLine();
-            sb.AppendLine($"| loss | pairs | mean difference | sd | {level} CI | t | p |");
-            sb.AppendLine("|---|---:|---:|---:|---|---:|---:|");
+            sb.AppendLine($"| loss | pairs | mean difference | sd | {level} CI | t | p | adjusted p | d_z |");
+            sb.AppendLine("|---|---:|---:|---:|---|---:|---:|---:|---:|");
             foreach (var s in a.Losses)
             {
-                if (s.Loss == baseline) { sb.AppendLine($"| {Cell(s.Loss.DisplayName)} | | baseline | | | | |"); continue; }
+                if (s.Loss == baseline) { sb.AppendLine($"| {Cell(s.Loss.DisplayName)} | | baseline | | | | | | |"); continue; }
                 var v = s.VersusBaseline;
-                if (v == null || v.Summary.Count == 0) { sb.AppendLine($"| {Cell(s.Loss.DisplayName)} | 0 | n/a | | | | n/a |"); continue; }
-                var note = v.Note is { } n ? $"n/a ({n})" : "n/a";
-                sb.AppendLine($"| {Cell(s.Loss.DisplayName)} | {v.Summary.Count} | {Signed(v.Summary.Mean, score)} | {Num(v.Summary.StandardDeviation, score)} | " +
-                              $"{SignedInterval(v.Summary, score)} | {(v.T is { } t ? t.ToString("0.00", Inv) : "n/a")} | {(v.PValue is { } p ? P(p) : note)} |");
+                if (v?.Comparison is not { Summary.Count: > 0 } c) { sb.AppendLine($"| {Cell(s.Loss.DisplayName)} | 0 | n/a | | | | n/a | n/a | |"); continue; }
+                sb.AppendLine($"| {Cell(s.Loss.DisplayName)} | {c.Summary.Count} | {Signed(c.Summary.Mean, score)} | {Num(c.Summary.StandardDeviation, score)} | " +
+                              $"{SignedInterval(c.Summary, score)} | {(c.T is { } t ? t.ToString("0.00", Inv) : "n/a")} | {PCell(v.PValue, v.Note)} | " +
+                              $"{PCell(v.AdjustedPValue, null)} | {(v.EffectSize is { } d ? d.ToString("0.00", Inv) : "n/a")} |");
             }
             sb.AppendLine();
         }
 
+        WriteTuning(sb, a);
+        WriteCalibration(sb, a);
+
         // All metrics.
         sb.AppendLine("## Every metric per loss");
         sb.AppendLine();
-        sb.AppendLine($"Mean ± sd [{level} CI] over the finished seeds; the final test yardstick is {(r.Classification ? "softmax cross-entropy" : "MSE")}, " +
-                      "the same for every loss whatever it optimized.");
+        sb.AppendLine($"Mean ± sd [{level} CI] over the finished seeds, at the validation-selected epoch and at the final epoch. " +
+                      (r.Classification ? "NLL is the softmax cross-entropy of the class scores, the same yardstick whatever loss a run optimized." : ""));
         sb.AppendLine();
-        var scoreMetrics = a.Metrics.Where(m => m.Key is not ("epochsToTarget" or "secondsToTarget")).ToList();
-        sb.AppendLine("| loss | " + string.Join(" | ", scoreMetrics.Select(m => m.Label)) + " |");
-        sb.AppendLine("|---|" + string.Concat(scoreMetrics.Select(_ => "---:|")));
-        foreach (var s in a.Ranked)
-            sb.AppendLine($"| {Cell(s.Loss.DisplayName)} | " + string.Join(" | ", scoreMetrics.Select(m => Full(s.Metrics[m.Key], Decimals(a, m.Key)))) + " |");
-        sb.AppendLine();
+        foreach (var selected in new[] { true, false })
+        {
+            if (selected && !a.AtSelectedEpoch) continue;
+            var keys = ScoreMetric.For(r.Classification).Select(m => (Metric: m, Key: ExperimentAnalysis.Key(m, selected))).ToList();
+            sb.AppendLine($"**At the {(selected ? "validation-selected" : "final")} epoch**");
+            sb.AppendLine();
+            sb.AppendLine("| loss | " + string.Join(" | ", keys.Select(k => $"test {k.Metric.Label}")) + " |");
+            sb.AppendLine("|---|" + string.Concat(keys.Select(_ => "---:|")));
+            foreach (var s in a.Ranked)
+                sb.AppendLine($"| {Cell(s.Loss.DisplayName)} | " + string.Join(" | ", keys.Select(k => Full(s.Metrics[k.Key], Decimals(a, k.Key)))) + " |");
+            sb.AppendLine();
+        }
 
         // Convergence.
         sb.AppendLine("## Convergence");
@@ -191,7 +227,10 @@ public static class ExperimentReportMarkdown
                     foreach (var n in notes) sb.AppendLine($"  - {Str(n)}");
             }
             sb.AppendLine($"- Device: {Str(info["device"]) ?? "?"}; libtorch threads: {Str(info["threads"]) ?? "?"}; processors: {Str(info["processors"]) ?? "?"}; OS: {Str(info["os"]) ?? "?"}");
-            sb.AppendLine($"- Versions: TorchSharp {Str(info["torchSharp"]) ?? "?"}, .NET {Str(info["dotnet"]) ?? "?"}; report: " +
+            sb.AppendLine($"- Code: git commit {Str(info["gitCommit"]) ?? "unknown (not run inside a git checkout)"}" +
+                          (Str(info["gitDirty"]) == "true" ? " **with uncommitted changes**" : Str(info["gitDirty"]) == "false" ? " (clean tree)" : ""));
+            sb.AppendLine($"- CPU: {Str(info["cpu"]) ?? "?"}; vector extensions: {Str(info["vectorExtensions"]) ?? "?"}");
+            sb.AppendLine($"- Versions: TorchSharp {Str(info["torchSharp"]) ?? "?"}, {Str(info["libTorch"]) ?? "libtorch ?"}, .NET {Str(info["dotnet"]) ?? "?"}; report: " +
                           string.Join(", ", ExperimentReport.ReportLibraries().Select(l => $"{l.Name} {l.Version}")));
         }
         var runSeconds = r.Runs.Select(x => x.Summary?.Seconds).OfType<double>().Sum();
@@ -214,13 +253,100 @@ public static class ExperimentReportMarkdown
     };
 
     /// <summary>Decimals for a metric: four significant digits of the largest mean in the table, 0 to 6 places.</summary>
-    internal static int Decimals(ExperimentAnalysis a, string key)
+    internal static int Decimals(ExperimentAnalysis a, string key) => Decimals(a.Losses.Select(s => s.Metrics[key].Mean), key);
+
+    /// <summary>Decimals for a metric with these means.</summary>
+    internal static int Decimals(IEnumerable<double> means, string key)
     {
         if (key == "epochsToTarget") return 1;
         if (key == "secondsToTarget") return 2;
-        var means = a.Losses.Select(s => s.Metrics[key].Mean).Where(double.IsFinite).Select(Math.Abs).Where(x => x > 0).ToList();
-        if (means.Count == 0) return 4;
-        return Math.Clamp(3 - (int)Math.Floor(Math.Log10(means.Max())), 0, 6);
+        var finite = means.Where(double.IsFinite).Select(Math.Abs).Where(x => x > 0).ToList();
+        if (finite.Count == 0) return 4;
+        return Math.Clamp(3 - (int)Math.Floor(Math.Log10(finite.Max())), 0, 6);
+    }
+
+    static string Rate(double? rate) => rate is { } x ? x.ToString("G4", Inv) : "?";
+
+    static string PCell(double? p, string? note) => p is { } v ? P(v) : note is { } n ? $"n/a ({Cell(n)})" : "n/a";
+
+    static void WriteTuning(StringBuilder sb, ExperimentAnalysis a)
+    {
+        var r = a.Results;
+        if (r.TuningRates.Count == 0) return;
+        var selection = r.TuningRuns.Select(x => x.Summary?.Selection).FirstOrDefault(x => x != null) ?? "validation score";
+        sb.AppendLine("## Learning-rate tuning");
+        sb.AppendLine();
+        sb.AppendLine($"Each loss trained with every candidate rate on the tuning seeds ({string.Join(", ", r.TuningSeeds)}); the rate with the best mean " +
+                      $"{selection} at each run's selected epoch was used for its evaluation seeds. Cells: mean ± sd over tuning seeds (– : diverged on some seed " +
+                      "or not finished); **bold**: chosen. No test number enters the choice.");
+        sb.AppendLine();
+        sb.AppendLine("| loss | " + string.Join(" | ", r.TuningRates.Select(x => x.ToString("G4", Inv))) + " |");
+        sb.AppendLine("|---|" + string.Concat(r.TuningRates.Select(_ => "---:|")));
+        foreach (var loss in r.Losses)
+        {
+            if (!a.Tuning.TryGetValue(loss, out var choice)) continue;
+            var cells = choice.Candidates.Select(c =>
+            {
+                var summary = SampleSummary.Of(c.Scores);
+                var text = double.IsFinite(c.Mean) && c.Scores.Count == r.TuningSeeds.Count ? MeanSd(summary, 4) : "–";
+                return c.LearningRate == choice.Chosen && text != "–" ? $"**{text}**" : text;
+            });
+            sb.AppendLine($"| {Cell(loss.DisplayName)} | {string.Join(" | ", cells)} |");
+        }
+        sb.AppendLine();
+        // A rate chosen at the end of the grid may not be the best rate at all: the grid may end before the optimum.
+        var sorted = r.TuningRates.Order().ToList();
+        var atEdge = a.Tuning.Where(kv => !kv.Value.AllDiverged && sorted.Count > 1 && (kv.Value.Chosen == sorted[0] || kv.Value.Chosen == sorted[^1])).ToList();
+        foreach (var (loss, choice) in atEdge)
+            sb.AppendLine($"- {loss.DisplayName}: the chosen rate {Rate(choice.Chosen)} is the {(choice.Chosen == sorted[0] ? "smallest" : "largest")} candidate, " +
+                          $"so a better rate may lie {(choice.Chosen == sorted[0] ? "below" : "above")} the grid; widen tuning.learningRates to be sure.");
+        foreach (var (loss, _) in a.Tuning.Where(kv => kv.Value.AllDiverged))
+            sb.AppendLine($"- {loss.DisplayName}: every candidate diverged on some tuning seed (or did not finish), so the first candidate was used.");
+        if (atEdge.Count > 0 || a.Tuning.Any(kv => kv.Value.AllDiverged)) sb.AppendLine();
+    }
+
+    static void WriteCalibration(StringBuilder sb, ExperimentAnalysis a)
+    {
+        var r = a.Results;
+        if (!r.Classification) return;
+        var at = a.AtSelectedEpoch;
+        sb.AppendLine("## Calibration");
+        sb.AppendLine();
+        sb.AppendLine($"Test calibration at the {(at ? "validation-selected" : "final")} epoch, mean ± sd over seeds (lower is better for all): NLL, Brier score, " +
+                      "ECE over 15 equal-width confidence bins, adaptive ECE over 15 equal-mass bins, and classwise ECE. Probabilities are the softmax of the " +
+                      "model's class scores (for a single-output head, the sigmoid); for losses that train scores rather than probabilities (hinge, multi-margin) " +
+                      "that softmax is a convention, so their calibration says how usable the scores are as probabilities, not how well the loss calibrates.");
+        sb.AppendLine();
+        var metrics = new[] { ScoreMetric.Nll, ScoreMetric.Brier, ScoreMetric.Ece, ScoreMetric.AdaptiveEce, ScoreMetric.ClasswiseEce };
+        sb.AppendLine("| loss | " + string.Join(" | ", metrics.Select(m => m.Label)) + " |");
+        sb.AppendLine("|---|" + string.Concat(metrics.Select(_ => "---:|")));
+        foreach (var s in a.Ranked)
+            sb.AppendLine($"| {Cell(s.Loss.DisplayName)} | " + string.Join(" | ", metrics.Select(m =>
+                MeanSd(s.Metrics[ExperimentAnalysis.Key(m, at)], Decimals(a, ExperimentAnalysis.Key(m, at))))) + " |");
+        sb.AppendLine();
+        var scaled = r.Runs.Where(x => x.Summary?.Calibration?["temperature"] != null).ToList();
+        if (scaled.Count > 0)
+        {
+            sb.AppendLine("Temperature scaling (one temperature per run, fitted on the validation split by minimizing NLL, applied to the final model's test " +
+                          "scores; it cannot change accuracy). Mean over seeds, before → after:");
+            sb.AppendLine();
+            sb.AppendLine("| loss | temperature | NLL | Brier | ECE | adaptive ECE | classwise ECE |");
+            sb.AppendLine("|---|---:|---:|---:|---:|---:|---:|");
+            foreach (var s in a.Ranked)
+            {
+                var runs = scaled.Where(x => x.Loss == s.Loss).ToList();
+                if (runs.Count == 0) continue;
+                double Mean(string part, string key) => runs.Select(x => x.Summary!.Calibration![part]?[key] is JsonValue v && v.TryGetValue<double>(out var d) ? d : double.NaN)
+                    .Where(double.IsFinite).DefaultIfEmpty(double.NaN).Average();
+                string Pair(string key) => $"{Num(Mean("before", key), 4)} → {Num(Mean("after", key), 4)}";
+                var t = runs.Select(x => x.Summary!.Calibration!["temperature"] is JsonValue v && v.TryGetValue<double>(out var d) ? d : double.NaN).Where(double.IsFinite).DefaultIfEmpty(double.NaN).Average();
+                sb.AppendLine($"| {Cell(s.Loss.DisplayName)} | {Num(t, 3)} | {Pair("nll")} | {Pair("brier")} | {Pair("ece")} | {Pair("adaptiveEce")} | {Pair("classwiseEce")} |");
+            }
+            sb.AppendLine();
+        }
+        sb.AppendLine("Reliability diagrams (final model, test split, all seeds pooled) are under [Plots](#plots): a calibrated model's bars follow the diagonal; " +
+                      "bars below it mean over-confidence.");
+        sb.AppendLine();
     }
 
     static string Num(double v, int decimals) => double.IsFinite(v) ? v.ToString("F" + decimals, Inv) : "–";

@@ -16,22 +16,22 @@ public sealed record ReportLoss(string DisplayName, string LossName, bool InConf
 /// <summary>What a run's <c>summary.json</c> says (numbers that were not finite are null).</summary>
 public sealed record RunSummary
 {
-    /// <summary>Final test accuracy (classification) or RMSE (regression).</summary>
-    public double? FinalTestScore { get; init; }
-    /// <summary>Best test score over epochs.</summary>
-    public double? BestTestScore { get; init; }
+    /// <summary>The epoch validation selected (null without a validation split).</summary>
+    public int? SelectedEpoch { get; init; }
+    /// <summary>The validation value at the selected epoch.</summary>
+    public double? ValidationScoreAtSelectedEpoch { get; init; }
+    /// <summary>What selected it, e.g. "validation accuracy".</summary>
+    public string? Selection { get; init; }
+    /// <summary>The run's learning rate.</summary>
+    public double? LearningRate { get; init; }
     /// <summary>First epoch that reached the convergence target.</summary>
     public int? EpochsToTarget { get; init; }
     /// <summary>Training seconds to that epoch.</summary>
     public double? SecondsToTarget { get; init; }
-    /// <summary>Final test yardstick (softmax cross-entropy / MSE).</summary>
-    public double? FinalTestYardstick { get; init; }
-    /// <summary>Final test balanced accuracy.</summary>
-    public double? FinalTestBalancedAccuracy { get; init; }
-    /// <summary>Final test macro-F1.</summary>
-    public double? FinalTestMacroF1 { get; init; }
-    /// <summary>Test recall of each class (classification).</summary>
+    /// <summary>Test recall of each class at the final epoch (classification).</summary>
     public IReadOnlyList<double?>? TestRecallPerClass { get; init; }
+    /// <summary>Calibration of the final model (classification), as the run wrote it; null when absent.</summary>
+    public JsonObject? Calibration { get; init; }
     /// <summary>Epochs completed.</summary>
     public int Epochs { get; init; }
     /// <summary>The run diverged.</summary>
@@ -40,8 +40,6 @@ public sealed record RunSummary
     public string? Divergence { get; init; }
     /// <summary>Wall time of the run.</summary>
     public double? Seconds { get; init; }
-    /// <summary>"test accuracy" or "test RMSE".</summary>
-    public string? Metric { get; init; }
 }
 
 /// <summary>One run folder: its cell (loss, seed), its summary (null when it has none) and its epoch history.</summary>
@@ -49,6 +47,13 @@ public sealed record RunRecord(string Id, ReportLoss Loss, int Seed, RunSummary?
 {
     /// <summary>The run finished (it has a summary.json).</summary>
     public bool Complete => Summary != null;
+
+    /// <summary>The row of an epoch, or null.</summary>
+    public MetricsRow? At(int? epoch) => epoch is { } e ? Epochs.FirstOrDefault(r => r.Epoch == e) : null;
+
+    /// <summary>A finished run's test metric at the epoch validation selected (<paramref name="selected"/>) or at its final epoch.</summary>
+    public double? Test(Metrics.ScoreMetric metric, bool selected) =>
+        Summary == null ? null : (selected ? At(Summary.SelectedEpoch) : Epochs.LastOrDefault())?[metric.Column];
 }
 
 /// <summary>
@@ -80,8 +85,18 @@ public sealed class ExperimentResults
     public required string ResolvedConfigText { get; init; }
     /// <summary>experiment.json, or null when absent.</summary>
     public required JsonObject? ExperimentInfo { get; init; }
-    /// <summary>Every run folder that could be placed in the grid.</summary>
+    /// <summary>Every evaluation run folder that could be placed in the grid.</summary>
     public required IReadOnlyList<RunRecord> Runs { get; init; }
+    /// <summary>The learning-rate tuning runs (runs/tuning/*), each with its candidate rate; empty without tuning.</summary>
+    public required IReadOnlyList<RunRecord> TuningRuns { get; init; }
+    /// <summary>Candidate learning rates of the config's tuning block (empty: no tuning).</summary>
+    public required IReadOnlyList<double> TuningRates { get; init; }
+    /// <summary>Tuning seeds of the config.</summary>
+    public required IReadOnlyList<int> TuningSeeds { get; init; }
+    /// <summary>The test metric the verdict ranks by (config rankBy).</summary>
+    public required Metrics.ScoreMetric RankBy { get; init; }
+    /// <summary>Selection reads the validation yardstick loss (early stopping on 'loss'), not validation accuracy / RMSE.</summary>
+    public required bool SelectByLoss { get; init; }
     /// <summary>Things the report should mention (unplaceable folders, duplicates).</summary>
     public required IReadOnlyList<string> Warnings { get; init; }
 
@@ -139,7 +154,8 @@ public sealed class ExperimentResults
         var runs = new List<RunRecord>();
         var runsFolder = Path.Combine(folder, "runs");
         var runFolders = Directory.Exists(runsFolder)
-            ? Directory.GetDirectories(runsFolder).OrderBy(d => d, StringComparer.Ordinal).ToArray()
+            ? Directory.GetDirectories(runsFolder).Where(d => Path.GetFileName(d) != ExperimentPlan.TuningFolder)
+                .OrderBy(d => d, StringComparer.Ordinal).ToArray()
             : [];
         var classificationVotes = new List<bool>();
         foreach (var runFolder in runFolders)
@@ -158,7 +174,7 @@ public sealed class ExperimentResults
                 lossDisplay = Text(node["loss"]);
                 registryName = Text(node["registryName"]);
                 seed = Integer(node["seed"]);
-                if (summary.Metric is { } metric) classificationVotes.Add(metric.Contains("accuracy", StringComparison.OrdinalIgnoreCase));
+                if (node["testAtFinalEpoch"] is JsonObject final) classificationVotes.Add(final.ContainsKey("accuracy"));
             }
             var match = RunFolder.Match(id);
             seed ??= match.Success && int.TryParse(match.Groups["seed"].Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var s) ? s : null;
@@ -187,6 +203,25 @@ public sealed class ExperimentResults
         }
 
         var classification = DetectClassification(info, config, classificationVotes, runs);
+        var tuningRuns = new List<RunRecord>();
+        var tuningFolder = Path.Combine(runsFolder, ExperimentPlan.TuningFolder);
+        if (Directory.Exists(tuningFolder))
+            foreach (var runFolder in Directory.GetDirectories(tuningFolder).OrderBy(d => d, StringComparer.Ordinal))
+            {
+                var summaryPath = Path.Combine(runFolder, "summary.json");
+                if (!File.Exists(summaryPath)) continue; // unfinished: the tuning table counts it as missing
+                current[0] = summaryPath;
+                var node = ParseObject(summaryPath, File.ReadAllText(summaryPath));
+                var loss = losses.FirstOrDefault(l => l.DisplayName == Text(node["loss"]));
+                if (loss == null || Integer(node["seed"]) is not { } seed) continue;
+                var metricsPath = Path.Combine(runFolder, "metrics.csv");
+                tuningRuns.Add(new RunRecord(Path.GetFileName(runFolder), loss, seed, ReadSummary(node), File.Exists(metricsPath) ? MetricsCsvReader.Read(metricsPath) : []));
+            }
+        current[0] = configPath;
+        var tuning = config["tuning"] as JsonObject;
+        var tuningRates = tuning?["learningRates"] is JsonArray rateArray ? rateArray.Select(Number).OfType<double>().ToList() : [];
+        var tuningSeeds = tuning?["seeds"] is JsonArray tuningSeedArray ? tuningSeedArray.Select(Integer).OfType<int>().ToList() : [];
+        var earlyStoppingMetric = config["training"]?["earlyStopping"]?["metric"] is JsonValue em && em.TryGetValue<string>(out var emText) ? emText : "accuracy";
         var baselineKey = Text(config["baseline"]);
         var configured = losses.Where(l => l.InConfig).ToList();
         var baseline = string.IsNullOrWhiteSpace(baselineKey)
@@ -215,6 +250,11 @@ public sealed class ExperimentResults
             ResolvedConfigText = configText,
             ExperimentInfo = info,
             Runs = runs,
+            TuningRuns = tuningRuns,
+            TuningRates = tuningRates,
+            TuningSeeds = tuningSeeds,
+            RankBy = Metrics.ScoreMetric.Find(Text(config["rankBy"]), classification),
+            SelectByLoss = earlyStoppingMetric.Equals("loss", StringComparison.OrdinalIgnoreCase),
             Warnings = warnings,
         };
     }
@@ -232,19 +272,18 @@ public sealed class ExperimentResults
 
     static RunSummary ReadSummary(JsonObject n) => new()
     {
-        FinalTestScore = Number(n["finalTestScore"]),
-        BestTestScore = Number(n["bestTestScore"]),
+        SelectedEpoch = Integer(n["selectedEpoch"]),
+        ValidationScoreAtSelectedEpoch = Number(n["validationScoreAtSelectedEpoch"]),
+        Selection = Text(n["selection"]),
+        LearningRate = Number(n["learningRate"]),
         EpochsToTarget = Integer(n["epochsToTarget"]),
         SecondsToTarget = Number(n["secondsToTarget"]),
-        FinalTestYardstick = Number(n["finalTestYardstick"]),
-        FinalTestBalancedAccuracy = Number(n["finalTestBalancedAccuracy"]),
-        FinalTestMacroF1 = Number(n["finalTestMacroF1"]),
-        TestRecallPerClass = n["testRecallPerClass"] is JsonArray a ? a.Select(Number).ToList() : null,
+        TestRecallPerClass = n["testRecallPerClassAtFinalEpoch"] is JsonArray a ? a.Select(Number).ToList() : null,
+        Calibration = n["calibration"] as JsonObject,
         Epochs = Integer(n["epochs"]) ?? 0,
         Diverged = n["diverged"] is JsonValue d && d.GetValueKind() == JsonValueKind.True,
         Divergence = Text(n["divergence"]),
         Seconds = Number(n["seconds"]),
-        Metric = Text(n["metric"]),
     };
 
     static JsonObject ParseObject(string path, string text)

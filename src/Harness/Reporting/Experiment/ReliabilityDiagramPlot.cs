@@ -35,7 +35,8 @@ public static class ReliabilityDiagramPlot
         }
         var diagonal = plot.Add.Line(0, 0, 1, 1);
         diagonal.Color = Colors.Gray;
-        diagonal.LinePattern = LinePattern.Dashed;
+        // Solid: Skia's SVG canvas cannot draw dashes and prints a complaint to stdout for each dashed line.
+        diagonal.LinePattern = LinePattern.Solid;
         diagonal.LineWidth = 1;
         diagonal.LegendText = "perfect calibration";
         if (bars.Count > 0)
