@@ -314,7 +314,7 @@ public static class ExperimentRunner
 
     static void WriteExperimentInfo(ExperimentConfig config, PreparedData data, RunSettings settings, double? seconds)
     {
-        var provenance = Provenance.Collect(Environment.CurrentDirectory);
+        var provenance = Provenance.Collect(Environment.CurrentDirectory, settings.Folder);
         var info = new
         {
             name = config.Name,

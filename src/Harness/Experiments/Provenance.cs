@@ -19,11 +19,23 @@ namespace Harness.Experiments;
 /// <param name="Threads">libtorch intra-op threads.</param>
 public sealed record Provenance(string? GitCommit, bool? GitDirty, string? TorchSharp, string? LibTorch, string? Cpu, string VectorExtensions, int Threads)
 {
-    /// <summary>Collects the provenance of this process, reading git in <paramref name="workingDirectory"/>.</summary>
-    public static Provenance Collect(string workingDirectory)
+    /// <summary>
+    /// Collects the provenance of this process, reading git in <paramref name="workingDirectory"/>. Changes under
+    /// <paramref name="output"/> (the results folder being written, which may be a committed one that --force replaces)
+    /// do not make the tree dirty: they are the result, not the code that produced it.
+    /// </summary>
+    public static Provenance Collect(string workingDirectory, string? output = null)
     {
         var commit = Git(workingDirectory, "rev-parse HEAD")?.Trim();
-        bool? dirty = commit == null ? null : Git(workingDirectory, "status --porcelain --untracked-files=no") is { } status ? status.Trim().Length > 0 : null;
+        bool? dirty = null;
+        if (commit != null && Git(workingDirectory, "status --porcelain --untracked-files=no") is { } status)
+        {
+            var top = Git(workingDirectory, "rev-parse --show-toplevel")?.Trim();
+            var excluded = output != null && top != null ? Path.GetRelativePath(top, Path.GetFullPath(output)).Replace('\\', '/').TrimEnd('/') + "/" : null;
+            // Porcelain v1 lines are "XY path" (renames "XY old -> new"), paths relative to the top of the repository.
+            dirty = status.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+                .Any(line => line.Length > 3 && (excluded == null || !line[3..].Trim('"').StartsWith(excluded, StringComparison.Ordinal)));
+        }
         return new Provenance(commit is { Length: 40 } ? commit : null, dirty, typeof(TorchSharp.torch).Assembly.GetName().Version?.ToString(),
             LibTorchPackage(), CpuModel(), VectorExtensionList(), get_num_threads());
     }

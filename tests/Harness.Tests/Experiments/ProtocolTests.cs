@@ -201,6 +201,31 @@ public class ProvenanceTests
             Assert.Matches("^[0-9a-f]{40}$", p.GitCommit);
             Assert.NotNull(p.GitDirty);
         }
+        // Changes inside the results folder being written are the result, not the code: they leave the tree clean.
+        var repo = Directory.CreateTempSubdirectory("harness-provenance-repo-").FullName;
+        try
+        {
+            void Git(params string[] args)
+            {
+                var start = new System.Diagnostics.ProcessStartInfo("git") { WorkingDirectory = repo, RedirectStandardOutput = true, RedirectStandardError = true };
+                foreach (var a in new[] { "-c", "user.name=t", "-c", "user.email=t@t" }.Concat(args)) start.ArgumentList.Add(a);
+                using var process = System.Diagnostics.Process.Start(start)!;
+                process.WaitForExit();
+                Assert.True(process.ExitCode == 0, process.StandardError.ReadToEnd());
+            }
+            Directory.CreateDirectory(Path.Combine(repo, "results", "x"));
+            File.WriteAllText(Path.Combine(repo, "code.cs"), "a");
+            File.WriteAllText(Path.Combine(repo, "results", "x", "report.md"), "a");
+            Git("init", "-q");
+            Git("add", "-A");
+            Git("commit", "-q", "-m", "c");
+            File.WriteAllText(Path.Combine(repo, "results", "x", "report.md"), "b");
+            Assert.False(Harness.Experiments.Provenance.Collect(repo, Path.Combine(repo, "results", "x")).GitDirty);
+            Assert.True(Harness.Experiments.Provenance.Collect(repo).GitDirty);
+            File.WriteAllText(Path.Combine(repo, "code.cs"), "b");
+            Assert.True(Harness.Experiments.Provenance.Collect(repo, Path.Combine(repo, "results", "x")).GitDirty);
+        }
+        finally { Directory.Delete(repo, true); }
         // Outside a repository there is no commit to name, and no error either.
         var outside = Directory.CreateTempSubdirectory("harness-provenance-").FullName;
         try { Assert.Null(Harness.Experiments.Provenance.Collect(outside).GitCommit); }

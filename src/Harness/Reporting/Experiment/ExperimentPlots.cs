@@ -224,8 +224,10 @@ public static class ExperimentPlots
     {
         var r = a.Results;
         var selection = r.TuningRuns.Select(x => x.Summary?.Selection).FirstOrDefault(x => x != null) ?? "validation score";
-        var plot = NewPlot($"{r.Name}: {selection} at the selected epoch against learning rate (mean, {Percent(a.Level)} CI over {r.TuningSeeds.Count} tuning seeds)",
-            "learning rate (log10)", selection);
+        var plot = NewPlot($"{r.Name}: {selection} against learning rate ({Percent(a.Level)} CI, {r.TuningSeeds.Count} tuning seeds)",
+            "learning rate (log scale)", $"{selection} at the selected epoch");
+        // No log axis in ScottPlot 5: positions are log10 of the rates, labelled with the rates themselves.
+        plot.Axes.Bottom.SetTicks(r.TuningRates.Select(Math.Log10).ToArray(), r.TuningRates.Select(x => x.ToString("G3", CultureInfo.InvariantCulture)).ToArray());
         var any = false;
         foreach (var loss in r.Losses)
         {
