@@ -19,14 +19,22 @@ namespace Harness.Sinks;
 /// </remarks>
 public sealed class MetricsCsvSink(string runsFolder) : ITrainingObserver
 {
-    /// <summary>Column names, in order.</summary>
-    public static readonly string[] Columns =
+    /// <summary>The numeric columns, in order, with the epoch field each one holds: one table for writing and for reading a value back.</summary>
+    static readonly (string Column, Func<EpochMetrics, double?> Value)[] Numeric =
     [
-        "epoch", "train_loss", "train_accuracy", "validation_accuracy", "test_accuracy", "test_balanced_accuracy", "test_macro_f1",
-        "validation_rmse", "test_rmse", "test_mae", "test_r2", "validation_yardstick", "test_yardstick",
-        "test_brier", "test_ece", "test_adaptive_ece", "test_classwise_ece", "learning_rate", "mean_gradient_norm", "epoch_seconds", "samples_per_second", "compute_seconds", "data_seconds",
-        "evaluation_seconds", "batch_order_hash",
+        ("epoch", m => m.Epoch), ("train_loss", m => m.TrainLoss), ("train_accuracy", m => m.TrainAccuracy),
+        ("validation_accuracy", m => m.ValidationAccuracy), ("test_accuracy", m => m.TestAccuracy),
+        ("test_balanced_accuracy", m => m.TestBalancedAccuracy), ("test_macro_f1", m => m.TestMacroF1),
+        ("validation_rmse", m => m.ValidationRmse), ("test_rmse", m => m.TestRmse), ("test_mae", m => m.TestMae), ("test_r2", m => m.TestR2),
+        ("validation_yardstick", m => m.ValidationYardstick), ("test_yardstick", m => m.TestYardstick),
+        ("test_brier", m => m.TestBrier), ("test_ece", m => m.TestEce), ("test_adaptive_ece", m => m.TestAdaptiveEce),
+        ("test_classwise_ece", m => m.TestClasswiseEce), ("learning_rate", m => m.LearningRate), ("mean_gradient_norm", m => m.MeanGradientNorm),
+        ("epoch_seconds", m => m.EpochSeconds), ("samples_per_second", m => m.SamplesPerSecond), ("compute_seconds", m => m.ComputeSeconds),
+        ("data_seconds", m => m.DataSeconds), ("evaluation_seconds", m => m.EvaluationSeconds),
     ];
+
+    /// <summary>Column names, in order: the numeric columns, then the batch-order hash.</summary>
+    public static readonly string[] Columns = [.. Numeric.Select(c => c.Column), "batch_order_hash"];
 
     /// <summary>Columns that measure time and so differ between otherwise identical runs.</summary>
     public static readonly string[] TimingColumns = ["epoch_seconds", "samples_per_second", "compute_seconds", "data_seconds", "evaluation_seconds"];
@@ -81,17 +89,14 @@ public sealed class MetricsCsvSink(string runsFolder) : ITrainingObserver
     }
 
     /// <summary>The value an epoch writes in a numeric column of <see cref="Columns"/> (null: empty cell).</summary>
-    public static double? Value(EpochMetrics m, string column) => Row(m).Split(',')[Array.IndexOf(Columns, column)] is { Length: > 0 } cell
-        ? double.Parse(cell, NumberStyles.Float, CultureInfo.InvariantCulture)
-        : null;
-
-    static string Row(EpochMetrics m) => string.Join(",", new[]
+    public static double? Value(EpochMetrics m, string column)
     {
-        m.Epoch.ToString(CultureInfo.InvariantCulture), F(m.TrainLoss), F(m.TrainAccuracy), F(m.ValidationAccuracy), F(m.TestAccuracy),
-        F(m.TestBalancedAccuracy), F(m.TestMacroF1), F(m.ValidationRmse), F(m.TestRmse), F(m.TestMae), F(m.TestR2),
-        F(m.ValidationYardstick), F(m.TestYardstick), F(m.TestBrier), F(m.TestEce), F(m.TestAdaptiveEce), F(m.TestClasswiseEce), F(m.LearningRate), F(m.MeanGradientNorm), F(m.EpochSeconds),
-        F(m.SamplesPerSecond), F(m.ComputeSeconds), F(m.DataSeconds), F(m.EvaluationSeconds), m.BatchOrderHash,
-    });
+        var index = Array.FindIndex(Numeric, c => c.Column == column);
+        if (index < 0) throw new ArgumentException($"'{column}' is not a numeric metrics.csv column.", nameof(column));
+        return Numeric[index].Value(m);
+    }
+
+    static string Row(EpochMetrics m) => string.Join(",", Numeric.Select(c => F(c.Value(m))).Append(m.BatchOrderHash));
 
     /// <summary>
     /// Reads a metrics.csv this sink wrote back into its epochs, exactly (numbers are written round-trip). Throws
