@@ -10,7 +10,7 @@ public static class ListCommand
     /// <summary>Builds the command.</summary>
     public static Command Create()
     {
-        var markdown = new Option<bool>("--markdown") { Description = "Print a Markdown table (as in the README)." };
+        var markdown = new Option<bool>("--markdown") { Description = "Print a Markdown table (as in docs/losses.md)." };
         var losses = new Command("losses", "List every loss: task, expected model output, target encoding, options, reference.") { markdown };
         losses.SetAction(parse => CommandRunner.Run(() =>
         {

@@ -2,7 +2,7 @@ using CustomLosses.Catalog;
 
 namespace Harness.Reporting;
 
-/// <summary>The loss catalogue as rows (for the console) and as a Markdown table (for the README).</summary>
+/// <summary>The loss catalogue as rows (for the console) and as a Markdown table (for docs/losses.md).</summary>
 public static class LossCatalogTable
 {
     /// <summary>Column headers.</summary>

@@ -113,7 +113,7 @@ public class FusedAdamStepTests
     [Fact]
     public void A_fused_step_leaves_no_finalizable_objects_where_TorchSharps_leaves_eight()
     {
-        // Objects whose finalizer TorchSharp never suppresses feed gen-1 collections that pause training (README, "A related
+        // Objects whose finalizer TorchSharp never suppresses feed gen-1 collections that pause training (docs/performance.md, "A related
         // cost"); a shape, item or dtype read added to the step would show here.
         var config = new OptimizerConfig { Name = "adam", LearningRate = 1e-3 };
         using var flat = new Parameter(zeros(Length), requires_grad: true);
