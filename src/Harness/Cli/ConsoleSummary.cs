@@ -1,6 +1,5 @@
 using System.Globalization;
 using Harness.Reporting;
-using Spectre.Console;
 
 namespace Harness.Cli;
 
@@ -36,20 +35,12 @@ public static class ConsoleSummary
             };
         }).ToList();
         var title = $"{a.ScoreName} ({(a.Results.RankBy.HigherIsBetter ? "higher" : "lower")} is better)";
-        if (Console.IsOutputRedirected)
-        {
-            // Piped output gets plain columns: a table drawn for 80 columns would wrap loss names mid-word.
-            Console.WriteLine(title + ":");
-            var widths = header.Select((h, i) => rows.Select(r => r[i].Length).Append(h.Length).Max()).ToArray();
-            Console.WriteLine("  " + string.Join("  ", header.Select((h, i) => h.PadRight(widths[i]))).TrimEnd());
-            foreach (var r in rows) Console.WriteLine("  " + string.Join("  ", r.Select((c, i) => c.PadRight(widths[i]))).TrimEnd());
-        }
-        else
-        {
-            var table = new Table().Border(TableBorder.Rounded).Title(Markup.Escape(title)).AddColumns(header.Select(Markup.Escape).ToArray());
-            foreach (var r in rows) table.AddRow(r.Select(Markup.Escape).ToArray());
-            AnsiConsole.Write(table);
-        }
+        // Plain aligned columns, on a terminal too: a bordered table fitted to 80 columns wraps loss names and numbers
+        // mid-word, while plain lines stay whole (a wide one wraps as a whole line).
+        Console.WriteLine(title + ":");
+        var widths = header.Select((h, i) => rows.Select(r => r[i].Length).Append(h.Length).Max()).ToArray();
+        Console.WriteLine("  " + string.Join("  ", header.Select((h, i) => h.PadRight(widths[i]))).TrimEnd());
+        foreach (var r in rows) Console.WriteLine("  " + string.Join("  ", r.Select((c, i) => c.PadRight(widths[i]))).TrimEnd());
         if (a.Missing.Count > 0) Console.WriteLine($"{a.Missing.Count} (loss, seed) cell(s) have no finished run; see report.md.");
         Console.WriteLine("Verdict: " + a.Verdict);
     }

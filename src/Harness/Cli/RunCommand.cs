@@ -11,7 +11,7 @@ using Spectre.Console;
 namespace Harness.Cli;
 
 /// <summary>
-/// <c>harness run experiments/&lt;name&gt;.json [--set key=value ...] [--output DIR] [--device cpu|cuda|auto] [--force | --resume] [--shard k/n]</c>:
+/// <c>harness run experiments/&lt;name&gt;.json [--set key=value ...] [--output DIR] [--device cpu|cuda|auto] [--force | --resume] [--shard k/n] [--quiet | --verbose]</c>:
 /// trains one network per (loss, seed) cell and logs accuracy and convergence for each. Every run checkpoints at the
 /// end of every epoch; <c>--resume</c> finishes an interrupted experiment from those checkpoints.
 /// </summary>
@@ -28,19 +28,23 @@ public static class RunCommand
         var force = new Option<bool>("--force") { Description = "Replace an existing results folder (with --shard: this shard's runs)." };
         var shard = new Option<string?>("--shard") { Description = "Run only shard k of n of the grid (k/n): the run at plan index i belongs to shard (i mod n) + 1. Shards write into one results folder; `harness report` merges them." };
         var resume = new Option<bool>("--resume") { Description = "Finish an interrupted experiment in its existing results folder (same config and overrides): finished runs (with summary.json) are kept, unfinished ones go on from their last end-of-epoch checkpoint. With --shard: this shard's runs." };
-        var command = new Command("run", "Train identical networks with different losses, as an experiment file describes.") { config, set, output, device, force, resume, shard };
+        var quiet = new Option<bool>("--quiet") { Description = "Print only the ranking table and the verdict (and errors)." };
+        var verbose = new Option<bool>("--verbose") { Description = "When the output is not a terminal, also print a line per run and per epoch." };
+        var command = new Command("run", "Train identical networks with different losses, as an experiment file describes.") { config, set, output, device, force, resume, shard, quiet, verbose };
         command.SetAction(parse => CommandRunner.Run(() => Execute(
             parse.GetValue(config)!, parse.GetValue(set) ?? [], parse.GetValue(output), parse.GetValue(device), parse.GetValue(force), parse.GetValue(shard),
-            parse.GetValue(resume))));
+            parse.GetValue(resume), parse.GetValue(quiet) ? Verbosity.Quiet : parse.GetValue(verbose) ? Verbosity.Verbose : Verbosity.Normal,
+            parse.GetValue(quiet) && parse.GetValue(verbose))));
         return command;
     }
 
     /// <summary>Runs an experiment; returns the exit code.</summary>
     public static int Execute(string configPath, IReadOnlyList<string> overrides, string? output, string? device, bool force, string? shardText = null,
-        bool resume = false)
+        bool resume = false, Verbosity verbosity = Verbosity.Normal, bool quietAndVerbose = false)
     {
         // Everything that can be wrong with the input is checked before the results folder is touched.
         if (force && resume) throw new UsageException("--resume and --force exclude each other: --resume keeps the results folder, --force replaces it.");
+        if (quietAndVerbose) throw new UsageException("--quiet and --verbose exclude each other: pass one of them, or neither for the default.");
         GridShard shard;
         try { shard = shardText is null ? GridShard.All : GridShard.Parse(shardText); }
         catch (ArgumentException e) { throw new UsageException(e.Message); }
@@ -57,16 +61,17 @@ public static class RunCommand
         var outputRoot = Path.IsPathRooted(config.Output) ? config.Output : Path.GetFullPath(config.Output);
         var folder = Path.Combine(outputRoot, config.Name);
         var commandLine = "harness " + string.Join(" ", Environment.GetCommandLineArgs().Skip(1));
-        var settings = new RunSettings(folder, dev, force, commandLine, shard, resume);
+        var log = verbosity == Verbosity.Quiet ? TextWriter.Null : Console.Out;
+        var settings = new RunSettings(folder, dev, force, commandLine, shard, resume, log);
         ExperimentRunner.PrepareFolder(settings, config, plan);
 
         var classification = data.Task == TaskKind.Classification;
         var tuningRuns = config.Tuning.LearningRates.Count * config.Tuning.Seeds.Count * config.Losses.Count;
-        Console.WriteLine($"{config.Name}: {data.Name} ({data.Train.Count} train / {data.Validation.Count} validation / {data.Test.Count} test), " +
+        log.WriteLine($"{config.Name}: {data.Name} ({data.Train.Count} train / {data.Validation.Count} validation / {data.Test.Count} test), " +
                           $"{config.Losses.Count} losses x {config.Seeds.Count} seeds = {config.Losses.Count * config.Seeds.Count} runs" +
                           (tuningRuns > 0 ? $" after {tuningRuns} tuning runs ({config.Tuning.LearningRates.Count} rates x {config.Tuning.Seeds.Count} tuning seeds per loss)" : "") +
                           (shard.IsPartial ? $", shard {shard}: {plan.Runs.Count} of them" : "") + $" on {settings.Device.type.ToString().ToLowerInvariant()}");
-        foreach (var note in data.Notes) Console.WriteLine("  " + note);
+        foreach (var note in data.Notes) log.WriteLine("  " + note);
 
         var selectByLoss = config.Training.EarlyStopping.Metric.Equals("loss", StringComparison.OrdinalIgnoreCase);
         var summaries = new RunSummaryWriter(folder, classification, writeGridSummary: !shard.IsPartial, selectByLoss);
@@ -75,22 +80,22 @@ public static class RunCommand
             new MetricsCsvSink(Path.Combine(folder, "runs")), summaries, new TensorBoardSink(Path.Combine(folder, "tensorboard"), classification),
         };
         IReadOnlyList<RunResult> results;
-        if (AnsiConsole.Profile.Capabilities.Interactive && !Console.IsOutputRedirected)
+        if (AnsiConsole.Profile.Capabilities.Interactive && !Console.IsOutputRedirected && verbosity != Verbosity.Quiet)
         {
             results = AnsiConsole.Progress().AutoClear(false).HideCompleted(true)
-                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+                .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new LabelledRemainingTimeColumn())
                 .Start(ctx => ExperimentRunner.Run(config, seedData, plan, settings,
-                    [.. sinks, new ConsoleProgressSink(ctx, plan.Runs.Count, config.Training.Epochs, classification)]));
+                    [.. sinks, new ConsoleProgressSink(ctx, plan.Runs.Count, config.Training.Epochs, classification, plan.Runs.Max(r => r.Id.Length))]));
         }
         else
         {
-            results = ExperimentRunner.Run(config, seedData, plan, settings, [.. sinks, new PlainLogSink(Console.Out, classification)]);
+            results = ExperimentRunner.Run(config, seedData, plan, settings, [.. sinks, new PlainLogSink(Console.Out, classification, verbosity)]);
         }
         // A shard's report covers what the folder holds so far; rerun `harness report` when every shard is done.
         var report = ExperimentReport.Write(folder);
         ConsoleSummary.Print(report.Analysis);
-        Console.WriteLine($"Report: {report.Markdown}");
-        Console.WriteLine($"Results: {folder}");
+        log.WriteLine($"Report: {report.Markdown}");
+        log.WriteLine($"Results: {folder}");
         return ExitCodes.Success;
     }
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using static System.FormattableString;
 using System.Text.Json;
 using Harness.Config;
 using Harness.Data;
@@ -20,8 +21,13 @@ namespace Harness.Experiments;
 /// <param name="CommandLine">The command that started the run, recorded in experiment.json.</param>
 /// <param name="Shard">The part of the grid this process runs (all of it by default).</param>
 /// <param name="Resume">Continue the experiment in an existing folder: finished runs are kept, unfinished ones go on from their last checkpoint.</param>
-public sealed record RunSettings(string Folder, Device Device, bool Force, string CommandLine, GridShard? Shard = null, bool Resume = false)
+/// <param name="Log">Where the runner says what it is doing (phases, the rates tuning chose); null: standard output.</param>
+public sealed record RunSettings(string Folder, Device Device, bool Force, string CommandLine, GridShard? Shard = null, bool Resume = false,
+    TextWriter? Log = null)
 {
+    /// <summary>The log, never null.</summary>
+    public TextWriter Output => Log ?? Console.Out;
+
     /// <summary>The shard, never null.</summary>
     public GridShard Part => Shard ?? GridShard.All;
 }
@@ -118,10 +124,20 @@ public static class ExperimentRunner
         using var checkpointWriter = new BackgroundCheckpointWriter(checkpoints);
         var context = new RunContext(config, data, plan, settings, observers, checkpoints, checkpointWriter);
         var results = new List<RunResult>();
-        results.AddRange(context.RunAll(plan.Runs.Where(r => r.Tuning), r => r.LearningRate));
+        var tuning = plan.Runs.Where(r => r.Tuning).ToList();
+        if (tuning.Count > 0)
+        {
+            var started = Stopwatch.StartNew();
+            results.AddRange(context.RunAll(tuning, r => r.LearningRate));
+            settings.Output.WriteLine(Invariant($"tuning: {tuning.Count} runs in {started.Elapsed.TotalSeconds:0.0} s ({results.Count(r => r.Convergence.Diverged)} diverged)"));
+        }
 
         var rates = ChooseRates(context, results);
-        results.AddRange(context.RunAll(plan.Runs.Where(r => !r.Tuning), r => rates.TryGetValue(r.Binding, out var rate) ? rate : null));
+        var evaluation = plan.Runs.Where(r => !r.Tuning && rates.GetValueOrDefault(r.Binding) != null).ToList();
+        var watchEvaluation = Stopwatch.StartNew();
+        var evaluated = context.RunAll(evaluation, r => rates[r.Binding]);
+        results.AddRange(evaluated);
+        settings.Output.WriteLine(Invariant($"evaluation: {evaluation.Count} runs in {watchEvaluation.Elapsed.TotalSeconds:0.0} s ({evaluated.Count(r => r.Convergence.Diverged)} diverged)"));
         checkpointWriter.Flush();
         WriteExperimentInfo(config, data.First, settings, watch.Elapsed.TotalSeconds);
         return results;
@@ -166,7 +182,7 @@ public static class ExperimentRunner
             var choice = LearningRateSelection.Choose(config.Tuning.LearningRates, outcomes, higher);
             rates[binding] = choice.Chosen;
             var described = string.Join(", ", choice.Candidates.Select(c => $"{Fmt(c.LearningRate)}: {(double.IsFinite(c.Mean) ? c.Mean.ToString("0.0000", CultureInfo.InvariantCulture) : "diverged")}"));
-            Console.WriteLine($"  tuning: {binding.DisplayName} trains with learning rate {Fmt(choice.Chosen)} " +
+            context.Log.WriteLine($"  {binding.DisplayName} trains with learning rate {Fmt(choice.Chosen)} " +
                               $"(mean {SelectionRule.Describe(context.Classification, context.SelectByLoss)} over {config.Tuning.Seeds.Count} tuning seed(s): {described})" +
                               (choice.AllDiverged ? "; every candidate diverged on some seed, so the first was taken" : ""));
         }
@@ -183,6 +199,7 @@ public static class ExperimentRunner
         int position;
 
         public ExperimentConfig Config => config;
+        public TextWriter Log => settings.Output;
         public ExperimentPlan Plan => plan;
         public bool Classification => data.First.Task == TaskKind.Classification;
         public bool SelectByLoss => config.Training.EarlyStopping.Metric.Trim().Equals("loss", StringComparison.OrdinalIgnoreCase);

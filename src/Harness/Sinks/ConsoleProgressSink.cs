@@ -6,10 +6,15 @@ using Spectre.Console;
 namespace Harness.Sinks;
 
 /// <summary>
-/// Live progress on a terminal (Spectre.Console): one bar for the grid and one for the current run, with
-/// epoch, loss, accuracy and ETA.
+/// Live progress on a terminal (Spectre.Console): one bar for the grid and one for the current run, with labelled
+/// epoch, training loss and test score, in columns that keep their width as run names change.
 /// </summary>
-public sealed class ConsoleProgressSink(ProgressContext context, int totalRuns, int epochs, bool classification) : ITrainingObserver
+/// <param name="context">Spectre's progress context.</param>
+/// <param name="totalRuns">Runs in this process's grid.</param>
+/// <param name="epochs">Epochs per run.</param>
+/// <param name="classification">Show test accuracy (else test RMSE).</param>
+/// <param name="idWidth">The longest run id of the grid: every description pads to it, so the bars do not shift.</param>
+public sealed class ConsoleProgressSink(ProgressContext context, int totalRuns, int epochs, bool classification, int idWidth = 0) : ITrainingObserver
 {
     readonly ProgressTask grid = context.AddTask("grid", maxValue: totalRuns * (double)epochs);
     ProgressTask? current;
@@ -19,7 +24,7 @@ public sealed class ConsoleProgressSink(ProgressContext context, int totalRuns, 
     public void RunStarted(RunInfo run)
     {
         current?.StopTask();
-        current = context.AddTask(Markup.Escape($"{run.Id} ({run.Index + 1}/{run.Total})"), maxValue: epochs);
+        current = context.AddTask(Markup.Escape(Label(run)), maxValue: epochs);
         lastMetrics = "";
     }
 
@@ -28,7 +33,7 @@ public sealed class ConsoleProgressSink(ProgressContext context, int totalRuns, 
     {
         if (current == null) return;
         current.Value = history.Count;
-        current.Description = Markup.Escape($"{run.Id} ({run.Index + 1}/{run.Total}) resumed after epoch {history.Count}");
+        current.Description = Markup.Escape($"{Label(run)} resumed after epoch {history.Count}");
         grid.Value = run.Index * (double)epochs + current.Value;
     }
 
@@ -47,10 +52,17 @@ public sealed class ConsoleProgressSink(ProgressContext context, int totalRuns, 
     public void EpochCompleted(RunInfo run, EpochMetrics m)
     {
         var score = classification
-            ? $"acc {m.TestAccuracy?.ToString("0.0000", CultureInfo.InvariantCulture)}"
-            : $"rmse {m.TestRmse?.ToString("0.000", CultureInfo.InvariantCulture)}";
-        lastMetrics = $"epoch {m.Epoch}/{epochs} loss {m.TrainLoss.ToString("0.0000", CultureInfo.InvariantCulture)} {score}";
-        if (current != null) current.Description = Markup.Escape($"{run.Id} ({run.Index + 1}/{run.Total}) {lastMetrics}");
+            ? $"test acc {m.TestAccuracy?.ToString("0.0000", CultureInfo.InvariantCulture) ?? "-",6}"
+            : $"test RMSE {m.TestRmse?.ToString("0.000", CultureInfo.InvariantCulture) ?? "-",8}";
+        var width = epochs.ToString(CultureInfo.InvariantCulture).Length;
+        lastMetrics = $"epoch {m.Epoch.ToString(CultureInfo.InvariantCulture).PadLeft(width)}/{epochs}  loss {m.TrainLoss.ToString("0.0000", CultureInfo.InvariantCulture),9}  {score}";
+        if (current != null) current.Description = Markup.Escape($"{Label(run)}  {lastMetrics}");
+    }
+
+    string Label(RunInfo run)
+    {
+        var width = run.Total.ToString(CultureInfo.InvariantCulture).Length;
+        return $"{run.Id.PadRight(idWidth)} {(run.Index + 1).ToString(CultureInfo.InvariantCulture).PadLeft(width)}/{run.Total}";
     }
 
     /// <inheritdoc />

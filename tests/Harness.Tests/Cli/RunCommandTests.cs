@@ -79,6 +79,38 @@ public class RunCommandTests
     }
 
     [Fact]
+    public void Piped_output_is_short_by_default_quiet_on_request_and_every_epoch_when_verbose()
+    {
+        var dir = HarnessProcess.TempFolder();
+        try
+        {
+            var quickstart = Path.Combine(RepositoryPaths.Root, "experiments", "quickstart.json");
+            string[] fast = ["--set", "training.epochs=2", "--force"];
+            var (code, stdout, stderr) = HarnessProcess.Run(dir, ["run", quickstart, "--output", "normal", .. fast]);
+            Assert.True(code == 0, stdout + stderr);
+            var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            Assert.True(lines.Length < 40, $"{lines.Length} lines:\n{stdout}");
+            Assert.Contains(lines, l => l.StartsWith("tuning: 24 runs", StringComparison.Ordinal));
+            Assert.Contains(lines, l => l.StartsWith("Verdict: ", StringComparison.Ordinal));
+            Assert.DoesNotContain(" epoch 1/2", stdout);
+
+            (code, stdout, stderr) = HarnessProcess.Run(dir, ["run", quickstart, "--output", "quiet", "--quiet", .. fast]);
+            Assert.True(code == 0, stdout + stderr);
+            Assert.True(stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length <= 8, stdout);
+            Assert.Contains("Verdict: ", stdout);
+
+            (code, stdout, stderr) = HarnessProcess.Run(dir, ["run", quickstart, "--output", "verbose", "--verbose", .. fast]);
+            Assert.True(code == 0, stdout + stderr);
+            Assert.Contains("ce-seed0 epoch 2/2", stdout);
+
+            (code, _, stderr) = HarnessProcess.Run(dir, ["run", quickstart, "--output", "both", "--quiet", "--verbose"]);
+            Assert.Equal(Harness.Cli.ExitCodes.BadInput, code);
+            Assert.Contains("--quiet and --verbose exclude each other", stderr);
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
+    [Fact]
     public void An_existing_results_folder_is_kept_unless_forced()
     {
         var dir = HarnessProcess.TempFolder();

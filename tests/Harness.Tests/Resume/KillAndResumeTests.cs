@@ -181,7 +181,7 @@ public class KillAndResumeTests(UninterruptedGrid straight, ITestOutputHelper ou
             CopyFolder(straight.Folder, copy);
             var before = Directory.GetFiles(Path.Combine(copy, "runs"), "*", SearchOption.AllDirectories)
                 .ToDictionary(f => f, File.ReadAllBytes);
-            var (code, stdout, stderr) = HarnessProcess.Run(dir, "run", straight.ConfigPath, "--output", "out", "--resume");
+            var (code, stdout, stderr) = HarnessProcess.Run(dir, "run", straight.ConfigPath, "--output", "out", "--resume", "--verbose");
             Assert.True(code == 0, stdout + stderr);
             Assert.Equal(4, stdout.Split('\n').Count(l => l.Contains("already finished (summary.json exists), not retrained")));
             Assert.DoesNotContain(" epoch 1/", stdout);
