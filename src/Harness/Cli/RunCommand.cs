@@ -49,6 +49,7 @@ public static class RunCommand
         try { shard = shardText is null ? GridShard.All : GridShard.Parse(shardText); }
         catch (ArgumentException e) { throw new UsageException(e.Message); }
         var loaded = ConfigLoader.Load(configPath, overrides);
+        foreach (var notice in loaded.Notices ?? []) Console.Error.WriteLine("notice: " + notice);
         var config = loaded.Config;
         if (output != null) config = config with { Output = output };
         if (device != null) config = config with { Device = device };

@@ -6,7 +6,8 @@ namespace Harness.Config;
 /// <param name="Config">The configuration after overrides and defaults, checked by <see cref="ConfigValidator"/>.</param>
 /// <param name="BaseDirectory">Absolute folder of the configuration file: relative paths in it (CSV path, dataset root) resolve against this.</param>
 /// <param name="SourcePath">Absolute path of the configuration file.</param>
-public sealed record LoadedConfig(ExperimentConfig Config, string BaseDirectory, string SourcePath);
+/// <param name="Notices">What loading decided for the user and should tell them (e.g. an inferred CSV task).</param>
+public sealed record LoadedConfig(ExperimentConfig Config, string BaseDirectory, string SourcePath, IReadOnlyList<string>? Notices = null);
 
 /// <summary>
 /// Reads an experiment file (JSON, through Microsoft.Extensions.Configuration.Json), applies Hydra-style
@@ -51,15 +52,21 @@ public static class ConfigLoader
             // The pre-scan catches what the provider rejects; this is the fallback for anything it misses.
             throw new ConfigException($"{path}: cannot be read as a configuration: {e.Message}", null, e.InnerException ?? e);
         }
-        var config = FromFlat(Flatten(file), overrides ?? []);
-        return new LoadedConfig(config, directory, full);
+        var notices = new List<string>();
+        var config = FromFlat(Flatten(file), overrides ?? [], directory, notices);
+        return new LoadedConfig(config, directory, full, notices);
     }
 
     /// <summary>
     /// Applies overrides to the flat key/value form of a configuration (':'-separated keys), binds and
     /// validates. <see cref="Load"/> uses it; tests and callers with in-memory settings can too.
     /// </summary>
-    public static ExperimentConfig FromFlat(IEnumerable<KeyValuePair<string, string?>> settings, IReadOnlyList<string> overrides)
+    /// <param name="settings">The flat settings.</param>
+    /// <param name="overrides">"key=value" overrides.</param>
+    /// <param name="baseDirectory">Folder of the config file, where a CSV named in it is read to infer its task; null: no inference.</param>
+    /// <param name="notices">Receives what loading decided on the user's behalf.</param>
+    public static ExperimentConfig FromFlat(IEnumerable<KeyValuePair<string, string?>> settings, IReadOnlyList<string> overrides,
+        string? baseDirectory = null, List<string>? notices = null)
     {
         var flat = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
         foreach (var kv in settings) flat[kv.Key] = kv.Value;
@@ -69,6 +76,13 @@ public static class ConfigLoader
         var merged = new ConfigurationBuilder().AddInMemoryCollection(flat).Build();
         var binder = new StrictBinder(keyPath => DescribeOrigin(keyPath, origins));
         var config = binder.Bind(merged);
+        // The task decides which losses, metrics and corruptions apply, so it is settled before validation.
+        if (baseDirectory != null && ConfigVocabulary.Is(config.Dataset.Name, "csv") && string.IsNullOrWhiteSpace(config.Dataset.Csv.Task)
+            && !string.IsNullOrWhiteSpace(config.Dataset.Csv.Path) && Data.CsvTaskInference.Infer(config.Dataset.Csv, baseDirectory) is { } inferred)
+        {
+            config = config with { Dataset = config.Dataset with { Csv = config.Dataset.Csv with { Task = inferred.Task } } };
+            notices?.Add($"dataset.csv.task: {inferred.Task}, inferred: {inferred.Reason}; set dataset.csv.task to override.");
+        }
         try
         {
             return ConfigValidator.Validate(config);

@@ -120,7 +120,8 @@ public static partial class ConfigValidator
         d = d with
         {
             Name = name,
-            Csv = d.Csv with { Task = Choice("dataset.csv.task", d.Csv.Task, ConfigVocabulary.CsvTasks) },
+            // Empty: not inferred (the file could not be read here); loading reports why, or reads it as classes.
+            Csv = d.Csv with { Task = string.IsNullOrWhiteSpace(d.Csv.Task) ? "" : Choice("dataset.csv.task", d.Csv.Task, ConfigVocabulary.CsvTasks) },
             Corruption = d.Corruption with
             {
                 LabelNoiseKind = Choice("dataset.corruption.labelNoiseKind", d.Corruption.LabelNoiseKind, ConfigVocabulary.LabelNoiseKinds),
@@ -298,7 +299,8 @@ public static partial class ConfigValidator
                 if (encoding.Length == 0 || encoding == "index")
                     throw ConfigException.At($"{at}.targetEncoding",
                         (encoding.Length == 0 ? "missing" : "'index' does not fit") +
-                        $": regression loss '{loss}' on classification dataset '{dataset}' needs an explicit target encoding; valid: one-hot (e.g. with activation softmax: \"MSE on softmax against one-hot\"), real (the class index as a number), or plus-minus-one/zero-one (2 classes only).");
+                        $": regression loss '{loss}' on classification dataset '{dataset}' needs an explicit target encoding; valid: one-hot (e.g. with activation softmax: \"MSE on softmax against one-hot\"), real (the class index as a number), or plus-minus-one/zero-one (2 classes only)." +
+                        (dataset.StartsWith("csv", StringComparison.Ordinal) ? " If the target column holds real values, set dataset.csv.task to \"regression\" instead." : ""));
                 break;
         }
         // Binary encodings (one output per sample) need exactly two classes.

@@ -100,8 +100,8 @@ public sealed record CsvDatasetConfig
     public string Path { get; init; } = "";
     /// <summary>Target column: a header name, or a zero-based index; empty: the last column.</summary>
     public string TargetColumn { get; init; } = "";
-    /// <summary>classification or regression.</summary>
-    public string Task { get; init; } = "classification";
+    /// <summary>classification or regression; empty (default): inferred from the target column (see <c>CsvTaskInference</c>) and written into the resolved config.</summary>
+    public string Task { get; init; } = "";
     /// <summary>The first row is a header.</summary>
     public bool Header { get; init; } = true;
     /// <summary>Field separator.</summary>

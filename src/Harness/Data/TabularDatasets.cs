@@ -37,14 +37,17 @@ internal static class TabularDatasets
     {
         if (string.IsNullOrWhiteSpace(config.Path))
             throw new DataException("csv: no file given. Set \"dataset\": { \"csv\": { \"path\": \"data.csv\" } } (relative to the config file's folder).");
-        var task = config.Task.Trim().ToLowerInvariant() switch
+        TaskKind? given = config.Task.Trim().ToLowerInvariant() switch
         {
+            "" => null,
             "classification" => TaskKind.Classification,
             "regression" => TaskKind.Regression,
-            _ => throw new DataException($"csv: task \"{config.Task}\" is not valid; use \"classification\" or \"regression\"."),
+            _ => throw new DataException($"csv: task \"{config.Task}\" is not valid; use \"classification\", \"regression\", or leave it empty to infer it."),
         };
         var path = Path.GetFullPath(Path.Combine(baseDirectory, config.Path));
         var csv = CsvTableReader.ReadFile(path, config.TargetColumn, config.Header, config.Separator);
+        // An empty task is inferred from the targets, as the config loader does (it could not read the file there).
+        var task = given ?? (CsvTaskInference.Infer(csv.TargetTexts, csv.Columns[csv.TargetIndex]).Task == "regression" ? TaskKind.Regression : TaskKind.Classification);
         var (table, classes, note) = ToTable(csv, task, path);
         return (table, classes, $"{path} (target column \"{csv.Columns[csv.TargetIndex]}\")", note);
     }

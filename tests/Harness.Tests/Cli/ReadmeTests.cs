@@ -60,6 +60,8 @@ public partial class ReadmeTests
             Assert.True(code == 0, stdout + stderr);
             Assert.Contains("Verdict: ", stdout);
             Assert.Contains("test RMSE", stdout);
+            // The example names no task: it is inferred from the target column, and the user is told.
+            Assert.Contains("notice: dataset.csv.task: regression, inferred", stderr);
             Assert.True(File.Exists(Path.Combine(output, "csv-regression", "report.md")));
         }
         finally { Directory.Delete(output, true); }

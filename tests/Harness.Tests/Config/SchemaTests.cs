@@ -122,7 +122,7 @@ public class SchemaTests
         Same("properties/device", ConfigVocabulary.Devices);
         Same("$defs/lossEntry/properties/activation", ConfigVocabulary.OutputActivations, allowEmpty: true);
         Same("$defs/lossEntry/properties/targetEncoding", ConfigVocabulary.TargetEncodings, allowEmpty: true);
-        Same("$defs/csv/properties/task", ConfigVocabulary.CsvTasks);
+        Same("$defs/csv/properties/task", ConfigVocabulary.CsvTasks, allowEmpty: true);
         Same("$defs/corruption/properties/labelNoiseKind", ConfigVocabulary.LabelNoiseKinds);
         Same("$defs/earlyStopping/properties/metric", ConfigVocabulary.EarlyStoppingMetrics);
         Same("$defs/corruption/properties/validation", ConfigVocabulary.CorruptionValidation);
