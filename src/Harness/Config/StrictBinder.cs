@@ -36,8 +36,8 @@ internal sealed class StrictBinder
             if (property is null)
             {
                 var names = properties.Select(p => CamelCase(p.Name)).ToList();
-                var nearest = NearestName.Find(child.Key, names);
-                throw Error(childPath, "unknown key" + (nearest is null ? "" : $"; did you mean {Join(path, nearest)}?") +
+                var nearest = KeySuggestion.Find(child.Key, path, names);
+                throw Error(childPath, "unknown key" + (nearest is null ? "" : $"; did you mean {nearest}?") +
                                        $" Valid keys{(path.Length == 0 ? "" : " of " + path)}: {string.Join(", ", names)}.");
             }
             var canonicalPath = Join(path, CamelCase(property.Name));

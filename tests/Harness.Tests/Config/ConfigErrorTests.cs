@@ -312,3 +312,22 @@ public class ProtocolConfigErrorTests
         Assert.Equal("accuracy", config.RankBy);
     }
 }
+
+/// <summary>Unknown keys are answered with the key the user most likely meant, in its section or in another.</summary>
+public class KeySuggestionTests
+{
+    static string WithSets(params string[] overrides) => ConfigFiles.Error(ConfigFiles.Base, overrides);
+
+    [Theory]
+    [InlineData("training.optimizer.lr=0.1", "did you mean training.optimizer.learningRate?")]
+    [InlineData("training.optimizer.learning_rate=0.1", "did you mean training.optimizer.learningRate?")]
+    [InlineData("training.batch_size=8", "did you mean training.batchSize?")]
+    [InlineData("epochs=5", "did you mean training.epochs?")]
+    [InlineData("validationFraction=0.2", "did you mean dataset.validationFraction?")]
+    [InlineData("training.learningRate=0.1", "did you mean training.optimizer.learningRate?")]
+    public void An_unknown_key_suggests_the_key_meant(string set, string expected)
+    {
+        var message = WithSets(set);
+        Assert.True(message.Contains(expected, StringComparison.Ordinal), message);
+    }
+}
