@@ -87,4 +87,30 @@ public class RegistryTests
         Assert.Equal("huber", NearestName.Find("hubber", ["huber", "mse"]));
         Assert.Null(NearestName.Find("completely-different", ["huber", "mse"]));
     }
+
+    [Theory]
+    [InlineData("cross_entropy", "cross-entropy")]
+    [InlineData("CrossEntropyLoss", "cross-entropy")]
+    [InlineData("BCEWithLogitsLoss", "bce-with-logits")]
+    [InlineData("binary_cross_entropy_with_logits", "bce-with-logits")]
+    [InlineData("binary_cross_entropy", "bce")]
+    [InlineData("SmoothL1Loss", "smooth-l1")]
+    [InlineData("KLDivLoss", "kl-div")]
+    [InlineData("NLLLoss", "nll")]
+    [InlineData("pinball", "quantile")]
+    [InlineData("Huber", "huber")]
+    public void PyTorch_and_literature_names_resolve_to_the_registered_loss(string alias, string name) =>
+        Assert.Equal(name, LossRegistry.Get(alias).Name);
+
+    [Fact]
+    public void An_alias_never_hides_a_wrong_name()
+    {
+        Assert.Null(LossRegistry.Find("loss"));
+        Assert.Null(LossRegistry.Find("cross_entropy_with_logits"));
+        Assert.Throws<LossOptionException>(() => LossRegistry.Get("pinbal"));
+        // Every alias the catalogue lists resolves to its own loss, and no two losses share one.
+        var aliases = LossRegistry.All.SelectMany(s => LossAliases.Of(s).Select(a => (Alias: a, s.Name))).ToList();
+        Assert.All(aliases, a => Assert.Equal(a.Name, LossRegistry.Get(a.Alias).Name));
+        Assert.Equal(aliases.Count, aliases.Select(a => a.Alias).Distinct().Count());
+    }
 }

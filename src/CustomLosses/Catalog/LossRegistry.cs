@@ -31,10 +31,13 @@ public static class LossRegistry
     /// <summary>The names of every registered loss.</summary>
     public static IEnumerable<string> Names => All.Select(s => s.Name);
 
-    /// <summary>Finds a loss by name (case-insensitive); an unknown name lists the nearest and all valid names.</summary>
+    /// <summary>The loss a name or alias stands for (PyTorch's names and spellings, see <see cref="LossAliases"/>), or null.</summary>
+    public static LossSpec? Find(string? name) => name is null ? null : LossAliases.Resolve(name, All);
+
+    /// <summary>Finds a loss by name or alias (case-insensitive); an unknown name lists the nearest and all valid names.</summary>
     public static LossSpec Get(string name)
     {
-        var spec = All.FirstOrDefault(s => string.Equals(s.Name, name?.Trim(), StringComparison.OrdinalIgnoreCase));
+        var spec = Find(name);
         if (spec != null) return spec;
         var nearest = NearestName.Find(name ?? "", Names);
         throw new LossOptionException(
@@ -43,7 +46,7 @@ public static class LossRegistry
     }
 
     /// <summary>True when a loss of that name is registered.</summary>
-    public static bool Contains(string name) => All.Any(s => string.Equals(s.Name, name, StringComparison.OrdinalIgnoreCase));
+    public static bool Contains(string name) => Find(name) != null;
 
     /// <summary>
     /// Checks options against the loss's specs: unknown names, wrong types and out-of-range values

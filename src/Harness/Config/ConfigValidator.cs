@@ -227,8 +227,9 @@ public static partial class ConfigValidator
             if (string.IsNullOrWhiteSpace(entry.Loss))
                 throw ConfigException.At($"{at}.loss", $"missing; give a loss name: {string.Join(", ", TrainableLosses)}, or builtin:<{string.Join("|", ConfigVocabulary.BuiltInLosses)}>.");
             var (registryName, builtIn) = ConfigVocabulary.ParseLossName(entry.Loss);
-            var spec = LossRegistry.All.FirstOrDefault(s => Same(s.Name, registryName));
-            if (builtIn && !ConfigVocabulary.In(registryName, ConfigVocabulary.BuiltInLosses))
+            // Aliases (PyTorch's names, "pinball") resolve here; the resolved config records the registry name.
+            var spec = LossRegistry.Find(registryName);
+            if (builtIn && !ConfigVocabulary.In(spec?.Name ?? registryName, ConfigVocabulary.BuiltInLosses))
             {
                 var near = NearestName.Find(registryName, ConfigVocabulary.BuiltInLosses);
                 throw ConfigException.At($"{at}.loss", $"'{entry.Loss}' has no libtorch built-in;" + (near is null ? "" : $" did you mean builtin:{near}?") +

@@ -6,12 +6,13 @@ namespace Harness.Reporting;
 public static class LossCatalogTable
 {
     /// <summary>Column headers.</summary>
-    public static readonly string[] Headers = ["name", "task", "model output", "target", "options (default)", "validated against"];
+    public static readonly string[] Headers = ["name", "also accepted as", "task", "model output", "target", "options (default)", "validated against"];
 
     /// <summary>One row per registered loss.</summary>
     public static IEnumerable<string[]> Rows() => LossRegistry.All.Select(s => new[]
     {
         s.Name,
+        LossAliases.Of(s).Any() ? string.Join(", ", LossAliases.Of(s)) : "-",
         Describe(s.Task),
         Describe(s.ExpectedOutput),
         Describe(s.Target),

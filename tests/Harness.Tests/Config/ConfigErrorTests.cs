@@ -331,3 +331,17 @@ public class KeySuggestionTests
         Assert.True(message.Contains(expected, StringComparison.Ordinal), message);
     }
 }
+
+/// <summary>PyTorch's loss names in a config resolve to the registry's, and the resolved config records the registry name.</summary>
+public class LossAliasConfigTests
+{
+    [Fact]
+    public void Aliases_resolve_and_builtins_take_them_too()
+    {
+        var config = ConfigFiles.Load(ConfigFiles.Base, "losses.0.loss=CrossEntropyLoss", "losses.1.loss=builtin:HuberLoss");
+        Assert.Equal("cross-entropy", config.Losses[0].Loss);
+        Assert.Equal("builtin:huber", config.Losses[1].Loss);
+        var regression = ConfigFiles.Load(ConfigFiles.Base, "dataset.name=diabetes", "losses=[{\"loss\":\"pinball\"}]");
+        Assert.Equal("quantile", Assert.Single(regression.Losses).Loss);
+    }
+}
