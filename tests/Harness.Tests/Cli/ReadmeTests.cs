@@ -45,6 +45,24 @@ public partial class ReadmeTests
     }
 
     [Fact]
+    public void The_main_command_writes_where_git_ignores_and_the_studies_script_exists()
+    {
+        var line = Readme.Split('\n').First(l => l.StartsWith("dotnet run --project src/Harness -- run experiments/quickstart.json", StringComparison.Ordinal));
+        var args = line.Split(' ');
+        var output = args[Array.IndexOf(args, "--output") + 1];
+        Assert.True(File.Exists(Path.Combine(RepositoryPaths.Root, "experiments", "run-studies.sh")));
+        if (!Directory.Exists(Path.Combine(RepositoryPaths.Root, ".git")) && !File.Exists(Path.Combine(RepositoryPaths.Root, ".git"))) return;
+        var start = new System.Diagnostics.ProcessStartInfo("git", ["check-ignore", "-q", $"{output}/quickstart/report.md"])
+        {
+            WorkingDirectory = RepositoryPaths.Root, RedirectStandardOutput = true, RedirectStandardError = true,
+        };
+        using var git = System.Diagnostics.Process.Start(start)!;
+        git.WaitForExit();
+        // Exit 0: ignored. The first thing a newcomer runs must not leave the working tree dirty.
+        Assert.True(git.ExitCode == 0, $"{output}/quickstart is not ignored by git");
+    }
+
+    [Fact]
     public void The_regression_csv_example_runs_as_written()
     {
         var line = Readme.Split('\n').Single(l => l.Contains("run experiments/csv-regression.json", StringComparison.Ordinal));
