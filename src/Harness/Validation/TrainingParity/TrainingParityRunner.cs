@@ -1,0 +1,149 @@
+using System.Diagnostics;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Harness.Validation.TrainingParity;
+
+/// <summary>
+/// Trains one network three times in lockstep on the same batches: with the candidate loss, with its reference (the
+/// built-in twin), and with the reference again from initial weights nudged by one unit in the last place (the
+/// yardstick). Records per step the loss values and the relative differences of gradients and parameters, and
+/// classifies the candidate with <see cref="ParityEnvelope"/>.
+/// </summary>
+/// <remarks>
+/// A plain loop (an MLP with ReLU, Adam, fixed batches), not the harness's trainer: parity must not depend on the
+/// trainer's acceleration code (flat parameter buffers, fused optimizer steps), which has its own bit-identity tests.
+/// </remarks>
+internal sealed class TrainingParityRunner(ParitySettings settings)
+{
+    /// <summary>Runs <paramref name="target"/> on <paramref name="data"/> (the problem's data set).</summary>
+    public ParityResult Run(ParityTarget target, ParityData data)
+    {
+        var watch = Stopwatch.StartNew();
+        var batches = data.BatchOrder(settings.Steps, settings.BatchSize, settings.Seed);
+        var candidate = Build(data.Columns, target.Problem.Outputs);
+        var reference = Build(data.Columns, target.Problem.Outputs);
+        var yardstick = Build(data.Columns, target.Problem.Outputs);
+        try
+        {
+            if (!Host(Parameters(candidate.Model)).AsSpan().SequenceEqual(Host(Parameters(reference.Model))))
+                throw new InvalidOperationException("two builds with one seed gave different weights");
+            NudgeOneUlp(yardstick.Model, settings.Seed);
+
+            int steps = batches.Count;
+            var (lossC, lossR) = (new double[steps], new double[steps]);
+            var (gradDrift, paramDrift, yGradDrift, yParamDrift) = (new double[steps], new double[steps], new double[steps], new double[steps]);
+            bool identical = true;
+            int lossMismatches = 0;
+            double worstLoss = 0;
+            for (int k = 0; k < steps; k++)
+            {
+                using var scope = NewDisposeScope();
+                var batch = ParityBatch.Of(data, batches[k]);
+                var (lc, gc) = Forward(candidate, target.Candidate, target.Problem, batch);
+                var (lr, gr) = Forward(reference, target.Reference, target.Problem, batch);
+                var (_, gy) = Forward(yardstick, target.Reference, target.Problem, batch);
+                candidate.Optimizer.step();
+                reference.Optimizer.step();
+                yardstick.Optimizer.step();
+                var (pc, pr, py) = (Host(Parameters(candidate.Model)), Host(Parameters(reference.Model)), Host(Parameters(yardstick.Model)));
+
+                (lossC[k], lossR[k]) = (lc, lr);
+                gradDrift[k] = RelativeDifference(gc, gr);
+                paramDrift[k] = RelativeDifference(pc, pr);
+                yGradDrift[k] = RelativeDifference(gy, gr);
+                yParamDrift[k] = RelativeDifference(py, pr);
+                identical &= SameBits(gc, gr) && SameBits(pc, pr);
+                if (BitConverter.DoubleToInt64Bits(lc) != BitConverter.DoubleToInt64Bits(lr)) lossMismatches++;
+                worstLoss = Math.Max(worstLoss, Math.Abs(lc - lr) / Math.Max(Math.Abs(lr), double.Epsilon));
+            }
+            var (verdict, first) = ParityEnvelope.Classify(identical, paramDrift, yParamDrift);
+            return new ParityResult
+            {
+                Name = target.Name, Reference = target.ReferenceName, Dataset = data.Name, Problem = target.Problem.Description,
+                CandidateLoss = lossC, ReferenceLoss = lossR, GradientDrift = gradDrift, ParameterDrift = paramDrift,
+                YardstickGradientDrift = yGradDrift, YardstickParameterDrift = yParamDrift,
+                BitIdentical = identical, LossValueMismatches = lossMismatches, WorstLossDifference = worstLoss,
+                Verdict = verdict, FirstDivergentStep = first, Seconds = watch.Elapsed.TotalSeconds,
+            };
+        }
+        finally
+        {
+            foreach (var run in new[] { candidate, reference, yardstick })
+            {
+                run.Optimizer.Dispose();
+                run.Model.Dispose();
+            }
+        }
+    }
+
+    sealed record Trained(nn.Module<Tensor, Tensor> Model, optim.Optimizer Optimizer);
+
+    /// <summary>An MLP with ReLU seeded by the settings' seed (the same weights every call), and its Adam.</summary>
+    Trained Build(int inputs, int outputs)
+    {
+        manual_seed(settings.Seed);
+        var layers = new List<(string, nn.Module<Tensor, Tensor>)>();
+        long width = inputs;
+        for (int i = 0; i < settings.Hidden.Count; i++)
+        {
+            layers.Add(($"linear{i}", nn.Linear(width, settings.Hidden[i])));
+            layers.Add(($"relu{i}", nn.ReLU()));
+            width = settings.Hidden[i];
+        }
+        layers.Add(("head", nn.Linear(width, outputs)));
+        var model = nn.Sequential(layers);
+        return new Trained(model, optim.Adam(model.parameters(), settings.LearningRate));
+    }
+
+    /// <summary>Zeroes the gradients, runs forward and backward; returns the loss value and the gradients on the host.</summary>
+    static (double Loss, float[] Gradients) Forward(Trained run, Func<Tensor[], Tensor> loss, ParityProblem problem, ParityBatch batch)
+    {
+        run.Optimizer.zero_grad();
+        var value = loss(problem.Inputs(run.Model.call(batch.Features), batch));
+        value.backward();
+        var gradients = Host(run.Model.parameters().Select(p => p.grad ?? zeros_like(p)));
+        return (value.item<float>(), gradients);
+    }
+
+    static IEnumerable<Tensor> Parameters(nn.Module module) => module.parameters();
+
+    /// <summary>The tensors flattened into one host array, in order.</summary>
+    static float[] Host(IEnumerable<Tensor> tensors)
+    {
+        using var scope = NewDisposeScope();
+        using var flat = cat(tensors.Select(t => t.detach().flatten()).ToList(), 0);
+        return flat.data<float>().ToArray();
+    }
+
+    /// <summary>Moves every parameter element one unit in the last place up or down (a seeded coin per element).</summary>
+    static void NudgeOneUlp(nn.Module model, int seed)
+    {
+        var random = new Random(seed ^ 0x5EED);
+        using var noGrad = no_grad();
+        foreach (var p in model.parameters())
+        {
+            using var scope = NewDisposeScope();
+            var values = p.detach().flatten().data<float>().ToArray();
+            for (int i = 0; i < values.Length; i++)
+                values[i] = random.Next(2) == 0 ? MathF.BitIncrement(values[i]) : MathF.BitDecrement(values[i]);
+            p.copy_(tensor(values).reshape(p.shape));
+        }
+    }
+
+    /// <summary>‖a − b‖ / ‖b‖ in double precision (‖a − b‖ when b is zero).</summary>
+    internal static double RelativeDifference(float[] a, float[] b)
+    {
+        double diff = 0, norm = 0;
+        for (int i = 0; i < a.Length; i++)
+        {
+            double d = (double)a[i] - b[i];
+            diff += d * d;
+            norm += (double)b[i] * b[i];
+        }
+        return norm > 0 ? Math.Sqrt(diff / norm) : Math.Sqrt(diff);
+    }
+
+    static bool SameBits(float[] a, float[] b) =>
+        a.Length == b.Length && System.Runtime.InteropServices.MemoryMarshal.AsBytes(a.AsSpan()).SequenceEqual(System.Runtime.InteropServices.MemoryMarshal.AsBytes(b.AsSpan()));
+}
