@@ -66,7 +66,7 @@ public static class TrainingParityPlots
 
     static Plot Drift(ParityRun run)
     {
-        var plot = NewPlot($"Relative parameter difference to the libtorch twin (solid) and the rounding envelope, {ParityEnvelope.Factor:0}x the yardstick (dashed); log scale",
+        var plot = NewPlot($"Parameter drift from the twin (solid) and envelope, {ParityEnvelope.Factor:0}x yardstick (dashed)",
             "relative parameter difference (log10)");
         var palette = new ScottPlot.Palettes.Category10();
         var shown = run.Results.Where(r => r.Verdict != ParityVerdict.BitIdentical).ToList();
@@ -82,7 +82,7 @@ public static class TrainingParityPlots
 
     static Plot Ratio(ParityRun run)
     {
-        var plot = NewPlot("Parameter difference / envelope per step (above 1: divergent); log scale", "drift / envelope (log10)");
+        var plot = NewPlot("Parameter drift / envelope per step (above 1: divergent)", "drift / envelope (log10)");
         var palette = new ScottPlot.Palettes.Category10();
         var shown = run.Results.Where(r => r.Verdict != ParityVerdict.BitIdentical).ToList();
         for (int i = 0; i < shown.Count; i++)

@@ -26,7 +26,7 @@ internal sealed record ParityProblem(string Dataset, int Outputs, string Descrip
         {
             // Poisson NLL takes log-rates and non-negative counts: the standardized target shifted to be positive.
             if (spec.Name == "poisson-nll")
-                return (new("diabetes", 1, "log-rate output, target (y - min y) of the standardized target",
+                return (new("diabetes", 1, "log-rate output, target max(y + 2.5, 0) of the standardized target y",
                     (raw, b) => [raw.squeeze(1), ShiftedPositive(b)]), null);
             return (new("diabetes", 1, "real output, standardized target", (raw, b) => [raw.squeeze(1), b.ValueTensor()]), null);
         }
@@ -46,7 +46,7 @@ internal sealed record ParityProblem(string Dataset, int Outputs, string Descrip
         {
             ModelOutput.LogProbabilities => "log-softmax",
             ModelOutput.Probabilities => spec.Task == LossTask.MultiClass ? "softmax" : "sigmoid",
-            _ => "none",
+            _ => "raw",
         };
         Func<Tensor, Tensor> apply = activation switch
         {
