@@ -12,8 +12,8 @@ namespace Harness.Cli;
 /// <summary>
 /// <c>harness validate</c>: checks every custom loss (or those named) against libtorch, a float64 formula
 /// and finite differences; prints a table, writes report.md and report.json, exits 1 on any failure. With
-/// <c>--train</c> it instead trains each loss that has a twin side by side with it (training-parity.md; exit 1 when a loss
-/// is divergent or a control fails).
+/// <c>--train</c> it instead trains each loss side by side with its twin, or its composed formula in float64
+/// (training-parity.md; exit 1 when a loss is divergent or a control fails).
 /// </summary>
 public static class ValidateCommand
 {
@@ -28,7 +28,7 @@ public static class ValidateCommand
         var output = new Option<string>("--output") { Description = "Folder for report.md and report.json.", DefaultValueFactory = _ => Path.Combine("results", "validation") };
         var seed = new Option<long>("--seed") { Description = "Seed of the random cases.", DefaultValueFactory = _ => ParityValidator.DefaultSeed };
 
-        var train = new Option<bool>("--train") { Description = "Instead: train each loss that has a twin side by side with it, step by step (training-parity.md)." };
+        var train = new Option<bool>("--train") { Description = "Instead: train each loss side by side with its libtorch twin (without one: its composed formula, in float64), step by step (training-parity.md)." };
         var steps = new Option<int>("--steps") { Description = "With --train: optimizer steps per run.", DefaultValueFactory = _ => new ParitySettings().Steps };
         var trainData = new Option<string>("--train-dataset") { Description = "With --train: data set of the classification losses.", DefaultValueFactory = _ => "digits" };
         trainData.AcceptOnlyFromAmong("digits", "fashion-mnist");
@@ -43,7 +43,7 @@ public static class ValidateCommand
         return command;
     }
 
-    /// <summary>Runs a training-parity check (CPU, float32); returns the exit code.</summary>
+    /// <summary>Runs a training-parity check (CPU); returns the exit code.</summary>
     public static int ExecuteTraining(string? lossList, string output, int steps, string dataset)
     {
         if (steps < 1) throw new UsageException($"--steps must be at least 1, not {steps}.");

@@ -68,7 +68,7 @@ public static class TrainingParityPlots
     {
         var plot = NewPlot($"Parameter drift from the twin (solid) and envelope, {ParityEnvelope.Factor:0}x yardstick (dashed)",
             "relative parameter difference (log10)");
-        var palette = new ScottPlot.Palettes.Category10();
+        var palette = new ScottPlot.Palettes.Category20();
         var shown = run.Results.Where(r => r.Verdict != ParityVerdict.BitIdentical).ToList();
         for (int i = 0; i < shown.Count; i++)
         {
@@ -83,7 +83,7 @@ public static class TrainingParityPlots
     static Plot Ratio(ParityRun run)
     {
         var plot = NewPlot("Parameter drift / envelope per step (above 1: divergent)", "drift / envelope (log10)");
-        var palette = new ScottPlot.Palettes.Category10();
+        var palette = new ScottPlot.Palettes.Category20();
         var shown = run.Results.Where(r => r.Verdict != ParityVerdict.BitIdentical).ToList();
         for (int i = 0; i < shown.Count; i++)
         {

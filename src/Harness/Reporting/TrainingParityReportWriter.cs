@@ -31,7 +31,7 @@ public static class TrainingParityReportWriter
     static string Settings(ParitySettings s) =>
         $"MLP {string.Join("-", s.Hidden)} (ReLU), Adam lr {s.LearningRate.ToString(CultureInfo.InvariantCulture)}, batch {s.BatchSize}, " +
         $"{s.Steps} steps, seed {s.Seed}, {s.Threads} torch thread(s); classification, pair and triplet losses on {s.ClassificationDataset}, regression losses on diabetes " +
-        "(features standardized; float32; CPU)";
+        "(features standardized; float32, float64 for the pairs without a twin; CPU)";
 
     static string Environment() =>
         $"TorchSharp {typeof(TorchSharp.torch).Assembly.GetName().Version}, .NET {System.Environment.Version}, " +
@@ -42,7 +42,7 @@ public static class TrainingParityReportWriter
     {
         var sb = new StringBuilder();
         var losses = run.Results.Where(r => !r.Name.StartsWith("control:", StringComparison.Ordinal)).ToList();
-        sb.AppendLine("# Training parity: custom losses trained side by side with their libtorch twins");
+        sb.AppendLine("# Training parity: custom losses trained side by side with their libtorch twins (or composed formulas)");
         sb.AppendLine();
         sb.AppendLine($"{losses.Count(r => r.Verdict == ParityVerdict.BitIdentical)} bit-identical, " +
                       $"{losses.Count(r => r.Verdict == ParityVerdict.RoundingLevel)} rounding-level, " +
@@ -60,7 +60,9 @@ public static class TrainingParityReportWriter
                       "**bit-identical**: every gradient and parameter equal to the last bit at every step. **rounding-level**: the parameter " +
                       $"difference stays within {ParityEnvelope.Factor:0} times the largest yardstick difference so far at every step. " +
                       "**divergent**: it leaves that envelope (first step given, 0-based). The forward's reduction order can make two loss " +
-                      "values differ in the last bit while every gradient agrees: the last two columns count those steps; they do not enter the verdict.");
+                      "values differ in the last bit while every gradient agrees: the last two columns count those steps; they do not enter the verdict. " +
+                      "A loss without a twin (\"(float64)\") trains against the same loss written again from tensor operations, everything in " +
+                      "float64 (model, data, yardstick one float64 ulp apart).");
         sb.AppendLine();
         sb.AppendLine("| pair | twin | data | verdict | first step out | parameter drift, last step | yardstick, last step | worst drift / envelope | worst gradient drift | steps with loss values apart | worst loss difference |");
         sb.AppendLine("|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|");

@@ -69,6 +69,20 @@ public class TrainingParityTests
             $"{loss}: {result.Verdict.Name()}, parameter drift {result.FinalParameterDrift:E2} (yardstick {result.FinalYardstickDrift:E2})");
     }
 
+    /// <summary>A loss without a twin trains against its composed formula in float64, with a float64 yardstick.</summary>
+    [Theory]
+    [InlineData("focal")]
+    [InlineData("hinge")]
+    [InlineData("log-cosh")]
+    public void Loss_without_a_twin_trains_like_its_composed_formula_in_float64(string loss)
+    {
+        var run = TrainingParityValidator.Run([LossCheckCatalog.Find(loss)!], Short with { Controls = false });
+        var result = run.Results.Single();
+        Assert.Equal($"{loss} (float64)", result.Name);
+        Assert.NotEqual(ParityVerdict.Divergent, result.Verdict);
+        Assert.True(result.YardstickParameterDrift[0] < 1e-15, $"a float64 yardstick starts near 1e-16, not {result.YardstickParameterDrift[0]:E1}");
+    }
+
     [Fact]
     public void Envelope_rule_classifies_drift_curves()
     {

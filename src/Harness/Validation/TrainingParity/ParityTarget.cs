@@ -11,4 +11,7 @@ namespace Harness.Validation.TrainingParity;
 /// <param name="Reference">The built-in twin on the same inputs; a scalar. It also trains the yardstick.</param>
 /// <param name="ReferenceName">What the reference is, for the report.</param>
 /// <param name="Problem">Data set, head size and input construction.</param>
-internal sealed record ParityTarget(string Name, Func<Tensor[], Tensor> Candidate, Func<Tensor[], Tensor> Reference, string ReferenceName, ParityProblem Problem);
+/// <param name="Float64">Train in float64 (the model cast, features and floating targets too): for the losses whose
+/// reference is a composed formula rather than a libtorch twin.</param>
+internal sealed record ParityTarget(string Name, Func<Tensor[], Tensor> Candidate, Func<Tensor[], Tensor> Reference, string ReferenceName,
+    ParityProblem Problem, bool Float64 = false);

@@ -39,18 +39,35 @@ internal static class ParityTargets
             BuiltIn, "torch.nn.functional.cross_entropy", problem);
     }
 
-    /// <summary>The pairs for <paramref name="checks"/> (those without a twin are not listed), and the losses left out with why.</summary>
+    /// <summary>
+    /// The pairs for <paramref name="checks"/>: against the twin in float32, or, for a loss without one, against its
+    /// <see cref="ComposedFormulas"/> in float64; and the losses left out with why.
+    /// </summary>
     public static (List<ParityTarget> Targets, List<ParitySkip> Skipped) For(IEnumerable<LossCheck> checks, string classification, int classes)
     {
         var targets = new List<ParityTarget>();
         var skipped = new List<ParitySkip>();
-        foreach (var check in checks.Where(c => c.BuiltInName != null))
+        foreach (var check in checks)
         {
             var spec = LossRegistry.Get(check.LossName);
             var (problem, skip) = ParityProblem.For(spec, classification, classes);
             if (problem is null)
             {
                 skipped.Add(new ParitySkip(check.LossName, skip!));
+                continue;
+            }
+            if (check.BuiltInName is null)
+            {
+                // No twin: the custom loss against the loss written again from tensor operations, both in float64.
+                var formula = ComposedFormulas.For(check.LossName);
+                if (formula is null)
+                {
+                    skipped.Add(new ParitySkip(check.LossName, "no twin and no composed formula"));
+                    continue;
+                }
+                var custom = LossRegistry.Create(check.LossName, LossOptions.Empty.With("reduction", "mean"), problem.Dataset == "diabetes" ? null : classes);
+                targets.Add(new ParityTarget($"{check.LossName} (float64)", x => LossInvoker.Call(custom, x), formula,
+                    "composed float64 formula", problem, Float64: true));
                 continue;
             }
             var variants = new List<(string Label, LossOptions Options)> { ("", LossOptions.Empty) };

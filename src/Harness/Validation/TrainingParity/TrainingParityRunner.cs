@@ -11,7 +11,7 @@ namespace Harness.Validation.TrainingParity;
 /// classifies the candidate with <see cref="ParityEnvelope"/>.
 /// </summary>
 /// <remarks>
-/// A plain loop (an MLP with ReLU, Adam, fixed batches), not the harness's trainer: parity must not depend on the
+/// A plain loop (an MLP with ReLU, <see cref="ParityAdam"/>, fixed batches), not the harness's trainer: parity must not depend on the
 /// trainer's acceleration code (flat parameter buffers, fused optimizer steps), which has its own bit-identity tests.
 /// </remarks>
 internal sealed class TrainingParityRunner(ParitySettings settings)
@@ -21,9 +21,10 @@ internal sealed class TrainingParityRunner(ParitySettings settings)
     {
         var watch = Stopwatch.StartNew();
         var batches = data.BatchOrder(settings.Steps, settings.BatchSize, settings.Seed);
-        var candidate = Build(data.Columns, target.Problem.Outputs);
-        var reference = Build(data.Columns, target.Problem.Outputs);
-        var yardstick = Build(data.Columns, target.Problem.Outputs);
+        var dtype = target.Float64 ? ScalarType.Float64 : ScalarType.Float32;
+        var candidate = Build(data.Columns, target.Problem.Outputs, dtype);
+        var reference = Build(data.Columns, target.Problem.Outputs, dtype);
+        var yardstick = Build(data.Columns, target.Problem.Outputs, dtype);
         try
         {
             if (!Host(Parameters(candidate.Model)).AsSpan().SequenceEqual(Host(Parameters(reference.Model))))
@@ -38,14 +39,16 @@ internal sealed class TrainingParityRunner(ParitySettings settings)
             double worstLoss = 0;
             for (int k = 0; k < steps; k++)
             {
+                using var noGc = NoCollection.Start();
                 using var scope = NewDisposeScope();
                 var batch = ParityBatch.Of(data, batches[k]);
+                if (target.Float64) batch = batch with { Features = batch.Features.to(ScalarType.Float64) };
                 var (lc, gc) = Forward(candidate, target.Candidate, target.Problem, batch);
                 var (lr, gr) = Forward(reference, target.Reference, target.Problem, batch);
                 var (_, gy) = Forward(yardstick, target.Reference, target.Problem, batch);
-                candidate.Optimizer.step();
-                reference.Optimizer.step();
-                yardstick.Optimizer.step();
+                candidate.Optimizer.Step();
+                reference.Optimizer.Step();
+                yardstick.Optimizer.Step();
                 var (pc, pr, py) = (Host(Parameters(candidate.Model)), Host(Parameters(reference.Model)), Host(Parameters(yardstick.Model)));
 
                 (lossC[k], lossR[k]) = (lc, lr);
@@ -77,10 +80,10 @@ internal sealed class TrainingParityRunner(ParitySettings settings)
         }
     }
 
-    sealed record Trained(nn.Module<Tensor, Tensor> Model, optim.Optimizer Optimizer);
+    sealed record Trained(nn.Module<Tensor, Tensor> Model, ParityAdam Optimizer);
 
-    /// <summary>An MLP with ReLU seeded by the settings' seed (the same weights every call), and its Adam.</summary>
-    Trained Build(int inputs, int outputs)
+    /// <summary>An MLP with ReLU seeded by the settings' seed (the same weights every call), and its optimizer.</summary>
+    Trained Build(int inputs, int outputs, ScalarType dtype)
     {
         manual_seed(settings.Seed);
         var layers = new List<(string, nn.Module<Tensor, Tensor>)>();
@@ -93,27 +96,32 @@ internal sealed class TrainingParityRunner(ParitySettings settings)
         }
         layers.Add(("head", nn.Linear(width, outputs)));
         var model = nn.Sequential(layers);
-        return new Trained(model, optim.Adam(model.parameters(), settings.LearningRate));
+        // Before the optimizer: to() replaces the parameter tensors.
+        if (dtype != ScalarType.Float32) model.to(dtype);
+        return new Trained(model, new ParityAdam(model.parameters(), settings.LearningRate));
     }
 
     /// <summary>Zeroes the gradients, runs forward and backward; returns the loss value and the gradients on the host.</summary>
-    static (double Loss, float[] Gradients) Forward(Trained run, Func<Tensor[], Tensor> loss, ParityProblem problem, ParityBatch batch)
+    static (double Loss, double[] Gradients) Forward(Trained run, Func<Tensor[], Tensor> loss, ParityProblem problem, ParityBatch batch)
     {
-        run.Optimizer.zero_grad();
-        var value = loss(problem.Inputs(run.Model.call(batch.Features), batch));
+        run.Optimizer.ZeroGrad();
+        var output = run.Model.call(batch.Features);
+        // Targets are made in float32; a float64 run casts them (class indices stay int64).
+        var inputs = problem.Inputs(output, batch).Select(t => t.is_floating_point() && t.dtype != output.dtype ? t.to(output.dtype) : t).ToArray();
+        var value = loss(inputs);
         value.backward();
         var gradients = Host(run.Model.parameters().Select(p => p.grad ?? zeros_like(p)));
-        return (value.item<float>(), gradients);
+        return (value.to(ScalarType.Float64).item<double>(), gradients);
     }
 
     static IEnumerable<Tensor> Parameters(nn.Module module) => module.parameters();
 
-    /// <summary>The tensors flattened into one host array, in order.</summary>
-    static float[] Host(IEnumerable<Tensor> tensors)
+    /// <summary>The tensors flattened into one host array, in order, as doubles (exact for float32; distinct bits stay distinct).</summary>
+    static double[] Host(IEnumerable<Tensor> tensors)
     {
         using var scope = NewDisposeScope();
-        using var flat = cat(tensors.Select(t => t.detach().flatten()).ToList(), 0);
-        return flat.data<float>().ToArray();
+        var flat = cat(tensors.Select(t => t.detach().flatten()).ToList(), 0).to(ScalarType.Float64);
+        return flat.data<double>().ToArray();
     }
 
     /// <summary>Moves every parameter element one unit in the last place up or down (a seeded coin per element).</summary>
@@ -124,26 +132,36 @@ internal sealed class TrainingParityRunner(ParitySettings settings)
         foreach (var p in model.parameters())
         {
             using var scope = NewDisposeScope();
-            var values = p.detach().flatten().data<float>().ToArray();
-            for (int i = 0; i < values.Length; i++)
-                values[i] = random.Next(2) == 0 ? MathF.BitIncrement(values[i]) : MathF.BitDecrement(values[i]);
-            p.copy_(tensor(values).reshape(p.shape));
+            if (p.dtype == ScalarType.Float64)
+            {
+                var values = p.detach().flatten().data<double>().ToArray();
+                for (int i = 0; i < values.Length; i++)
+                    values[i] = random.Next(2) == 0 ? Math.BitIncrement(values[i]) : Math.BitDecrement(values[i]);
+                p.copy_(tensor(values).reshape(p.shape));
+            }
+            else
+            {
+                var values = p.detach().flatten().data<float>().ToArray();
+                for (int i = 0; i < values.Length; i++)
+                    values[i] = random.Next(2) == 0 ? MathF.BitIncrement(values[i]) : MathF.BitDecrement(values[i]);
+                p.copy_(tensor(values).reshape(p.shape));
+            }
         }
     }
 
     /// <summary>‖a − b‖ / ‖b‖ in double precision (‖a − b‖ when b is zero).</summary>
-    internal static double RelativeDifference(float[] a, float[] b)
+    internal static double RelativeDifference(double[] a, double[] b)
     {
         double diff = 0, norm = 0;
         for (int i = 0; i < a.Length; i++)
         {
-            double d = (double)a[i] - b[i];
+            double d = a[i] - b[i];
             diff += d * d;
-            norm += (double)b[i] * b[i];
+            norm += b[i] * b[i];
         }
         return norm > 0 ? Math.Sqrt(diff / norm) : Math.Sqrt(diff);
     }
 
-    static bool SameBits(float[] a, float[] b) =>
+    static bool SameBits(double[] a, double[] b) =>
         a.Length == b.Length && System.Runtime.InteropServices.MemoryMarshal.AsBytes(a.AsSpan()).SequenceEqual(System.Runtime.InteropServices.MemoryMarshal.AsBytes(b.AsSpan()));
 }
