@@ -32,23 +32,24 @@ public static class ValidateCommand
         var steps = new Option<int>("--steps") { Description = "With --train: optimizer steps per run.", DefaultValueFactory = _ => new ParitySettings().Steps };
         var trainData = new Option<string>("--train-dataset") { Description = "With --train: data set of the classification losses.", DefaultValueFactory = _ => "digits" };
         trainData.AcceptOnlyFromAmong("digits", "fashion-mnist");
+        var fashionRoot = new Option<string>("--fashion-mnist-root") { Description = "With --train-dataset fashion-mnist: folder of its IDX files.", DefaultValueFactory = _ => new ParitySettings().FashionMnistRoot };
 
         var command = new Command("validate", "Validate the custom losses against libtorch's built-ins, a float64 formula and finite differences.")
         {
-            losses, dtype, device, output, seed, train, steps, trainData,
+            losses, dtype, device, output, seed, train, steps, trainData, fashionRoot,
         };
         command.SetAction(parse => CommandRunner.Run(() => parse.GetValue(train)
-            ? ExecuteTraining(parse.GetValue(losses), parse.GetValue(output)!, parse.GetValue(steps), parse.GetValue(trainData)!)
+            ? ExecuteTraining(parse.GetValue(losses), parse.GetValue(output)!, parse.GetValue(steps), parse.GetValue(trainData)!, parse.GetValue(fashionRoot)!)
             : Execute(parse.GetValue(losses), parse.GetValue(dtype)!, parse.GetValue(device)!, parse.GetValue(output)!, parse.GetValue(seed))));
         return command;
     }
 
     /// <summary>Runs a training-parity check (CPU); returns the exit code.</summary>
-    public static int ExecuteTraining(string? lossList, string output, int steps, string dataset)
+    public static int ExecuteTraining(string? lossList, string output, int steps, string dataset, string fashionMnistRoot)
     {
         if (steps < 1) throw new UsageException($"--steps must be at least 1, not {steps}.");
         var checks = SelectChecks(lossList);
-        var settings = new ParitySettings { Steps = steps, ClassificationDataset = dataset };
+        var settings = new ParitySettings { Steps = steps, ClassificationDataset = dataset, FashionMnistRoot = fashionMnistRoot };
         ParityRun run;
         try { run = TrainingParityValidator.Run(checks, settings, name => Console.WriteLine($"training {name} ...")); }
         catch (ArgumentException e) { throw new UsageException("--train-dataset: " + e.Message); }

@@ -55,21 +55,26 @@ public static class TrainingParityReportWriter
         sb.AppendLine();
         sb.AppendLine("Each pair trains one network three times in lockstep, from the same initial weights on the same batches: with the " +
                       "custom loss, with its libtorch twin, and with the twin again from initial weights each moved one unit in the last " +
-                      "place (the *yardstick*: how far pure rounding noise grows in this network). Per step it records the loss values, the " +
+                      "place and with the gradient at the model output moved one unit in the last place, up or down at random, at every step " +
+                      "(the *yardstick*: how far pure rounding noise grows in this network). Per step it records the loss values, the " +
                       "relative L2 difference of all parameter gradients (custom vs twin, before the update) and of all parameters (after it). " +
                       "**bit-identical**: every gradient and parameter equal to the last bit at every step. **rounding-level**: the parameter " +
                       $"difference stays within {ParityEnvelope.Factor:0} times the largest yardstick difference so far at every step. " +
                       "**divergent**: it leaves that envelope (first step given, 0-based). The forward's reduction order can make two loss " +
                       "values differ in the last bit while every gradient agrees: the last two columns count those steps; they do not enter the verdict. " +
+                      "The gradient drift at step 0, before any weight differs, separates a systematic error (1e-4 for the planted one) from " +
+                      "rounding (the yardstick's): a pair that leaves the envelope late, in a jump, after a step-0 drift at the yardstick's level, " +
+                      "has met a bifurcation (a ReLU or a branch flipped by a last-bit difference) that the yardstick did not. " +
                       "A loss without a twin (\"(float64)\") trains against the same loss written again from tensor operations, everything in " +
                       "float64 (model, data, yardstick one float64 ulp apart).");
         sb.AppendLine();
-        sb.AppendLine("| pair | twin | data | verdict | first step out | parameter drift, last step | yardstick, last step | worst drift / envelope | worst gradient drift | steps with loss values apart | worst loss difference |");
-        sb.AppendLine("|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|");
+        sb.AppendLine("| pair | twin | data | verdict | first step out | parameter drift, last step | yardstick, last step | worst drift / envelope | gradient drift at step 0 (yardstick) | worst gradient drift | steps with loss values apart | worst loss difference |");
+        sb.AppendLine("|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var r in run.Results)
             sb.AppendLine($"| {r.Name} | `{r.Reference.Replace("torch.nn.functional.", "F.")}` | {r.Dataset} | {(r.Verdict == ParityVerdict.Divergent ? "**divergent**" : r.Verdict.Name())} | " +
                           $"{(r.FirstDivergentStep?.ToString(CultureInfo.InvariantCulture) ?? "-")} | {Format(r.FinalParameterDrift)} | {Format(r.FinalYardstickDrift)} | " +
                           $"{(r.Verdict == ParityVerdict.BitIdentical ? "0" : r.WorstEnvelopeRatio.ToString("0.###", CultureInfo.InvariantCulture))} | " +
+                          $"{Format(r.GradientDrift.DefaultIfEmpty(0).First())} ({Format(r.YardstickGradientDrift.DefaultIfEmpty(0).First())}) | " +
                           $"{Format(r.GradientDrift.DefaultIfEmpty(0).Max())} | {r.LossValueMismatches} | {Format(r.WorstLossDifference)} |");
         sb.AppendLine();
         sb.AppendLine("How each pair's inputs are made:");

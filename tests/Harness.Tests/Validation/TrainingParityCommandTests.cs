@@ -30,6 +30,7 @@ public class TrainingParityCommandTests
     [Theory]
     [InlineData("--steps must be at least 1", "validate", "--train", "--steps", "0")]
     [InlineData("fashion-mnist", "validate", "--train", "--train-dataset", "cifar")]
+    [InlineData("is not in /nonexistent", "validate", "--train", "--train-dataset", "fashion-mnist", "--fashion-mnist-root", "/nonexistent")]
     public void Bad_input_gets_one_message_and_exit_2(string expected, params string[] args)
     {
         var dir = HarnessProcess.TempFolder();

@@ -36,13 +36,13 @@ internal sealed class ParityData : IDisposable
 
     /// <summary>
     /// Loads a shipped set ("digits", "diabetes", "breast-cancer") or "fashion-mnist" (its 60,000 training images, from
-    /// Debian's dataset-fashion-mnist folder).
+    /// <paramref name="fashionMnistRoot"/>).
     /// </summary>
-    public static ParityData Load(string name)
+    public static ParityData Load(string name, string fashionMnistRoot)
     {
         if (name == "fashion-mnist")
         {
-            var (train, _, _) = IdxDatasets.Load(name, IdxDatasets.FashionMnistDefaultRoot, download: false);
+            var (train, _, _) = IdxDatasets.Load(name, fashionMnistRoot, download: false);
             var pixels = train.Pixels ?? throw new DataException("fashion-mnist: expected raw pixels.");
             var features = new float[pixels.Length];
             for (int i = 0; i < pixels.Length; i++) features[i] = pixels[i];
@@ -52,9 +52,9 @@ internal sealed class ParityData : IDisposable
         return Build(name, table.Features!, table.Count, table.RowSize, table.Classes, table.Values, classCount);
     }
 
-    /// <summary>True when <paramref name="name"/> can be loaded here (Fashion-MNIST only where its files are installed).</summary>
-    public static bool Available(string name) =>
-        name != "fashion-mnist" || File.Exists(Path.Combine(IdxDatasets.FashionMnistDefaultRoot, "train-images-idx3-ubyte.gz"));
+    /// <summary>True when <paramref name="name"/> can be loaded here (Fashion-MNIST only where its files are).</summary>
+    public static bool Available(string name, string fashionMnistRoot) =>
+        name != "fashion-mnist" || new[] { "", ".gz" }.Any(ext => File.Exists(Path.Combine(fashionMnistRoot, "train-images-idx3-ubyte" + ext)));
 
     static ParityData Build(string name, float[] raw, int rows, int columns, long[]? classes, double[]? values, int classCount = 10)
     {

@@ -15,6 +15,8 @@ public sealed record ParitySettings
     public IReadOnlyList<int> Hidden { get; init; } = [128, 64];
     /// <summary>Data set of the classification, pair and triplet losses ("digits", or "fashion-mnist" where installed).</summary>
     public string ClassificationDataset { get; init; } = "digits";
+    /// <summary>Folder of the Fashion-MNIST IDX files (Debian's dataset-fashion-mnist puts them in /usr/share/datasets/fashion-mnist).</summary>
+    public string FashionMnistRoot { get; init; } = Harness.Data.IdxDatasets.FashionMnistDefaultRoot;
     /// <summary>
     /// libtorch's intra-op threads during the run (restored after). One by default: these networks are too small to gain
     /// from a second thread, and on a shared machine an OpenMP team waiting for a busy core made steps 10x slower.

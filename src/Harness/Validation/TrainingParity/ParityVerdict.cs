@@ -13,17 +13,17 @@ public enum ParityVerdict
 
 /// <summary>
 /// The rule that turns drift curves into a verdict. The yardstick is the twin trained against itself from initial
-/// weights one unit in the last place apart: its relative parameter difference is how far pure rounding noise has
-/// grown by each step in this network. The envelope at step k is <see cref="Factor"/> times the largest yardstick
+/// weights one unit in the last place apart, with the gradient at the model output moved one unit in the last place at
+/// every step: its relative parameter difference is how far pure rounding noise has grown by each step in this network. The envelope at step k is <see cref="Factor"/> times the largest yardstick
 /// difference up to step k (a running maximum, so that a chance dip of the yardstick is no verdict); a candidate
 /// whose parameter difference exceeds it at any step is divergent from that step on.
 /// </summary>
 public static class ParityEnvelope
 {
     /// <summary>
-    /// How far above the yardstick a drift may go and still count as rounding. A rounding-level difference enters at
-    /// every step (the yardstick's only at step 0) and compounds, so the envelope leaves it an order of magnitude; a
-    /// systematic error of 1e-4 relative in the gradient leaves the envelope within a few steps
+    /// How far above the yardstick a drift may go and still count as rounding: an order of magnitude, for a loss whose
+    /// rounding differs from the twin's in more or larger places than one ulp; a systematic error of 1e-4 relative in
+    /// the gradient leaves the envelope at once
     /// (tests/Harness.Tests/Validation/TrainingParityTests.cs).
     /// </summary>
     public const double Factor = 10;

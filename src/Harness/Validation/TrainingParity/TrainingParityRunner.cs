@@ -6,8 +6,8 @@ namespace Harness.Validation.TrainingParity;
 
 /// <summary>
 /// Trains one network three times in lockstep on the same batches: with the candidate loss, with its reference (the
-/// built-in twin), and with the reference again from initial weights nudged by one unit in the last place (the
-/// yardstick). Records per step the loss values and the relative differences of gradients and parameters, and
+/// built-in twin), and with the reference again from initial weights nudged by one unit in the last place and with the
+/// gradient at the model output moved by one unit in the last place at every step (the yardstick, see <see cref="UlpNoise"/>). Records per step the loss values and the relative differences of gradients and parameters, and
 /// classifies the candidate with <see cref="ParityEnvelope"/>.
 /// </summary>
 /// <remarks>
@@ -30,6 +30,7 @@ internal sealed class TrainingParityRunner(ParitySettings settings)
             if (!Host(Parameters(candidate.Model)).AsSpan().SequenceEqual(Host(Parameters(reference.Model))))
                 throw new InvalidOperationException("two builds with one seed gave different weights");
             NudgeOneUlp(yardstick.Model, settings.Seed);
+            var noise = new Random(settings.Seed ^ 0x0D15EA5E);
 
             int steps = batches.Count;
             var (lossC, lossR) = (new double[steps], new double[steps]);
@@ -43,9 +44,9 @@ internal sealed class TrainingParityRunner(ParitySettings settings)
                 using var scope = NewDisposeScope();
                 var batch = ParityBatch.Of(data, batches[k]);
                 if (target.Float64) batch = batch with { Features = batch.Features.to(ScalarType.Float64) };
-                var (lc, gc) = Forward(candidate, target.Candidate, target.Problem, batch);
-                var (lr, gr) = Forward(reference, target.Reference, target.Problem, batch);
-                var (_, gy) = Forward(yardstick, target.Reference, target.Problem, batch);
+                var (lc, gc) = Forward(candidate, target.Candidate, target.Problem, batch, null);
+                var (lr, gr) = Forward(reference, target.Reference, target.Problem, batch, null);
+                var (_, gy) = Forward(yardstick, target.Reference, target.Problem, batch, noise);
                 candidate.Optimizer.Step();
                 reference.Optimizer.Step();
                 yardstick.Optimizer.Step();
@@ -102,10 +103,12 @@ internal sealed class TrainingParityRunner(ParitySettings settings)
     }
 
     /// <summary>Zeroes the gradients, runs forward and backward; returns the loss value and the gradients on the host.</summary>
-    static (double Loss, double[] Gradients) Forward(Trained run, Func<Tensor[], Tensor> loss, ParityProblem problem, ParityBatch batch)
+    /// <remarks>With <paramref name="noise"/> (the yardstick), the gradient at the model output is moved one ulp per element.</remarks>
+    static (double Loss, double[] Gradients) Forward(Trained run, Func<Tensor[], Tensor> loss, ParityProblem problem, ParityBatch batch, Random? noise)
     {
         run.Optimizer.ZeroGrad();
         var output = run.Model.call(batch.Features);
+        if (noise != null) output = UlpNoise.apply(output, UlpNoise.Directions(output, noise));
         // Targets are made in float32; a float64 run casts them (class indices stay int64).
         var inputs = problem.Inputs(output, batch).Select(t => t.is_floating_point() && t.dtype != output.dtype ? t.to(output.dtype) : t).ToArray();
         var value = loss(inputs);

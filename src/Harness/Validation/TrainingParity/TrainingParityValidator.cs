@@ -12,8 +12,8 @@ public static class TrainingParityValidator
     /// <summary>Runs the pairs for <paramref name="checks"/>; <paramref name="progress"/> hears each pair's name before it runs.</summary>
     public static ParityRun Run(IEnumerable<LossCheck> checks, ParitySettings settings, Action<string>? progress = null)
     {
-        if (!ParityData.Available(settings.ClassificationDataset))
-            throw new ArgumentException($"data set '{settings.ClassificationDataset}' is not installed here (Fashion-MNIST: apt-get install dataset-fashion-mnist).");
+        if (!ParityData.Available(settings.ClassificationDataset, settings.FashionMnistRoot))
+            throw new ArgumentException($"data set '{settings.ClassificationDataset}' is not in {settings.FashionMnistRoot} (apt-get install dataset-fashion-mnist, or give the folder of its IDX files).");
         var watch = Stopwatch.StartNew();
         int threads = torch.get_num_threads();
         torch.set_num_threads(settings.Threads);
@@ -21,7 +21,7 @@ public static class TrainingParityValidator
         var data = new Dictionary<string, ParityData>();
         ParityData Data(string name)
         {
-            if (!data.TryGetValue(name, out var d)) data[name] = d = ParityData.Load(name);
+            if (!data.TryGetValue(name, out var d)) data[name] = d = ParityData.Load(name, settings.FashionMnistRoot);
             return d;
         }
         try
