@@ -8,7 +8,8 @@ namespace CustomLosses.Kernels;
 /// Negative log-likelihood on log-probabilities [N, C] with class-index targets (optional weights and
 /// ignore_index): forward one gather over [N]; backward one zero [N, C] buffer with <c>-c</c> written at each
 /// row's target (<c>c_i = w[y_i] g_i</c>, over <c>sum w[y]</c> for the mean, 0 for ignored rows). The gradient
-/// does not depend on the input, so the same backward serves double backward.
+/// does not depend on the input, so the same backward serves double backward. This is libtorch's nll_loss gradient bit for
+/// bit, which is why cross-entropy's fast path is libtorch's log_softmax followed by this function.
 /// vars: input, target (int64 [N], already checked), weight or null, ignore_index, reduction, and whether every row
 /// counts with weight 1 (then the row bookkeeping is skipped: see <see cref="ClassIndexRows.EveryRowCounts"/>).
 /// </summary>

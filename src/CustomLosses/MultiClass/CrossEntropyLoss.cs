@@ -79,14 +79,20 @@ public sealed class CrossEntropyLoss : CustomLoss
         var w = ClassIndexTargets.WeightFor(weight, input, classes, Name);
         double eps = LabelSmoothing;
 
-        // Fast path: [N, C] logits, class-index targets, no label smoothing (weights and ignore_index kept).
-        // A hand-written backward: no [N, C] log-softmax, gather gradient or where masks (see Kernels).
+        // Fast path: [N, C] logits, class-index targets, no label smoothing (weights and ignore_index kept): libtorch's
+        // log-softmax, then the hand-written NLL (no gather gradient or where masks). This is libtorch's own
+        // decomposition of cross_entropy, so the gradient is libtorch's bit for bit: NLL's backward writes the same
+        // -c at each target, and libtorch's log-softmax backward turns it into grad - exp(logp) sum(grad) with the
+        // exp of its softmax kernels. A fused backward of the form exp(logp) c - c at the target (the earlier
+        // CrossEntropyFunction) took exp from libtorch's element-wise exp, which rounds differently in about 9% of the
+        // elements, and those last-bit differences grew into a different training trajectory
+        // (results/validation/training-parity.md).
         if (eps == 0 && input.dim() == 2 && !TensorShape.Same(target, input)
             && Kernels.LossFunction.Floating(input))
         {
             var yFast = ClassIndexTargets.CheckIndexTarget(input, target, classDim, IgnoreIndex, Name, out bool everyTargetAClass).to(input.device);
             bool everyRow = Kernels.ClassIndexRows.EveryRowCounts(w, everyTargetAClass, IgnoreIndex, classes);
-            return Kernels.CrossEntropyFunction.apply(input, yFast, w!, IgnoreIndex, Reduction, everyRow).MoveToOuterDisposeScope();
+            return Kernels.NllFunction.apply(input.log_softmax(1), yFast, w!, IgnoreIndex, Reduction, everyRow).MoveToOuterDisposeScope();
         }
 
         var logp = input.log_softmax(classDim);

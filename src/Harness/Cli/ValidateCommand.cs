@@ -3,6 +3,7 @@ using System.Diagnostics;
 using CustomLosses.Catalog;
 using Harness.Reporting;
 using Harness.Validation;
+using Harness.Validation.TrainingParity;
 using Spectre.Console;
 using static TorchSharp.torch;
 
@@ -10,7 +11,9 @@ namespace Harness.Cli;
 
 /// <summary>
 /// <c>harness validate</c>: checks every custom loss (or those named) against libtorch, a float64 formula
-/// and finite differences; prints a table, writes report.md and report.json, exits 1 on any failure.
+/// and finite differences; prints a table, writes report.md and report.json, exits 1 on any failure. With
+/// <c>--train</c> it instead trains each loss side by side with its twin, or its composed formula in float64
+/// (training-parity.md; exit 1 when a loss is divergent or a control fails).
 /// </summary>
 public static class ValidateCommand
 {
@@ -25,13 +28,58 @@ public static class ValidateCommand
         var output = new Option<string>("--output") { Description = "Folder for report.md and report.json.", DefaultValueFactory = _ => Path.Combine("results", "validation") };
         var seed = new Option<long>("--seed") { Description = "Seed of the random cases.", DefaultValueFactory = _ => ParityValidator.DefaultSeed };
 
+        var train = new Option<bool>("--train") { Description = "Instead: train each loss side by side with its libtorch twin (without one: its composed formula, in float64), step by step (training-parity.md)." };
+        var steps = new Option<int>("--steps") { Description = "With --train: optimizer steps per run.", DefaultValueFactory = _ => new ParitySettings().Steps };
+        var trainData = new Option<string>("--train-dataset") { Description = "With --train: data set of the classification losses.", DefaultValueFactory = _ => "digits" };
+        trainData.AcceptOnlyFromAmong("digits", "fashion-mnist");
+        var fashionRoot = new Option<string>("--fashion-mnist-root") { Description = "With --train-dataset fashion-mnist: folder of its IDX files.", DefaultValueFactory = _ => new ParitySettings().FashionMnistRoot };
+
         var command = new Command("validate", "Validate the custom losses against libtorch's built-ins, a float64 formula and finite differences.")
         {
-            losses, dtype, device, output, seed,
+            losses, dtype, device, output, seed, train, steps, trainData, fashionRoot,
         };
-        command.SetAction(parse => CommandRunner.Run(() => Execute(
-            parse.GetValue(losses), parse.GetValue(dtype)!, parse.GetValue(device)!, parse.GetValue(output)!, parse.GetValue(seed))));
+        command.SetAction(parse => CommandRunner.Run(() => parse.GetValue(train)
+            ? ExecuteTraining(parse.GetValue(losses), parse.GetValue(output)!, parse.GetValue(steps), parse.GetValue(trainData)!, parse.GetValue(fashionRoot)!)
+            : Execute(parse.GetValue(losses), parse.GetValue(dtype)!, parse.GetValue(device)!, parse.GetValue(output)!, parse.GetValue(seed))));
         return command;
+    }
+
+    /// <summary>Runs a training-parity check (CPU); returns the exit code.</summary>
+    public static int ExecuteTraining(string? lossList, string output, int steps, string dataset, string fashionMnistRoot)
+    {
+        if (steps < 1) throw new UsageException($"--steps must be at least 1, not {steps}.");
+        var checks = SelectChecks(lossList);
+        var settings = new ParitySettings { Steps = steps, ClassificationDataset = dataset, FashionMnistRoot = fashionMnistRoot };
+        ParityRun run;
+        try { run = TrainingParityValidator.Run(checks, settings, name => Console.WriteLine($"training {name} ...")); }
+        catch (ArgumentException e) { throw new UsageException("--train-dataset: " + e.Message); }
+
+        var table = new Table().Border(TableBorder.Rounded)
+            .AddColumns("pair", "verdict", "first step out", "parameter drift (last)", "yardstick (last)", "worst drift / envelope");
+        foreach (var r in run.Results)
+            table.AddRow(Markup.Escape(r.Name),
+                r.Verdict == ParityVerdict.Divergent ? "[red]divergent[/]" : r.Verdict.Name(),
+                r.FirstDivergentStep?.ToString() ?? "-",
+                TrainingParityReportWriter.Format(r.FinalParameterDrift), TrainingParityReportWriter.Format(r.FinalYardstickDrift),
+                r.Verdict == ParityVerdict.BitIdentical ? "0" : r.WorstEnvelopeRatio.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture));
+        AnsiConsole.Write(table);
+        foreach (var s in run.Skipped) AnsiConsole.MarkupLineInterpolated($"[yellow]left out[/] {s.Name}: {s.Reason}");
+        var commandLine = "harness " + string.Join(" ", Environment.GetCommandLineArgs().Skip(1));
+        var (md, json) = TrainingParityReportWriter.Write(run, output, commandLine);
+        AnsiConsole.MarkupLineInterpolated($"Reports: {md}, {json}");
+        if (!TrainingParityValidator.ControlsHold(run))
+        {
+            AnsiConsole.MarkupLine("[red]A control failed: the twin against itself must be bit-identical and the planted error divergent.[/]");
+            return ExitCodes.Failed;
+        }
+        var divergent = run.Results.Count(r => r.Verdict == ParityVerdict.Divergent && !r.Name.StartsWith("control:", StringComparison.Ordinal));
+        if (divergent > 0)
+        {
+            AnsiConsole.MarkupLineInterpolated($"[red]{divergent} losses train divergently from their twins.[/]");
+            return ExitCodes.Failed;
+        }
+        AnsiConsole.MarkupLine("[green]Every loss trains like its twin (bit-identical or rounding-level).[/]");
+        return ExitCodes.Success;
     }
 
     /// <summary>Runs a validation; returns the exit code.</summary>

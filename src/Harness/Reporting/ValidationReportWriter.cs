@@ -49,6 +49,9 @@ public static class ValidationReportWriter
                       "independent float64 formula (values) and finite differences (gradients); every loss is also checked " +
                       "against the formula and finite differences.");
         sb.AppendLine();
+        sb.AppendLine("Whether each loss also *trains* like its twin, step by step, is the subject of `harness validate --train` " +
+                      "([training-parity.md](training-parity.md)).");
+        sb.AppendLine();
         sb.AppendLine("| loss | validated against | cases | comparisons | worst value error | worst gradient error | worst finite-difference error | result |");
         sb.AppendLine("|---|---|---:|---:|---:|---:|---:|---|");
         foreach (var r in run.Results)
