@@ -38,9 +38,7 @@ public static class ConsoleSummary
         // Plain aligned columns, on a terminal too: a bordered table fitted to 80 columns wraps loss names and numbers
         // mid-word, while plain lines stay whole (a wide one wraps as a whole line).
         Console.WriteLine(title + ":");
-        var widths = header.Select((h, i) => rows.Select(r => r[i].Length).Append(h.Length).Max()).ToArray();
-        Console.WriteLine("  " + string.Join("  ", header.Select((h, i) => h.PadRight(widths[i]))).TrimEnd());
-        foreach (var r in rows) Console.WriteLine("  " + string.Join("  ", r.Select((c, i) => c.PadRight(widths[i]))).TrimEnd());
+        PlainColumns.Write(Console.Out, header, rows);
         if (a.Missing.Count > 0) Console.WriteLine($"{a.Missing.Count} (loss, seed) cell(s) have no finished run; see report.md.");
         Console.WriteLine("Verdict: " + a.Verdict);
     }
