@@ -137,7 +137,9 @@ public sealed class ExperimentAnalysis
                 Metrics = summaries,
                 ReachedTarget = finished.Count(r => r.Summary!.EpochsToTarget != null),
                 Diverged = finished.Count(r => r.Summary!.Diverged),
-                LearningRate = finished.Select(r => r.Summary!.LearningRate).FirstOrDefault(x => x != null),
+                // Folders written before runs recorded their rate: without tuning it is the config's.
+                LearningRate = finished.Select(r => r.Summary!.LearningRate).FirstOrDefault(x => x != null)
+                               ?? (results.TuningRates.Count == 0 && finished.Count > 0 ? results.ConfiguredLearningRate : null),
                 MeanRecallPerClass = recall,
             });
         }

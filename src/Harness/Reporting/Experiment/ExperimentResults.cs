@@ -91,6 +91,8 @@ public sealed class ExperimentResults
     public required IReadOnlyList<RunRecord> TuningRuns { get; init; }
     /// <summary>Candidate learning rates of the config's tuning block (empty: no tuning).</summary>
     public required IReadOnlyList<double> TuningRates { get; init; }
+    /// <summary>training.optimizer.learningRate of the config: every loss's rate when there is no tuning block.</summary>
+    public double? ConfiguredLearningRate { get; init; }
     /// <summary>Tuning seeds of the config.</summary>
     public required IReadOnlyList<int> TuningSeeds { get; init; }
     /// <summary>The test metric the verdict ranks by (config rankBy).</summary>
@@ -252,6 +254,7 @@ public sealed class ExperimentResults
             Runs = runs,
             TuningRuns = tuningRuns,
             TuningRates = tuningRates,
+            ConfiguredLearningRate = Number(config["training"]?["optimizer"]?["learningRate"]),
             TuningSeeds = tuningSeeds,
             RankBy = Metrics.ScoreMetric.Find(Text(config["rankBy"]), classification),
             SelectByLoss = earlyStoppingMetric.Equals("loss", StringComparison.OrdinalIgnoreCase),
