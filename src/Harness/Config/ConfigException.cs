@@ -29,6 +29,19 @@ public sealed class ConfigException : Exception
             }))
             : message;
 
+    ConfigException(IReadOnlyList<ConfigException> problems)
+        : base($"{problems.Count} problems in the configuration:\n" + string.Join("\n", problems.Select(p => "  - " + p.Message)))
+    {
+        KeyPath = problems[0].KeyPath;
+        Problems = problems;
+    }
+
+    /// <summary>Every problem this one reports (itself alone unless several were found at once).</summary>
+    public IReadOnlyList<ConfigException> Problems { get; } = [];
+
+    /// <summary>One exception for the problems found together: the problem itself when there is one, else all of them, a line each.</summary>
+    public static ConfigException Of(IReadOnlyList<ConfigException> problems) => problems.Count == 1 ? problems[0] : new ConfigException(problems);
+
     /// <summary>An error at a key: "<paramref name="path"/>: <paramref name="problem"/>".</summary>
     internal static ConfigException At(string path, string problem) =>
         new(path.Length == 0 ? problem : $"{path}: {problem}", path);

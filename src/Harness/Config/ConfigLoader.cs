@@ -76,6 +76,7 @@ public static class ConfigLoader
         var merged = new ConfigurationBuilder().AddInMemoryCollection(flat).Build();
         var binder = new StrictBinder(keyPath => DescribeOrigin(keyPath, origins));
         var config = binder.Bind(merged);
+        var problems = binder.Problems;
         // The task decides which losses, metrics and corruptions apply, so it is settled before validation.
         if (baseDirectory != null && ConfigVocabulary.Is(config.Dataset.Name, "csv") && string.IsNullOrWhiteSpace(config.Dataset.Csv.Task)
             && !string.IsNullOrWhiteSpace(config.Dataset.Csv.Path) && Data.CsvTaskInference.Infer(config.Dataset.Csv, baseDirectory) is { } inferred)
@@ -85,12 +86,18 @@ public static class ConfigLoader
         }
         try
         {
-            return ConfigValidator.Validate(config);
+            var valid = ConfigValidator.Validate(config);
+            if (problems.Count == 0) return valid;
         }
-        catch (ConfigException e) when (e.KeyPath is { } keyPath && DescribeOrigin(keyPath, origins) is { Length: > 0 } origin)
+        catch (ConfigException e)
         {
-            throw new ConfigException(e.Message + origin, keyPath, e.InnerException);
+            // The validator stops at its first problem; with the binding problems it is reported too, unless it is
+            // only the echo of one of them (a key that failed to bind and kept its default).
+            var withOrigin = e.KeyPath is { } keyPath && DescribeOrigin(keyPath, origins) is { Length: > 0 } origin
+                ? new ConfigException(e.Message + origin, keyPath, e.InnerException) : e;
+            if (!problems.Any(p => p.KeyPath != null && p.KeyPath == e.KeyPath)) problems.Add(withOrigin);
         }
+        throw ConfigException.Of(problems);
     }
 
     static IEnumerable<KeyValuePair<string, string?>> Flatten(IConfiguration configuration) =>

@@ -19,6 +19,10 @@ internal sealed class StrictBinder
     /// <param name="describeOrigin">Extra text for an error at a key path (e.g. which --set produced it); empty for none.</param>
     public StrictBinder(Func<string, string> describeOrigin) => this.describeOrigin = describeOrigin;
 
+    /// <summary>Every binding problem found, in file order; a key that failed keeps its default so the rest can be checked.</summary>
+    public List<ConfigException> Problems { get; } = [];
+
+    /// <summary>Binds what can be bound; the problems of the rest are in <see cref="Problems"/>.</summary>
     public ExperimentConfig Bind(IConfiguration root) =>
         (ExperimentConfig)BindObject(typeof(ExperimentConfig), Children(root), "", ignoreSchemaKey: true);
 
@@ -37,11 +41,14 @@ internal sealed class StrictBinder
             {
                 var names = properties.Select(p => CamelCase(p.Name)).ToList();
                 var nearest = KeySuggestion.Find(child.Key, path, names);
-                throw Error(childPath, "unknown key" + (nearest is null ? "" : $"; did you mean {nearest}?") +
-                                       $" Valid keys{(path.Length == 0 ? "" : " of " + path)}: {string.Join(", ", names)}.");
+                Problems.Add(Error(childPath, "unknown key" + (nearest is null ? "" : $"; did you mean {nearest}?") +
+                                              $" Valid keys{(path.Length == 0 ? "" : " of " + path)}: {string.Join(", ", names)}."));
+                continue;
             }
             var canonicalPath = Join(path, CamelCase(property.Name));
-            property.SetValue(instance, BindValue(property.PropertyType, child, canonicalPath, property.GetValue(instance)));
+            // One bad value does not hide the next: it is recorded, the key keeps its default, and binding goes on.
+            try { property.SetValue(instance, BindValue(property.PropertyType, child, canonicalPath, property.GetValue(instance))); }
+            catch (ConfigException e) { Problems.Add(e); }
         }
         return instance;
     }

@@ -345,3 +345,31 @@ public class LossAliasConfigTests
         Assert.Equal("quantile", Assert.Single(regression.Losses).Loss);
     }
 }
+
+/// <summary>A config with several mistakes gets them all in one run, not one per attempt.</summary>
+public class AllConfigErrorsAtOnceTests
+{
+    [Fact]
+    public void Three_distinct_mistakes_are_reported_together()
+    {
+        var message = ConfigFiles.Error("""
+            { "name": "x",
+              "training": { "epochs": "ten", "optimizer": { "lr": 0.1 } },
+              "dataset": { "validationFraction": 2 },
+              "losses": [ { "loss": "cross-entropy" } ] }
+            """);
+        Assert.StartsWith("3 problems in the configuration:", message);
+        Assert.Contains("  - training.epochs: 'ten' is not an integer", message);
+        Assert.Contains("  - training.optimizer.lr: unknown key; did you mean training.optimizer.learningRate?", message);
+        Assert.Contains("  - dataset.validationFraction: 2 is out of range", message);
+    }
+
+    [Fact]
+    public void A_single_mistake_reads_as_before_and_a_failed_key_is_not_reported_twice()
+    {
+        var one = ConfigFiles.Error("""{ "name": "x", "training": { "epochs": "ten" }, "losses": [ { "loss": "cross-entropy" } ] }""");
+        Assert.StartsWith("training.epochs: 'ten' is not an integer", one);
+        var e = Assert.Throws<ConfigException>(() => ConfigFiles.Load("""{ "name": "x", "seeds": "zero", "training": { "epochs": "ten" }, "losses": [ { "loss": "cross-entropy" } ] }"""));
+        Assert.Equal(2, e.Problems.Count);
+    }
+}

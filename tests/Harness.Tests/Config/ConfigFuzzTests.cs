@@ -190,7 +190,13 @@ public class ConfigFuzzTests
         catch (ConfigException e)
         {
             Assert.False(string.IsNullOrWhiteSpace(e.Message));
-            Assert.DoesNotContain('\n', e.Message);
+            // One line per problem: a value echoed back never breaks a message in two.
+            if (e.Problems.Count == 0) Assert.DoesNotContain('\n', e.Message);
+            else
+            {
+                Assert.All(e.Problems, p => Assert.DoesNotContain('\n', p.Message));
+                Assert.Equal(e.Problems.Count + 1, e.Message.Split('\n').Length);
+            }
         }
         finally
         {
