@@ -36,15 +36,22 @@ public static partial class ConfigValidator
             throw ConfigException.At("output", "missing; give the results root folder, e.g. results.");
         if (c.Output.Split('/', '\\').Any(s => s == "..") || c.Output.Any(char.IsControl))
             throw ConfigException.At("output", $"'{c.Output}' must not contain '..' segments or control characters; give a folder such as results or /tmp/results.");
-        if (c.Threads < 0)
-            throw ConfigException.At("threads", $"{c.Threads} is out of range; valid: >= 0 (0: libtorch's default).");
+        // More threads than 4 per logical core only thrash (10000 drove the load above 800 without finishing).
+        var maxThreads = 4 * Environment.ProcessorCount;
+        if (c.Threads < 0 || c.Threads > maxThreads)
+            throw ConfigException.At("threads", $"{c.Threads} is out of range; valid: 0 (libtorch's default) to {maxThreads} (4 x the {Environment.ProcessorCount} logical cores).");
 
+        if (c.Training.BatchSize == 1 && c.Model.BatchNorm)
+            throw ConfigException.At("training.batchSize", "is 1 with model.batchNorm true; batch normalization needs batches of 2 or more (with 1 it trains at chance); valid: >= 2, or batchNorm false.");
         if (c.Seeds.Count == 0)
             throw ConfigException.At("seeds", "is empty; give at least one seed, e.g. [0, 1, 2].");
         for (int i = 0; i < c.Seeds.Count; i++)
             for (int j = 0; j < i; j++)
                 if (c.Seeds[i] == c.Seeds[j])
                     throw ConfigException.At($"seeds.{i}", $"{c.Seeds[i]} repeats seeds.{j}; seeds must be distinct.");
+        for (int i = 0; i < c.Seeds.Count; i++)
+            if (c.Seeds[i] < 0)
+                throw ConfigException.At($"seeds.{i}", $"{c.Seeds[i]} is negative; valid: 0 to {int.MaxValue} (seeds are written to and read back from the results folder as such).");
 
         bool regression = ConfigVocabulary.IsRegression(c.Dataset);
         if (c.ConvergenceTarget is double target)
@@ -102,6 +109,8 @@ public static partial class ConfigValidator
             throw ConfigException.At("tuning.seeds", "is empty; give at least one tuning seed (two or more for a mean), distinct from seeds, e.g. [1000, 1001].");
         for (int i = 0; i < t.Seeds.Count; i++)
         {
+            if (t.Seeds[i] < 0)
+                throw ConfigException.At($"tuning.seeds.{i}", $"{t.Seeds[i]} is negative; valid: 0 to {int.MaxValue}.");
             for (int j = 0; j < i; j++)
                 if (t.Seeds[i] == t.Seeds[j])
                     throw ConfigException.At($"tuning.seeds.{i}", $"{t.Seeds[i]} repeats tuning.seeds.{j}; seeds must be distinct.");

@@ -28,6 +28,9 @@ public sealed class PlainLogSink(TextWriter writer, bool classification) : ITrai
     }
 
     /// <inheritdoc />
+    public void RunFailed(RunInfo run, string error) => writer.WriteLine($"  {run.Id}: FAILED: {error}");
+
+    /// <inheritdoc />
     public void RunCompleted(RunResult r) =>
         writer.WriteLine(r.DivergenceNote is { } note ? $"  {r.Run.Id} DIVERGED: {note}" : FormattableString.Invariant($"  {r.Run.Id} done in {r.Seconds:0.0} s"));
 

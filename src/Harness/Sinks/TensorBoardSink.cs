@@ -56,4 +56,7 @@ public sealed class TensorBoardSink(string folder, bool classification) : ITrain
 
     /// <inheritdoc />
     public void RunCompleted(RunResult result) => writers.Remove(result.Run.Id);
+
+    /// <inheritdoc />
+    public void RunFailed(RunInfo run, string error) => writers.Remove(run.Id);
 }
