@@ -304,12 +304,11 @@ public static class ExperimentRunner
             {
                 throw new ExperimentSetupException($"run '{planned.Id}' cannot resume from its checkpoint: {e.Message}. Delete '{checkpoints.FolderOf(planned.Id)}' to train the run from the start.");
             }
-            catch (Exception e) when (e is not (IOException or UnauthorizedAccessException or ExperimentSetupException or OutOfMemoryException or InvalidDataException))
+            catch (Exception e) when (IsRunFailure(e))
             {
                 // Checkpoints handed over before the failure are written (or their failure reported) before the run is marked.
                 checkpointWriter.Flush();
-                var error = e is System.Runtime.InteropServices.ExternalException or ArgumentException or ArithmeticException or InvalidOperationException
-                    ? e.Message : $"{e.GetType().Name}: {e.Message}";
+                var error = $"{e.GetType().Name}: {e.Message}";
                 Console.Error.WriteLine($"error: run '{planned.Id}' failed: {error}");
                 foreach (var o in observers) o.RunFailed(run, error);
                 return null;
@@ -320,6 +319,14 @@ public static class ExperimentRunner
             }
         }
     }
+
+    /// <summary>
+    /// The failures a run contains: what libtorch (ExternalException), a loss or the numerics throw for this run's
+    /// values. Anything else (file-system failures, a checkpoint that cannot be read, a harness bug, an observer that
+    /// stops the process) ends the grid as before.
+    /// </summary>
+    static bool IsRunFailure(Exception e) => e is System.Runtime.InteropServices.ExternalException or ArgumentException or ArithmeticException
+        or InvalidOperationException or NotSupportedException or IndexOutOfRangeException or KeyNotFoundException;
 
     /// <summary>
     /// True when a results folder's config.resolved.json describes the same experiment as <paramref name="config"/>:
