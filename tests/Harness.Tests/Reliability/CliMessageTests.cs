@@ -1,0 +1,63 @@
+using Harness.Tests.Cli;
+using Xunit;
+
+namespace Harness.Tests.Reliability;
+
+/// <summary>
+/// Messages of the real CLI for mistakes that printed a stack trace or a misleading first line (issue 17, items 6 and
+/// 13): one "error:" line saying what is wrong, exit 2, no trace, nothing written.
+/// </summary>
+public class CliMessageTests
+{
+    static void AssertBadInput((int ExitCode, string StdOut, string StdErr) r, string expected)
+    {
+        Assert.True(r.ExitCode == 2, $"exit {r.ExitCode}\n{r.StdOut}{r.StdErr}");
+        Assert.Contains(expected, r.StdErr);
+        Assert.DoesNotContain("   at ", r.StdOut + r.StdErr);
+    }
+
+    [Theory]
+    [InlineData(new[] { "bogus" }, "Unrecognized command or argument 'bogus'")]
+    [InlineData(new[] { "list", "bogus" }, "Unrecognized command or argument 'bogus'")]
+    public void An_unknown_command_is_named_first(string[] args, string expected)
+    {
+        var dir = HarnessProcess.TempFolder();
+        try
+        {
+            var r = HarnessProcess.Run(dir, args);
+            AssertBadInput(r, expected);
+            Assert.DoesNotContain("Required command was not provided", r.StdErr);
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
+    [Fact]
+    public void Output_paths_that_are_empty_or_files_are_bad_arguments()
+    {
+        var dir = HarnessProcess.TempFolder();
+        try
+        {
+            var config = Path.Combine(RepositoryPaths.Root, "experiments", "quickstart.json");
+            File.WriteAllText(Path.Combine(dir, "afile"), "x");
+            AssertBadInput(HarnessProcess.Run(dir, "run", config, "--output", ""), "--output is empty");
+            AssertBadInput(HarnessProcess.Run(dir, "validate", "--losses", "mse", "--output", "afile"), "is a file");
+            AssertBadInput(HarnessProcess.Run(dir, "validate", "--losses", "mse", "--output", ""), "--output is empty");
+            AssertBadInput(HarnessProcess.Run(dir, "report", "afile"), "is a file");
+            Assert.Equal(["afile"], Directory.GetFileSystemEntries(dir).Select(Path.GetFileName));
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
+    [Fact]
+    public void A_loss_named_twice_is_validated_once()
+    {
+        var dir = HarnessProcess.TempFolder();
+        try
+        {
+            var (code, stdout, stderr) = HarnessProcess.Run(dir, "validate", "--losses", "mse,mse", "--dtype", "float64", "--output", "v");
+            Assert.True(code == 0, stdout + stderr);
+            Assert.Single(stdout.Split('\n'), l => l.StartsWith("validating mse", StringComparison.Ordinal));
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+}
