@@ -9,8 +9,9 @@ namespace Harness.Sinks;
 
 /// <summary>
 /// Writes each run's <c>summary.json</c> when it finishes, and the grid's <c>summary.csv</c> / <c>summary.json</c>
-/// (one row per run) after every run, so a partial grid is summarized too. A shard writes only its runs' files:
-/// the grid summary of a sharded grid is <c>harness report</c>'s to write, from every shard's run files.
+/// (one row per run) after every run, so a partial grid is summarized too. A shard writes only its runs' files and no
+/// summary.csv / summary.json: a sharded grid's summary is <c>harness report</c>'s report.json and report.md, which it
+/// writes from every shard's run files.
 /// </summary>
 public sealed class RunSummaryWriter(string experimentFolder, bool classification, bool writeGridSummary = true, bool selectByLoss = false) : ITrainingObserver
 {
