@@ -142,6 +142,11 @@ public static partial class ConfigValidator
         Range("dataset.testLimit", d.TestLimit, v => v >= 0, ">= 0 (0: all)");
         if (name == "csv" && string.IsNullOrWhiteSpace(d.Csv.Path))
             throw ConfigException.At("dataset.csv.path", "missing; dataset 'csv' needs the path of a CSV file (relative to the experiment file).");
+        // A NUL or other control character makes every path API throw; found by the CLI fuzz test (exit 70 before).
+        if (d.Csv.Path.Any(char.IsControl))
+            throw ConfigException.At("dataset.csv.path", "contains a control character; give the path of a CSV file.");
+        if (d.Root.Any(char.IsControl))
+            throw ConfigException.At("dataset.root", "contains a control character; give the folder that holds the IDX files.");
         if (name == "csv" && d.Csv.Separator.Length != 1)
             throw ConfigException.At("dataset.csv.separator", $"'{d.Csv.Separator}' is not valid; give one character, e.g. \",\" or \";\".");
 

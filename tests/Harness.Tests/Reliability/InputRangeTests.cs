@@ -41,6 +41,17 @@ public class InputRangeTests
         Assert.Contains(expected, message);
     }
 
+    [Theory]
+    [InlineData("dataset.csv.path")]
+    [InlineData("dataset.root")]
+    public void A_path_with_a_control_character_is_a_config_error(string key)
+    {
+        // Found by CliFuzzTests (seed 99, case 16): a NUL in csv.path ended in "Null character in path", exit 70.
+        var config = ConfigFiles.Base.Replace("\"dataset\": { \"name\": \"digits\" }",
+            key == "dataset.root" ? "\"dataset\": { \"name\": \"mnist\", \"root\": \"a\\u0000b\" }" : "\"dataset\": { \"name\": \"csv\", \"csv\": { \"path\": \"a\\u0000b.csv\" } }");
+        Assert.StartsWith(key + ":", ConfigFiles.Error(config));
+    }
+
     [Fact]
     public void Batch_norm_with_batches_of_one_is_a_config_error()
     {
