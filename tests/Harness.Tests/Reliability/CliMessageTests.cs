@@ -60,4 +60,28 @@ public class CliMessageTests
         }
         finally { Directory.Delete(dir, true); }
     }
+
+    [Fact]
+    public void Resume_with_a_damaged_summary_names_the_run_and_exits_2()
+    {
+        var dir = HarnessProcess.TempFolder();
+        try
+        {
+            var config = Path.Combine(dir, "q.json");
+            File.WriteAllText(config, """
+            {
+              "name": "q",
+              "dataset": { "name": "digits", "trainLimit": 120 },
+              "model": { "kind": "mlp", "hidden": [4] },
+              "training": { "epochs": 1, "batchSize": 32 },
+              "seeds": [0],
+              "losses": [ { "loss": "cross-entropy", "displayName": "CE" } ]
+            }
+            """);
+            Assert.Equal(0, HarnessProcess.Run(dir, "run", config, "--output", "out").ExitCode);
+            File.WriteAllText(Path.Combine(dir, "out", "q", "runs", "ce-seed0", "summary.json"), "{ \"run\": ");
+            AssertBadInput(HarnessProcess.Run(dir, "run", config, "--output", "out", "--resume"), "run 'ce-seed0'");
+        }
+        finally { Directory.Delete(dir, true); }
+    }
 }
