@@ -4,9 +4,10 @@ using Harness.Training;
 namespace Harness.Experiments;
 
 /// <summary>
-/// The results a <c>--force</c> run replaces, moved aside (renamed to <c>.&lt;name&gt;.replaced-&lt;pid&gt;</c> beside the
-/// folder) rather than deleted: they are deleted once the new experiment has finished a run (<see cref="Commit"/>), and
-/// moved back when it fails before that (<see cref="Restore"/>), so a setup error never costs the old results.
+/// The results a <c>--force</c> run replaces, moved aside (renamed to <c>.&lt;name&gt;.replaced-&lt;pid&gt;-&lt;time&gt;</c>
+/// beside the folder) rather than deleted: they are deleted once the new experiment has finished a run
+/// (<see cref="Commit"/>), and moved back when it fails before that (<see cref="Restore"/>), so a setup error never
+/// costs the old results. A process killed in between leaves them there, under a name no later process reuses.
 /// </summary>
 public sealed class ReplacedResults : ITrainingObserver
 {
@@ -27,12 +28,9 @@ public sealed class ReplacedResults : ITrainingObserver
     public static ReplacedResults MoveAside(string folder)
     {
         var full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder));
-        var aside = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.replaced-{Environment.ProcessId}");
-        FileSystemException.Guard("move the old results aside to", aside, () =>
-        {
-            if (Directory.Exists(aside)) Directory.Delete(aside, recursive: true); // left by an earlier process with this PID
-            Directory.Move(full, aside);
-        });
+        var aside = Path.Combine(Path.GetDirectoryName(full)!,
+            FormattableString.Invariant($".{Path.GetFileName(full)}.replaced-{Environment.ProcessId}-{DateTime.UtcNow:yyyyMMddTHHmmssfff}"));
+        FileSystemException.Guard("move the old results aside to", aside, () => Directory.Move(full, aside));
         return new ReplacedResults(full, aside);
     }
 
