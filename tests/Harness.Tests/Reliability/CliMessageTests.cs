@@ -84,4 +84,31 @@ public class CliMessageTests
         }
         finally { Directory.Delete(dir, true); }
     }
+
+    [Fact]
+    public void A_regression_target_beyond_float32_is_a_data_error_naming_the_row()
+    {
+        var dir = HarnessProcess.TempFolder();
+        try
+        {
+            var rows = string.Join("\n", Enumerable.Range(0, 30).Select(i => $"{i},{i % 7},{(i == 12 ? "1e39" : (i * 0.5).ToString(System.Globalization.CultureInfo.InvariantCulture))}"));
+            File.WriteAllText(Path.Combine(dir, "r.csv"), "a,b,y\n" + rows + "\n");
+            var config = Path.Combine(dir, "r.json");
+            File.WriteAllText(config, """
+            {
+              "name": "r",
+              "dataset": { "name": "csv", "csv": { "path": "r.csv", "targetColumn": "y", "task": "regression" } },
+              "model": { "kind": "mlp", "hidden": [4] },
+              "training": { "epochs": 1, "batchSize": 8 },
+              "seeds": [0],
+              "losses": [ { "loss": "mse" } ]
+            }
+            """);
+            var r = HarnessProcess.Run(dir, "run", config, "--output", "out");
+            AssertBadInput(r, "r.csv:14: regression target 1e39");
+            Assert.Contains("float32", r.StdErr);
+            Assert.False(Directory.Exists(Path.Combine(dir, "out")));
+        }
+        finally { Directory.Delete(dir, true); }
+    }
 }

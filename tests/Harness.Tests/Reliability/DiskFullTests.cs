@@ -29,8 +29,9 @@ public sealed class TmpfsFactAttribute : FactAttribute
 }
 
 /// <summary>
-/// A disk that fills during a run (issue 17, item 5): one message naming the file and the operation, exit 4, no
-/// stack trace, no partial files, and the folder resumes once there is space, as if nothing had happened.
+/// Environment failures on a real tmpfs. A disk that fills during a run (issue 17, item 5): one message naming the file and the operation, exit 4, no
+/// stack trace, no partial files, and the folder resumes once there is space, as if nothing had happened. A read-only
+/// folder (item 6) fails report and validate --output the same way.
 /// </summary>
 public class DiskFullTests
 {
@@ -88,6 +89,42 @@ public class DiskFullTests
                 Assert.Equal(
                     Sinks.UntimedMetricsCsv.Of(File.ReadAllText(Path.Combine(dir, "straight", "full", "runs", run, "metrics.csv"))),
                     Sinks.UntimedMetricsCsv.Of(File.ReadAllText(Path.Combine(folder, "runs", run, "metrics.csv"))));
+        }
+        finally
+        {
+            Sh("umount", disk);
+            Directory.Delete(dir, true);
+        }
+    }
+
+    [TmpfsFact]
+    public void A_read_only_folder_fails_report_and_validate_with_exit_4_naming_the_path()
+    {
+        var dir = HarnessProcess.TempFolder();
+        var disk = Path.Combine(dir, "disk");
+        Directory.CreateDirectory(disk);
+        Assert.Equal(0, Sh("mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", disk));
+        try
+        {
+            var config = Path.Combine(dir, "full.json");
+            File.WriteAllText(config, Config.Replace("[256]", "[4]").Replace("\"epochs\": 4", "\"epochs\": 1"));
+            var run = HarnessProcess.Run(dir, "run", config, "--output", disk);
+            Assert.True(run.ExitCode == 0, run.StdOut + run.StdErr);
+            Directory.CreateDirectory(Path.Combine(disk, "validation"));
+            // Read-only even for root, which ignores permission bits.
+            Assert.Equal(0, Sh("mount", "-o", "remount,ro", disk));
+            var folder = Path.Combine(disk, "full");
+            var before = FolderSnapshot.Of(folder);
+            foreach (var args in new[] { new[] { "report", folder }, ["validate", "--losses", "mse", "--dtype", "float64", "--output", Path.Combine(disk, "validation")] })
+            {
+                var (code, stdout, stderr) = HarnessProcess.Run(dir, args);
+                Assert.True(code == 4, $"{args[0]}: exit {code}\n{stdout}{stderr}");
+                Assert.Contains("error: cannot ", stderr);
+                Assert.Contains(disk, stderr);
+                Assert.Contains("Read-only file system", stderr);
+                Assert.DoesNotContain("   at ", stdout + stderr);
+            }
+            Assert.True(before.SequenceEqual(FolderSnapshot.Of(folder)));
         }
         finally
         {

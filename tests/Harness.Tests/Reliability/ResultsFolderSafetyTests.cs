@@ -102,6 +102,47 @@ public class ResultsFolderSafetyTests
     }
 
     [Fact]
+    public void Shards_of_one_grid_run_side_by_side_but_one_shard_runs_once()
+    {
+        var dir = HarnessProcess.TempFolder();
+        try
+        {
+            var config = Path.Combine(dir, "clash.json");
+            File.WriteAllText(config, Config);
+            var folder = Path.Combine(dir, "out", "clash");
+            var firstOutput = new System.Text.StringBuilder();
+            // Shard 1/2 holds ce-seed0 and ce-seed1 (plan index 0 and 2).
+            using var first = Start(dir, firstOutput, "run", config, "--output", "out", "--shard", "1/2");
+            var watch = Stopwatch.StartNew();
+            while (!File.Exists(Path.Combine(folder, "runs", "ce-seed0", "metrics.csv")) && !first.HasExited && watch.Elapsed < TimeSpan.FromMinutes(2))
+                Thread.Sleep(50);
+            Assert.False(first.HasExited, "shard 1/2 finished before the others could start beside it");
+
+            // The other shard starts beside the first, which is still training; the same shard and a whole-grid run are refused.
+            var secondOutput = new System.Text.StringBuilder();
+            using var second = Start(dir, secondOutput, "run", config, "--output", "out", "--shard", "2/2");
+            var same = HarnessProcess.Run(dir, "run", config, "--output", "out", "--shard", "1/2");
+            Assert.True(same.ExitCode == 2, same.StdOut + same.StdErr);
+            Assert.Contains("run 'ce-seed0'", same.StdErr);
+            Assert.Contains($"PID {first.Id} ", same.StdErr);
+            var whole = HarnessProcess.Run(dir, "run", config, "--output", "out", "--resume");
+            Assert.True(whole.ExitCode == 2, whole.StdOut + whole.StdErr);
+            Assert.False(first.HasExited, "shard 1/2 finished before shard 2/2 and the refused runs could start beside it");
+
+            Assert.True(second.WaitForExit(TimeSpan.FromMinutes(5)));
+            second.WaitForExit();
+            Assert.True(second.ExitCode == 0, secondOutput.ToString());
+            Assert.True(first.WaitForExit(TimeSpan.FromMinutes(5)));
+            first.WaitForExit();
+            Assert.True(first.ExitCode == 0, firstOutput.ToString());
+            var report = HarnessProcess.Run(dir, "report", folder);
+            Assert.True(report.ExitCode == 0, report.StdOut + report.StdErr);
+            Assert.Empty(System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(folder, "report.json")))!["missing"]!.AsArray());
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
+    [Fact]
     public void A_killed_holder_leaves_no_stale_lock()
     {
         var dir = HarnessProcess.TempFolder();
