@@ -78,7 +78,7 @@ public sealed class LossOptions
                     _ => throw new FormatException("true or false"),
                 };
             case OptionKind.RealVector:
-                return raw switch
+                var vector = raw switch
                 {
                     double[] v => (double[])v.Clone(),
                     float[] v => v.Select(x => (double)x).ToArray(),
@@ -86,6 +86,9 @@ public sealed class LossOptions
                     string s => ParseVector(s),
                     _ => throw new FormatException("a list of real numbers"),
                 };
+                if (vector.Any(x => double.IsFinite(x) && Math.Abs(x) > float.MaxValue))
+                    throw new FloatRangeException($"a list of real numbers within float32 range (|x| <= {float.MaxValue.ToString("G9", CultureInfo.InvariantCulture)})");
+                return vector;
             case OptionKind.Choice:
                 if (raw is string word)
                 {

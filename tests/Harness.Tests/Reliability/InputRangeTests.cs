@@ -31,6 +31,8 @@ public class InputRangeTests
 
     [Theory]
     [InlineData("losses.1.options.delta=1e300", "losses.1.options.delta", "float32")]
+    [InlineData("losses.1.options.delta=-1e300", "losses.1.options.delta", "float32")]
+    [InlineData("losses.0.options.weight=[1,1,1,1,1,1,1,1,1,1e300]", "losses.0.options.weight", "float32")]
     [InlineData("seeds=[-2147483648]", "seeds.0", "valid: 0 to 2147483647")]
     [InlineData("seeds=[3,-1]", "seeds.1", "negative")]
     [InlineData("threads=10000", "threads", "4 x the")]
