@@ -15,8 +15,11 @@ var root = new RootCommand("harness: train identical networks with different los
 var parse = root.Parse(args);
 if (parse.Errors.Count > 0)
 {
-    foreach (var error in parse.Errors) Console.Error.WriteLine("error: " + error.Message);
-    Console.Error.WriteLine("Run 'harness --help' for usage.");
+    // "Required command was not provided" only distracts from the error that names the word it did not know.
+    var errors = parse.Errors.Count > 1 ? parse.Errors.Where(e => !e.Message.StartsWith("Required command", StringComparison.Ordinal)).ToList() : [.. parse.Errors];
+    foreach (var error in errors) Console.Error.WriteLine("error: " + error.Message);
+    var commandName = parse.CommandResult.Command == root ? "" : " " + parse.CommandResult.Command.Name;
+    Console.Error.WriteLine($"Run 'harness{commandName} --help' for usage.");
     return ExitCodes.BadInput;
 }
 return parse.Invoke();

@@ -47,7 +47,7 @@ public sealed class LossOptions
         switch (spec.Kind)
         {
             case OptionKind.Real:
-                return raw switch
+                var real = raw switch
                 {
                     double d => d,
                     float f => (double)f,
@@ -56,6 +56,11 @@ public sealed class LossOptions
                     string s when double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) => d,
                     _ => throw new FormatException("a real number"),
                 };
+                // The losses compute in float32 (and turn options into float32 scalars): a finite value beyond its range
+                // would overflow there, mid-run, instead of here.
+                if (double.IsFinite(real) && Math.Abs(real) > float.MaxValue)
+                    throw new FloatRangeException($"a real number within float32 range (|x| <= {float.MaxValue.ToString("G9", CultureInfo.InvariantCulture)})");
+                return real;
             case OptionKind.Integer:
                 return raw switch
                 {
@@ -73,7 +78,7 @@ public sealed class LossOptions
                     _ => throw new FormatException("true or false"),
                 };
             case OptionKind.RealVector:
-                return raw switch
+                var vector = raw switch
                 {
                     double[] v => (double[])v.Clone(),
                     float[] v => v.Select(x => (double)x).ToArray(),
@@ -81,6 +86,9 @@ public sealed class LossOptions
                     string s => ParseVector(s),
                     _ => throw new FormatException("a list of real numbers"),
                 };
+                if (vector.Any(x => double.IsFinite(x) && Math.Abs(x) > float.MaxValue))
+                    throw new FloatRangeException($"a list of real numbers within float32 range (|x| <= {float.MaxValue.ToString("G9", CultureInfo.InvariantCulture)})");
+                return vector;
             case OptionKind.Choice:
                 if (raw is string word)
                 {

@@ -75,6 +75,11 @@ public static class LossRegistry
             if (raw.Key != null && raw.Value != null)
             {
                 try { value = LossOptions.Coerce(raw.Value, option); }
+                catch (FloatRangeException e)
+                {
+                    throw new LossOptionException(
+                        $"Loss '{spec.Name}', option '{option.Name}': '{OptionSpec.FormatValue(raw.Value)}' is not valid; expected {e.Message} ({option.ValidRange}).");
+                }
                 catch (Exception e) when (e is FormatException or InvalidCastException or NullReferenceException)
                 {
                     throw new LossOptionException(

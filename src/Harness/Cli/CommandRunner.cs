@@ -1,12 +1,16 @@
 using CustomLosses.Catalog;
 using Harness.Config;
 using Harness.Data;
+using Harness.Output;
 using Harness.Training;
 using Spectre.Console;
 
 namespace Harness.Cli;
 
-/// <summary>Runs a command body, turning bad input into one clear message and exit code 2.</summary>
+/// <summary>
+/// Runs a command body, turning every failure into one message without a stack trace: bad input exits 2, a
+/// file-system failure exits 4 (the message names the operation and the path), anything unexpected exits 70.
+/// </summary>
 public static class CommandRunner
 {
     /// <summary>Runs <paramref name="body"/>; usage and option errors print their message only.</summary>
@@ -20,6 +24,22 @@ public static class CommandRunner
         {
             Console.Error.WriteLine("error: " + e.Message);
             return ExitCodes.BadInput;
+        }
+        catch (Exception e) when (e is FolderLockedException or InvalidDataException)
+        {
+            // A damaged results file and a folder in use are the user's to fix, like bad input.
+            Console.Error.WriteLine("error: " + e.Message);
+            return ExitCodes.BadInput;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine("error: " + (e is FileSystemException ? e.Message : "file system: " + e.Message));
+            return ExitCodes.Environment;
+        }
+        catch (Exception e)
+        {
+            Console.Error.WriteLine($"error: internal error (a harness bug, please report it): {e.GetType().Name}: {e.Message}");
+            return ExitCodes.InternalError;
         }
     }
 }

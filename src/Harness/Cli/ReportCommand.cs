@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Harness.Experiments;
 using Harness.Reporting;
 
 namespace Harness.Cli;
@@ -21,6 +22,12 @@ public static class ReportCommand
     /// <summary>Writes the report; returns the exit code.</summary>
     public static int Execute(string folder)
     {
+        if (string.IsNullOrWhiteSpace(folder)) throw new UsageException("the results folder is empty: pass one, e.g. harness report results/quickstart.");
+        if (File.Exists(folder)) throw new UsageException($"'{folder}' is a file; pass an experiment's results folder, e.g. results/quickstart.");
+        // No run may write the folder while its report is written (a missing folder is ExperimentReport's to explain).
+        using var locks = Directory.Exists(folder)
+            ? ResultsFolderLocks.Exclusive(folder, "harness " + string.Join(" ", Environment.GetCommandLineArgs().Skip(1)))
+            : null;
         var files = ExperimentReport.Write(folder);
         ConsoleSummary.Print(files.Analysis);
         Console.WriteLine($"Report: {files.Markdown}");

@@ -48,10 +48,12 @@ public static class RunCommand
         GridShard shard;
         try { shard = shardText is null ? GridShard.All : GridShard.Parse(shardText); }
         catch (ArgumentException e) { throw new UsageException(e.Message); }
+        if (output != null && string.IsNullOrWhiteSpace(output)) throw new UsageException("--output is empty: pass the folder the results go under, e.g. --output results.");
         var loaded = ConfigLoader.Load(configPath, overrides);
         foreach (var notice in loaded.Notices ?? []) Console.Error.WriteLine("notice: " + notice);
         var config = loaded.Config;
         if (output != null) config = config with { Output = output };
+        if (string.IsNullOrWhiteSpace(config.Output)) throw new UsageException("the results root is empty (config key 'output'): name a folder, e.g. \"output\": \"results\".");
         if (device != null) config = config with { Device = device };
         var dev = DeviceOption.Resolve(config.Device, m => Console.Error.WriteLine("notice: " + m));
         // The first seed's data is loaded now: data errors surface before the results folder is touched.
@@ -59,12 +61,22 @@ public static class RunCommand
         using var seedData = new SeedData(config.Dataset, loaded.BaseDirectory, firstSeed);
         var data = seedData.First;
         var plan = ExperimentPlan.Create(config, data).Shard(shard);
-        var outputRoot = Path.IsPathRooted(config.Output) ? config.Output : Path.GetFullPath(config.Output);
+        ModelCheck.Preflight(config, plan, data);
+        string outputRoot;
+        try { outputRoot = Path.GetFullPath(config.Output); }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException)
+        {
+            throw new UsageException($"the results root '{config.Output}' is not a valid path: {e.Message}");
+        }
+        if (File.Exists(outputRoot)) throw new UsageException($"the results root '{outputRoot}' is a file; pass --output with a folder.");
         var folder = Path.Combine(outputRoot, config.Name);
         var commandLine = "harness " + string.Join(" ", Environment.GetCommandLineArgs().Skip(1));
         var log = verbosity == Verbosity.Quiet ? TextWriter.Null : Console.Out;
-        var settings = new RunSettings(folder, dev, force, commandLine, shard, resume, log);
-        ExperimentRunner.PrepareFolder(settings, config, plan);
+        // Held until the process ends: no other process writes this folder (or these runs, for a shard) meanwhile.
+        using var locks = ResultsFolderLocks.ForRun(folder, shard.IsPartial, plan.Runs.Select(r => r.Id), commandLine);
+        var settings = new RunSettings(folder, dev, force, commandLine, shard, resume, locks, log);
+        var replaced = ExperimentRunner.PrepareFolder(settings, config, plan);
+        if (replaced != null) log.WriteLine($"--force: the old results wait in '{replaced.Aside}' until the first run finishes (they come back if none does).");
 
         var classification = data.Task == TaskKind.Classification;
         var tuningRuns = config.Tuning.LearningRates.Count * config.Tuning.Seeds.Count * config.Losses.Count;
@@ -80,23 +92,51 @@ public static class RunCommand
         {
             new MetricsCsvSink(Path.Combine(folder, "runs")), summaries, new TensorBoardSink(Path.Combine(folder, "tensorboard"), classification),
         };
-        IReadOnlyList<RunResult> results;
+        if (replaced != null) sinks.Add(replaced);
+        try
+        {
+            RunGrid(config, seedData, plan, settings, sinks, classification, verbosity);
+        }
+        catch when (replaced != null && summaries.Results.Count == 0)
+        {
+            replaced.Restore();
+            Console.Error.WriteLine($"notice: no run finished: the old results are back in '{folder}'.");
+            throw;
+        }
+        if (replaced != null && summaries.Results.Count == 0)
+        {
+            replaced.Restore();
+            Console.Error.WriteLine($"notice: no run finished: the old results are back in '{folder}'.");
+        }
+        else
+        {
+            replaced?.Commit();
+            // A shard's report covers what the folder holds so far; rerun `harness report` when every shard is done.
+            ExperimentReportFiles report;
+            using (locks.GridFiles()) report = ExperimentReport.Write(folder);
+            ConsoleSummary.Print(report.Analysis);
+            log.WriteLine($"Report: {report.Markdown}");
+            log.WriteLine($"Results: {folder}");
+        }
+        if (summaries.Failures.Count == 0) return ExitCodes.Success;
+        Console.Error.WriteLine($"error: {summaries.Failures.Count} run(s) failed: {string.Join(", ", summaries.Failures.Select(f => f.Run.Id))}; " +
+                                "their summary.json files say why; fix the cause and pass --resume to retry them.");
+        return ExitCodes.RunsFailed;
+    }
+
+    static void RunGrid(ExperimentConfig config, SeedData seedData, ExperimentPlan plan, RunSettings settings, List<ITrainingObserver> sinks, bool classification,
+        Verbosity verbosity)
+    {
         if (AnsiConsole.Profile.Capabilities.Interactive && !Console.IsOutputRedirected && verbosity != Verbosity.Quiet)
         {
-            results = AnsiConsole.Progress().AutoClear(false).HideCompleted(true)
+            AnsiConsole.Progress().AutoClear(false).HideCompleted(true)
                 .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new LabelledRemainingTimeColumn())
                 .Start(ctx => ExperimentRunner.Run(config, seedData, plan, settings,
                     [.. sinks, new ConsoleProgressSink(ctx, plan.Runs.Count, config.Training.Epochs, classification, plan.Runs.Max(r => r.Id.Length))]));
         }
         else
         {
-            results = ExperimentRunner.Run(config, seedData, plan, settings, [.. sinks, new PlainLogSink(Console.Out, classification, verbosity)]);
+            ExperimentRunner.Run(config, seedData, plan, settings, [.. sinks, new PlainLogSink(Console.Out, classification, verbosity)]);
         }
-        // A shard's report covers what the folder holds so far; rerun `harness report` when every shard is done.
-        var report = ExperimentReport.Write(folder);
-        ConsoleSummary.Print(report.Analysis);
-        log.WriteLine($"Report: {report.Markdown}");
-        log.WriteLine($"Results: {folder}");
-        return ExitCodes.Success;
     }
 }

@@ -13,6 +13,12 @@ public static class ExitCodes
     public const int Success = 0;
     /// <summary>The work ran and found failures (a loss failed validation).</summary>
     public const int Failed = 1;
-    /// <summary>Bad input: nothing was run, nothing was written.</summary>
+    /// <summary>Bad input (a config, an argument, a data file, a results folder in use by another process): nothing was run, nothing was written.</summary>
     public const int BadInput = 2;
+    /// <summary>The experiment ran, but at least one of its runs failed (its summary.json says why; --resume retries it).</summary>
+    public const int RunsFailed = 3;
+    /// <summary>The environment failed the command (a full disk, a permission denied, a read-only folder); the message names the path.</summary>
+    public const int Environment = 4;
+    /// <summary>An unexpected error: a harness bug (the message says what; please report it).</summary>
+    public const int InternalError = 70;
 }

@@ -85,6 +85,8 @@ public static class ValidateCommand
     /// <summary>Runs a validation; returns the exit code.</summary>
     public static int Execute(string? lossList, string dtype, string deviceName, string output, long seed)
     {
+        if (string.IsNullOrWhiteSpace(output)) throw new UsageException("--output is empty: pass the folder for report.md and report.json.");
+        if (File.Exists(output)) throw new UsageException($"--output '{output}' is a file; pass a folder for report.md and report.json.");
         var checks = SelectChecks(lossList);
         var dev = DeviceOption.Resolve(deviceName, m => AnsiConsole.MarkupLineInterpolated($"[yellow]{m}[/]"));
         ScalarType[] dtypes = dtype switch
@@ -153,7 +155,9 @@ public static class ValidateCommand
         {
             try { LossRegistry.Get(name); }
             catch (LossOptionException e) { throw new UsageException("--losses: " + e.Message); }
-            checks.Add(LossCheckCatalog.Find(name) ?? throw new UsageException($"--losses: loss '{name}' has no validation check yet."));
+            var check = LossCheckCatalog.Find(name) ?? throw new UsageException($"--losses: loss '{name}' has no validation check yet.");
+            if (!checks.Contains(check)) checks.Add(check); // a loss named twice is validated once
+
         }
         return checks;
     }

@@ -36,15 +36,22 @@ public static partial class ConfigValidator
             throw ConfigException.At("output", "missing; give the results root folder, e.g. results.");
         if (c.Output.Split('/', '\\').Any(s => s == "..") || c.Output.Any(char.IsControl))
             throw ConfigException.At("output", $"'{c.Output}' must not contain '..' segments or control characters; give a folder such as results or /tmp/results.");
-        if (c.Threads < 0)
-            throw ConfigException.At("threads", $"{c.Threads} is out of range; valid: >= 0 (0: libtorch's default).");
+        // More threads than 4 per logical core only thrash (10000 drove the load above 800 without finishing).
+        var maxThreads = 4 * Environment.ProcessorCount;
+        if (c.Threads < 0 || c.Threads > maxThreads)
+            throw ConfigException.At("threads", $"{c.Threads} is out of range; valid: 0 (libtorch's default) to {maxThreads} (4 x the {Environment.ProcessorCount} logical cores).");
 
+        if (c.Training.BatchSize == 1 && c.Model.BatchNorm)
+            throw ConfigException.At("training.batchSize", "is 1 with model.batchNorm true; batch normalization needs batches of 2 or more (with 1 it trains at chance); valid: >= 2, or batchNorm false.");
         if (c.Seeds.Count == 0)
             throw ConfigException.At("seeds", "is empty; give at least one seed, e.g. [0, 1, 2].");
         for (int i = 0; i < c.Seeds.Count; i++)
             for (int j = 0; j < i; j++)
                 if (c.Seeds[i] == c.Seeds[j])
                     throw ConfigException.At($"seeds.{i}", $"{c.Seeds[i]} repeats seeds.{j}; seeds must be distinct.");
+        for (int i = 0; i < c.Seeds.Count; i++)
+            if (c.Seeds[i] < 0)
+                throw ConfigException.At($"seeds.{i}", $"{c.Seeds[i]} is negative; valid: 0 to {int.MaxValue} (seeds are written to and read back from the results folder as such).");
 
         bool regression = ConfigVocabulary.IsRegression(c.Dataset);
         if (c.ConvergenceTarget is double target)
@@ -102,6 +109,8 @@ public static partial class ConfigValidator
             throw ConfigException.At("tuning.seeds", "is empty; give at least one tuning seed (two or more for a mean), distinct from seeds, e.g. [1000, 1001].");
         for (int i = 0; i < t.Seeds.Count; i++)
         {
+            if (t.Seeds[i] < 0)
+                throw ConfigException.At($"tuning.seeds.{i}", $"{t.Seeds[i]} is negative; valid: 0 to {int.MaxValue}.");
             for (int j = 0; j < i; j++)
                 if (t.Seeds[i] == t.Seeds[j])
                     throw ConfigException.At($"tuning.seeds.{i}", $"{t.Seeds[i]} repeats tuning.seeds.{j}; seeds must be distinct.");
@@ -134,6 +143,11 @@ public static partial class ConfigValidator
         Range("dataset.testLimit", d.TestLimit, v => v >= 0, ">= 0 (0: all)");
         if (name == "csv" && string.IsNullOrWhiteSpace(d.Csv.Path))
             throw ConfigException.At("dataset.csv.path", "missing; dataset 'csv' needs the path of a CSV file (relative to the experiment file).");
+        // A NUL or other control character makes every path API throw; found by the CLI fuzz test (exit 70 before).
+        if (d.Csv.Path.Any(char.IsControl))
+            throw ConfigException.At("dataset.csv.path", "contains a control character; give the path of a CSV file.");
+        if (d.Root.Any(char.IsControl))
+            throw ConfigException.At("dataset.root", "contains a control character; give the folder that holds the IDX files.");
         if (name == "csv" && d.Csv.Separator.Length != 1)
             throw ConfigException.At("dataset.csv.separator", $"'{d.Csv.Separator}' is not valid; give one character, e.g. \",\" or \";\".");
 

@@ -21,6 +21,8 @@ internal static class JsonPreScan
     /// <summary>Throws <see cref="ConfigException"/> naming <paramref name="source"/>, line and column when the text is not usable.</summary>
     public static void Check(byte[] utf8, string source)
     {
+        if (Utf16.Looks(utf8))
+            throw new ConfigException($"{source}: the file is UTF-16 encoded; save it as UTF-8 (the harness reads configs as UTF-8).");
         var bytes = StripBom(utf8);
         bool blank = true;
         foreach (var b in bytes) if (b is not ((byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n')) { blank = false; break; }
@@ -78,6 +80,11 @@ internal static class JsonPreScan
                     default:
                         // A scalar: ends a property's value or an array element.
                         EnterValue(path, arrayIndex, keys);
+                        // The configuration provider reads null as "absent", silently taking the default: only keys whose
+                        // documented values include null may be null.
+                        if (reader.TokenType == JsonTokenType.Null && !MayBeNull(path))
+                            throw Positioned(source, bytes, reader.TokenStartIndex,
+                                $"{string.Join(".", path)} is null; give a value, or leave the key out to take its default");
                         LeaveValue(path, arrayIndex, keys);
                         break;
                 }
@@ -106,6 +113,14 @@ internal static class JsonPreScan
         if (path.Count > 0) path.RemoveAt(path.Count - 1);
         if (keys.Count > 0 && keys.Peek() is null) arrayIndex.Push(arrayIndex.Pop() + 1);
     }
+
+    /// <summary>The keys the schema documents with null among their values: no convergence target, a per-seed split, a loss option's default.</summary>
+    static bool MayBeNull(List<string> path) =>
+        (path.Count == 1 && Is(path[0], "convergenceTarget")) ||
+        (path.Count == 2 && Is(path[0], "dataset") && Is(path[1], "seed")) ||
+        (path.Count == 4 && Is(path[0], "losses") && Is(path[2], "options"));
+
+    static bool Is(string key, string name) => string.Equals(key, name, StringComparison.OrdinalIgnoreCase);
 
     static string Join(List<string> path, string last) => string.Join(".", path.Append(last));
 

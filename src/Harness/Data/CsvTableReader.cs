@@ -19,13 +19,18 @@ internal static class CsvTableReader
     /// <summary>Reads <paramref name="path"/> (existence and permissions checked here).</summary>
     public static CsvTable ReadFile(string path, string targetColumn, bool header, string separator)
     {
+        if (Directory.Exists(path))
+            throw new DataException($"{path}: is a folder, not a CSV file. Check \"csv\": {{ \"path\" }}.");
         if (!File.Exists(path))
             throw new DataException($"{path}: CSV file not found. Check \"csv\": {{ \"path\" }} (relative paths are resolved against the config file's folder).");
         try
         {
             using var file = File.OpenRead(path);
             int b0 = file.ReadByte(), b1 = file.ReadByte();
+            int b2 = file.ReadByte(), b3 = file.ReadByte();
             file.Position = 0;
+            if (Config.Utf16.Looks([(byte)b0, (byte)b1, (byte)b2, (byte)b3, .. ReadHead(file)]))
+                throw new DataException($"{path}: the file is UTF-16 encoded; save it as UTF-8 (the harness reads CSV files as UTF-8).");
             Stream stream = b0 == 0x1F && b1 == 0x8B ? new GZipStream(file, CompressionMode.Decompress) : file;
             using var reader = new StreamReader(stream);
             return Read(reader, path, targetColumn, header, separator);
@@ -42,6 +47,15 @@ internal static class CsvTableReader
         {
             throw new DataException($"{path}: permission denied reading the file: {e.Message}", e);
         }
+    }
+
+    static byte[] ReadHead(FileStream file)
+    {
+        var head = new byte[60];
+        file.Position = 4;
+        var n = file.Read(head);
+        file.Position = 0;
+        return head[..n];
     }
 
     /// <summary>Parses CSV text; <paramref name="path"/> is used in messages only.</summary>
@@ -81,6 +95,9 @@ internal static class CsvTableReader
                 }
                 if (!double.TryParse(fields[c], NumberStyles.Float, CultureInfo.InvariantCulture, out var v) || !double.IsFinite(v))
                     throw new DataException($"{path}:{lineNumber}: non-numeric cell in column \"{columns[c]}\" (column {c}): \"{fields[c]}\". Features must be finite numbers with '.' as decimal point.");
+                // Features are float32 tensors: a value a double holds but a float cannot would become infinite.
+                if (Math.Abs(v) > float.MaxValue)
+                    throw new DataException($"{path}:{lineNumber}: value {fields[c]} in column \"{columns[c]}\" (column {c}) is beyond float32 range (|x| <= 3.4e38), in which features are stored.");
                 features.Add((float)v);
             }
             lines.Add(lineNumber);

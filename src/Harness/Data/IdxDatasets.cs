@@ -69,6 +69,8 @@ internal static class IdxDatasets
     {
         var images = IdxReader.ReadImages(imagesPath);
         var labels = IdxReader.ReadLabels(labelsPath);
+        if (images.Count == 0)
+            throw new DataException($"{imagesPath}: holds no images (its header counts 0); the file is empty or damaged.");
         if (labels.Length != images.Count)
             throw new DataException($"{labelsPath}: {labels.Length} labels but {imagesPath} has {images.Count} images; the two files must come from the same split.");
         var classes = new long[labels.Length];

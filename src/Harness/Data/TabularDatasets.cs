@@ -62,6 +62,8 @@ internal static class TabularDatasets
             for (int i = 0; i < values.Length; i++)
                 if (!double.TryParse(csv.TargetTexts[i], NumberStyles.Float, CultureInfo.InvariantCulture, out values[i]) || !double.IsFinite(values[i]))
                     throw new DataException($"{path}:{csv.LineNumbers[i]}: non-numeric regression target in column \"{column}\": \"{csv.TargetTexts[i]}\". Use task \"classification\" for label columns.");
+                else if (Math.Abs(values[i]) > float.MaxValue)
+                    throw new DataException($"{path}:{csv.LineNumbers[i]}: regression target {csv.TargetTexts[i]} in column \"{column}\" is beyond float32 range (|x| <= 3.4e38), in which targets are stored.");
             return (new HostTable(csv.Features, shape, null, values), 0, null);
         }
 

@@ -21,9 +21,10 @@ namespace Harness.Experiments;
 /// <param name="CommandLine">The command that started the run, recorded in experiment.json.</param>
 /// <param name="Shard">The part of the grid this process runs (all of it by default).</param>
 /// <param name="Resume">Continue the experiment in an existing folder: finished runs are kept, unfinished ones go on from their last checkpoint.</param>
+/// <param name="Locks">The folder's locks, held by the caller; grid-level files are written under their short lock (none in tests that run alone).</param>
 /// <param name="Log">Where the runner says what it is doing (phases, the rates tuning chose); null: standard output.</param>
 public sealed record RunSettings(string Folder, Device Device, bool Force, string CommandLine, GridShard? Shard = null, bool Resume = false,
-    TextWriter? Log = null)
+    ResultsFolderLocks? Locks = null, TextWriter? Log = null)
 {
     /// <summary>The log, never null.</summary>
     public TextWriter Output => Log ?? Console.Out;
@@ -40,18 +41,26 @@ public static class ExperimentRunner
 {
     /// <summary>
     /// Checks that the results folder may be written. A whole-grid run refuses an existing, non-empty folder unless
-    /// forced (then replaces it) or resuming. A shard shares the folder with the other shards: it refuses a folder that holds a
+    /// forced (then moves it aside, see <see cref="ReplacedResults"/>) or resuming. A shard shares the folder with the other shards: it refuses a folder that holds a
     /// different experiment, and refuses to overwrite its own runs unless forced (then replaces only those) or resuming.
-    /// Resuming refuses a folder that holds a different experiment (config.resolved.json differs) or none.
+    /// Resuming refuses a folder that holds a different experiment (config.resolved.json differs) or none. --force
+    /// refuses a folder without the harness's marker (<see cref="ResultsFolderMarker"/>). A folder the harness creates
+    /// gets the marker first. Returns the moved-aside old results of a forced whole-grid run (the caller commits or restores them).
     /// </summary>
-    public static void PrepareFolder(RunSettings settings, ExperimentConfig config, ExperimentPlan plan)
+    public static ReplacedResults? PrepareFolder(RunSettings settings, ExperimentConfig config, ExperimentPlan plan)
     {
         var folder = settings.Folder;
         if (settings.Resume && settings.Force)
             throw new ExperimentSetupException("--resume and --force exclude each other: --resume keeps the results folder, --force replaces it.");
-        if (Directory.Exists(folder) && Directory.EnumerateFileSystemEntries(folder).Any())
+        if (File.Exists(folder))
+            throw new ExperimentSetupException($"results folder '{folder}' is a file; pass --output with a folder.");
+        ReplacedResults? replaced = null;
+        var fresh = !Directory.Exists(folder) || !Directory.EnumerateFileSystemEntries(folder).Any();
+        if (!fresh)
         {
             var resolved = Path.Combine(folder, "config.resolved.json");
+            if (settings.Force && !ResultsFolderMarker.IsOn(folder))
+                throw new ExperimentSetupException($"results folder '{folder}' was not created by the harness (it has no {ResultsFolderMarker.FileName} marker), so --force will not delete anything in it; move it away yourself, or pass --output to write elsewhere.");
             if (settings.Resume)
             {
                 if (!File.Exists(resolved))
@@ -60,19 +69,23 @@ public static class ExperimentRunner
                     throw new ExperimentSetupException($"results folder '{folder}' holds a different experiment (its config.resolved.json differs from this config and overrides); --resume needs the same experiment.");
                 // Temporary files a killed process left behind: in this process's own run folders always, in the
                 // shared top folder only when no other shard can be writing there.
-                foreach (var run in plan.Runs)
-                    AtomicFile.RemoveStaleTemporaries(Path.Combine(folder, "runs", run.Id));
-                if (!settings.Part.IsPartial)
+                FileSystemException.Guard("clean up temporary files in", folder, () =>
                 {
-                    AtomicFile.RemoveStaleTemporaries(folder);
-                    foreach (var probe in Directory.EnumerateFiles(folder, ".write-test-*")) File.Delete(probe);
-                }
+                    foreach (var run in plan.Runs)
+                        AtomicFile.RemoveStaleTemporaries(Path.Combine(folder, "runs", run.Id));
+                    if (!settings.Part.IsPartial)
+                    {
+                        AtomicFile.RemoveStaleTemporaries(folder);
+                        foreach (var probe in Directory.EnumerateFiles(folder, ".write-test-*")) File.Delete(probe);
+                    }
+                });
             }
             else if (!settings.Part.IsPartial)
             {
                 if (!settings.Force)
                     throw new ExperimentSetupException($"results folder '{folder}' already exists; pass --force to replace it, --resume to finish its unfinished runs, or --output to write elsewhere.");
-                Directory.Delete(folder, recursive: true);
+                replaced = ReplacedResults.MoveAside(folder);
+                fresh = true;
             }
             else
             {
@@ -90,15 +103,24 @@ public static class ExperimentRunner
         }
         try
         {
-            Directory.CreateDirectory(folder);
-            var probe = Path.Combine(folder, $".write-test-{Environment.ProcessId}");
-            File.WriteAllText(probe, "");
-            File.Delete(probe);
+            FileSystemException.Guard("create the results folder", folder, () =>
+            {
+                Directory.CreateDirectory(folder);
+                if (fresh) ResultsFolderMarker.Write(folder, settings.CommandLine);
+                else
+                {
+                    var probe = Path.Combine(folder, $".write-test-{Environment.ProcessId}");
+                    File.WriteAllText(probe, "");
+                    File.Delete(probe);
+                }
+            });
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch
         {
-            throw new ExperimentSetupException($"results folder '{folder}' is not writable: {e.Message}");
+            replaced?.Restore();
+            throw;
         }
+        return replaced;
     }
 
     /// <summary>Runs every planned run with the same prepared data for every seed (tests and benchmarks that build the data themselves).</summary>
@@ -116,8 +138,11 @@ public static class ExperimentRunner
     {
         var watch = Stopwatch.StartNew();
         if (config.Threads > 0) set_num_threads(config.Threads);
-        AtomicFile.WriteAllText(Path.Combine(settings.Folder, "config.resolved.json"), ResolvedConfigWriter.Write(config));
-        WriteExperimentInfo(config, data.First, settings, null);
+        using (settings.Locks?.GridFiles())
+        {
+            AtomicFile.WriteAllText(Path.Combine(settings.Folder, "config.resolved.json"), ResolvedConfigWriter.Write(config));
+            WriteExperimentInfo(config, data.First, settings, null);
+        }
 
         var checkpoints = new CheckpointStore(Path.Combine(settings.Folder, "runs"));
         // Epoch-end checkpoints are written while the next epochs train; every run's end waits for its last one.
@@ -139,7 +164,8 @@ public static class ExperimentRunner
         results.AddRange(evaluated);
         settings.Output.WriteLine(Invariant($"evaluation: {evaluation.Count} runs in {watchEvaluation.Elapsed.TotalSeconds:0.0} s ({evaluated.Count(r => r.Convergence.Diverged)} diverged)"));
         checkpointWriter.Flush();
-        WriteExperimentInfo(config, data.First, settings, watch.Elapsed.TotalSeconds);
+        using (settings.Locks?.GridFiles())
+            WriteExperimentInfo(config, data.First, settings, watch.Elapsed.TotalSeconds);
         return results;
     }
 
@@ -219,7 +245,7 @@ public static class ExperimentRunner
         /// <summary>A finished run of the folder (any shard's), or null when it has no summary.json yet.</summary>
         public RunResult? ReadFinishedOrNull(PlannedRun planned)
         {
-            if (!File.Exists(Path.Combine(settings.Folder, "runs", planned.Id, "summary.json"))) return null;
+            if (!RunSummaryWriter.IsFinished(Path.Combine(settings.Folder, "runs", planned.Id))) return null;
             return RunSummaryWriter.ReadFinished(settings.Folder, Info(planned, planned.LearningRate, ""), Classification, config.ConvergenceTarget, SelectByLoss);
         }
 
@@ -236,7 +262,8 @@ public static class ExperimentRunner
                 try
                 {
                     foreach (var planned in seedRuns)
-                        results.Add(RunOne(planned, rateOf(planned)!.Value, seedData, deviceData, snapshots));
+                        if (RunOne(planned, rateOf(planned)!.Value, seedData, deviceData, snapshots) is { } result)
+                            results.Add(result);
                 }
                 finally
                 {
@@ -246,9 +273,16 @@ public static class ExperimentRunner
             return results;
         }
 
-        RunResult RunOne(PlannedRun planned, double rate, PreparedData seedData, DeviceData deviceData, Dictionary<int, WeightSnapshot> snapshots)
+        /// <summary>
+        /// Trains one run, containing its failure: an exception inside the run (a loss that overflows, a kernel that
+        /// rejects its input) marks that run failed (observers get <see cref="ITrainingObserver.RunFailed"/>; its
+        /// summary.json says why) and the grid goes on; --resume retries it. File-system failures and the writer's
+        /// are the environment's, not the run's: they stop the grid, leaving it resumable.
+        /// </summary>
+        RunResult? RunOne(PlannedRun planned, double rate, PreparedData seedData, DeviceData deviceData, Dictionary<int, WeightSnapshot> snapshots)
         {
-            if (settings.Resume && File.Exists(Path.Combine(settings.Folder, "runs", planned.Id, "summary.json")))
+            var runFolder = Path.Combine(settings.Folder, "runs", planned.Id);
+            if (settings.Resume && RunSummaryWriter.IsFinished(runFolder))
             {
                 var finished = RunSummaryWriter.ReadFinished(settings.Folder, Info(planned, rate, ""), Classification, config.ConvergenceTarget, SelectByLoss);
                 position++;
@@ -260,7 +294,8 @@ public static class ExperimentRunner
             if (settings.Resume)
             {
                 var problems = new List<string>();
-                checkpoint = checkpoints.Load(planned.Id, problems);
+                // A failed run is retried from the start: what failed it would most likely fail it again from its checkpoint.
+                checkpoint = RunSummaryWriter.IsFailed(runFolder) ? null : checkpoints.Load(planned.Id, problems);
                 foreach (var p in problems) Console.Error.WriteLine($"notice: {p}");
                 // Nothing to go on from: the run starts over in a clean folder, as a fresh run would.
                 if (checkpoint == null) DeleteRun(settings.Folder, planned.Id);
@@ -285,12 +320,29 @@ public static class ExperimentRunner
             {
                 throw new ExperimentSetupException($"run '{planned.Id}' cannot resume from its checkpoint: {e.Message}. Delete '{checkpoints.FolderOf(planned.Id)}' to train the run from the start.");
             }
+            catch (Exception e) when (IsRunFailure(e))
+            {
+                // Checkpoints handed over before the failure are written (or their failure reported) before the run is marked.
+                checkpointWriter.Flush();
+                var error = $"{e.GetType().Name}: {e.Message}";
+                Console.Error.WriteLine($"error: run '{planned.Id}' failed: {error}");
+                foreach (var o in observers) o.RunFailed(run, error);
+                return null;
+            }
             finally
             {
                 model.Dispose();
             }
         }
     }
+
+    /// <summary>
+    /// The failures a run contains: what libtorch (ExternalException), a loss or the numerics throw for this run's
+    /// values. Anything else (file-system failures, a checkpoint that cannot be read, a harness bug, an observer that
+    /// stops the process) ends the grid as before.
+    /// </summary>
+    static bool IsRunFailure(Exception e) => e is System.Runtime.InteropServices.ExternalException or ArgumentException or ArithmeticException
+        or InvalidOperationException or NotSupportedException or IndexOutOfRangeException or KeyNotFoundException;
 
     /// <summary>
     /// True when a results folder's config.resolved.json describes the same experiment as <paramref name="config"/>:
@@ -313,9 +365,9 @@ public static class ExperimentRunner
     static void DeleteRun(string folder, string runId)
     {
         var runFolder = Path.Combine(folder, "runs", runId);
-        if (Directory.Exists(runFolder)) Directory.Delete(runFolder, recursive: true);
+        FileSystemException.Guard("delete the run folder", runFolder, () => { if (Directory.Exists(runFolder)) Directory.Delete(runFolder, recursive: true); });
         var events = Path.Combine(folder, "tensorboard", runId);
-        if (Directory.Exists(events)) Directory.Delete(events, recursive: true);
+        FileSystemException.Guard("delete the TensorBoard events in", events, () => { if (Directory.Exists(events)) Directory.Delete(events, recursive: true); });
     }
 
     /// <summary>What the results' reproducibility rests on, and what breaks it, for experiment.json.</summary>

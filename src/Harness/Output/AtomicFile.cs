@@ -31,17 +31,22 @@ public static class AtomicFile
     static void Write(string path, Action<string> write, bool durable)
     {
         var full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
         var temporary = full + $".{Environment.ProcessId}{TemporarySuffix}";
-        try
+        // A full disk or a read-only folder fails here: the message names the file, and the target is untouched.
+        FileSystemException.Guard("write", full, () =>
         {
-            write(temporary);
-            File.Move(temporary, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temporary)) File.Delete(temporary);
-        }
+            try
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+                write(temporary);
+                File.Move(temporary, full, overwrite: true);
+            }
+            finally
+            {
+                try { if (File.Exists(temporary)) File.Delete(temporary); }
+                catch (IOException) { } // the write's own failure is the one to report
+            }
+        });
     }
 
     /// <summary>

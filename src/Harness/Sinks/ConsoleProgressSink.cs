@@ -66,6 +66,13 @@ public sealed class ConsoleProgressSink(ProgressContext context, int totalRuns, 
     }
 
     /// <inheritdoc />
+    public void RunFailed(RunInfo run, string error)
+    {
+        current?.StopTask();
+        grid.Value = (run.Index + 1) * (double)epochs;
+    }
+
+    /// <inheritdoc />
     public void RunCompleted(RunResult result)
     {
         if (current != null)

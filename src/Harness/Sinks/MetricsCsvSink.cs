@@ -139,6 +139,14 @@ public sealed class MetricsCsvSink(string runsFolder) : ITrainingObserver
         onDisk.Remove(result.Run.Id);
     }
 
+    /// <inheritdoc />
+    public void RunFailed(RunInfo run, string error)
+    {
+        // Its metrics.csv keeps the epochs it completed; a retry deletes the run folder first.
+        files.Remove(run.Id);
+        onDisk.Remove(run.Id);
+    }
+
     /// <summary>Round-trip formatting; empty for not applicable.</summary>
     static string F(double? v) => v is { } d ? d.ToString("R", CultureInfo.InvariantCulture) : "";
 }

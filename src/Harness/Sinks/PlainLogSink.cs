@@ -41,6 +41,12 @@ public sealed class PlainLogSink(TextWriter writer, bool classification, Verbosi
     }
 
     /// <inheritdoc />
+    public void RunFailed(RunInfo run, string error)
+    {
+        if (verbosity != Verbosity.Quiet) writer.WriteLine($"  {run.Id}: FAILED: {error}");
+    }
+
+    /// <inheritdoc />
     public void RunCompleted(RunResult r)
     {
         if (r.DivergenceNote is { } note && verbosity != Verbosity.Quiet) writer.WriteLine($"  {r.Run.Id} DIVERGED: {note}");

@@ -9,15 +9,63 @@ namespace Harness.Sinks;
 
 /// <summary>
 /// Writes each run's <c>summary.json</c> when it finishes, and the grid's <c>summary.csv</c> / <c>summary.json</c>
-/// (one row per run) after every run, so a partial grid is summarized too. A shard writes only its runs' files:
-/// the grid summary of a sharded grid is <c>harness report</c>'s to write, from every shard's run files.
+/// (one row per run) after every run, so a partial grid is summarized too. A shard writes only its runs' files and no
+/// summary.csv / summary.json: a sharded grid's summary is <c>harness report</c>'s report.json and report.md, which it
+/// writes from every shard's run files.
 /// </summary>
 public sealed class RunSummaryWriter(string experimentFolder, bool classification, bool writeGridSummary = true, bool selectByLoss = false) : ITrainingObserver
 {
     readonly List<RunResult> results = [];
+    readonly List<(RunInfo Run, string Error)> failures = [];
 
     /// <summary>The runs finished so far.</summary>
     public IReadOnlyList<RunResult> Results => results;
+
+    /// <summary>The runs that failed, with their errors.</summary>
+    public IReadOnlyList<(RunInfo Run, string Error)> Failures => failures;
+
+    /// <summary>
+    /// A failed run's summary.json: <c>"status": "failed"</c> and the error, so that the report lists the cell as missing
+    /// with the reason and --resume retries the run. Finished runs' summaries carry no status.
+    /// </summary>
+    public void RunFailed(RunInfo run, string error)
+    {
+        failures.Add((run, error));
+        AtomicFile.WriteAllText(Path.Combine(experimentFolder, "runs", run.Id, "summary.json"), JsonSerializer.Serialize(new
+        {
+            run = run.Id,
+            loss = run.LossDisplayName,
+            registryName = run.LossName,
+            seed = run.Seed,
+            phase = run.Tuning ? "tuning" : "evaluation",
+            learningRate = run.LearningRate,
+            status = FailedStatus,
+            error,
+        }, Json));
+    }
+
+    /// <summary>The <c>status</c> of a failed run's summary.json.</summary>
+    public const string FailedStatus = "failed";
+
+    /// <summary>True when the run in <paramref name="runFolder"/> finished (it has a summary.json that does not say it failed).</summary>
+    public static bool IsFinished(string runFolder) => File.Exists(Path.Combine(runFolder, "summary.json")) && !IsFailed(runFolder);
+
+    /// <summary>True when the run in <paramref name="runFolder"/> failed (its summary.json says so).</summary>
+    public static bool IsFailed(string runFolder)
+    {
+        var path = Path.Combine(runFolder, "summary.json");
+        if (!File.Exists(path)) return false;
+        try
+        {
+            using var doc = JsonDocument.Parse(File.ReadAllText(path));
+            return doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("status", out var status)
+                && status.ValueKind == JsonValueKind.String && status.GetString() == FailedStatus;
+        }
+        catch (JsonException)
+        {
+            return false; // damaged: reading it back reports that
+        }
+    }
 
     static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
 

@@ -11,17 +11,32 @@ namespace Harness.Sinks;
 /// </summary>
 /// <remarks>
 /// The one writer that is not atomic, by design: an event file is an append-only log of length-prefixed, CRC-checked
-/// records, and TensorBoard reads a file whose last record a kill cut short up to that record. A resumed run starts a
-/// new event file in the same folder (SummaryWriter names files by time, host and process); epochs trained again after the
-/// resume appear twice with the same step, and TensorBoard shows both points, which coincide on the CPU.
+/// records, and TensorBoard reads a file whose last record a kill cut short up to that record. SummaryWriter cannot
+/// append to an existing file (it names files by time, host and process), so a run that starts (or starts over) removes
+/// its folder's older event files, and a resumed run writes the epochs its checkpoint holds again before it goes on:
+/// TensorBoard shows each epoch once, from one file.
 /// </remarks>
 public sealed class TensorBoardSink(string folder, bool classification) : ITrainingObserver
 {
     readonly Dictionary<string, TorchSharp.Modules.SummaryWriter> writers = new();
 
     /// <inheritdoc />
-    public void RunStarted(RunInfo run) =>
-        writers[run.Id] = utils.tensorboard.SummaryWriter(Path.Combine(folder, run.Id));
+    public void RunStarted(RunInfo run)
+    {
+        var runFolder = Path.Combine(folder, run.Id);
+        Output.FileSystemException.Guard("remove older TensorBoard events in", runFolder, () =>
+        {
+            if (Directory.Exists(runFolder))
+                foreach (var old in Directory.EnumerateFiles(runFolder, "events.out.tfevents.*")) File.Delete(old);
+        });
+        writers[run.Id] = utils.tensorboard.SummaryWriter(runFolder);
+    }
+
+    /// <inheritdoc />
+    public void RunResumed(RunInfo run, IReadOnlyList<EpochMetrics> history)
+    {
+        foreach (var m in history) EpochCompleted(run, m);
+    }
 
     /// <inheritdoc />
     public void EpochCompleted(RunInfo run, EpochMetrics m)
@@ -56,4 +71,7 @@ public sealed class TensorBoardSink(string folder, bool classification) : ITrain
 
     /// <inheritdoc />
     public void RunCompleted(RunResult result) => writers.Remove(result.Run.Id);
+
+    /// <inheritdoc />
+    public void RunFailed(RunInfo run, string error) => writers.Remove(run.Id);
 }

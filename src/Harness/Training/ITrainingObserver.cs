@@ -56,4 +56,7 @@ public interface ITrainingObserver
 
     /// <summary>A run finished (completed, stopped early, or diverged).</summary>
     void RunCompleted(RunResult result) { }
+
+    /// <summary>A run failed with an exception (<paramref name="error"/> says what); the grid goes on without it.</summary>
+    void RunFailed(RunInfo run, string error) { }
 }

@@ -166,7 +166,7 @@ public class RunCommandTests
             File.WriteAllText(Path.Combine(dir, "blocked"), "");
             var (code, stdout, stderr) = HarnessProcess.Run(dir, "run", config, "--output", "blocked");
             Assert.True(code == 2, $"exit {code}\n{stdout}\n{stderr}");
-            Assert.Contains("is not writable", stderr);
+            Assert.Contains("is a file", stderr);
             Assert.DoesNotContain("   at ", stderr + stdout);
         }
         finally { Directory.Delete(dir, true); }

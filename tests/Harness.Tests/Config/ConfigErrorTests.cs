@@ -129,7 +129,7 @@ public class ConfigErrorTests
     [InlineData("dataset.corruption.outlierFraction=-0.1", "dataset.corruption.outlierFraction: -0.1 is out of range; valid: [0, 1).")]
     [InlineData("model.dropout=1", "model.dropout: 1 is out of range; valid: [0, 1).")]
     [InlineData("training.optimizer.momentum=1", "training.optimizer.momentum: 1 is out of range; valid: [0, 1).")]
-    [InlineData("threads=-1", "threads: -1 is out of range; valid: >= 0")]
+    [InlineData("threads=-1", "threads: -1 is out of range; valid: 0 (libtorch's default) to")]
     [InlineData("seeds=[]", "seeds: is empty; give at least one seed")]
     [InlineData("seeds=[1,2,1]", "seeds.2: 1 repeats seeds.0; seeds must be distinct.")]
     [InlineData("losses=[]", "losses: is empty; give at least one entry")]

@@ -110,6 +110,7 @@ public sealed class ExperimentAnalysis
             {
                 var run = results.Run(loss, seed);
                 if (run == null) missing.Add(new MissingCell(loss.DisplayName, seed, "not run (no run folder)"));
+                else if (run.Failure != null) missing.Add(new MissingCell(loss.DisplayName, seed, $"failed: {run.Failure} (runs/{run.Id}/summary.json; --resume retries it)"));
                 else if (!run.Complete)
                     missing.Add(new MissingCell(loss.DisplayName, seed,
                         $"no summary.json in runs/{run.Id} (metrics.csv has {run.Epochs.Count} epoch(s); interrupted?)"));

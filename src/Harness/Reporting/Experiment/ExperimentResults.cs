@@ -43,7 +43,7 @@ public sealed record RunSummary
 }
 
 /// <summary>One run folder: its cell (loss, seed), its summary (null when it has none) and its epoch history.</summary>
-public sealed record RunRecord(string Id, ReportLoss Loss, int Seed, RunSummary? Summary, IReadOnlyList<MetricsRow> Epochs)
+public sealed record RunRecord(string Id, ReportLoss Loss, int Seed, RunSummary? Summary, IReadOnlyList<MetricsRow> Epochs, string? Failure = null)
 {
     /// <summary>The run finished (it has a summary.json).</summary>
     public bool Complete => Summary != null;
@@ -168,11 +168,14 @@ public sealed class ExperimentResults
             RunSummary? summary = null;
             string? lossDisplay = null, registryName = null;
             int? seed = null;
+            string? failure = null;
             if (File.Exists(summaryPath))
             {
                 current[0] = summaryPath;
                 var node = ParseObject(summaryPath, File.ReadAllText(summaryPath));
-                summary = ReadSummary(node);
+                // A failed run's summary.json records its error and no results: the cell is missing, with that reason.
+                if (Text(node["status"]) == Sinks.RunSummaryWriter.FailedStatus) failure = Text(node["error"]) ?? "no error recorded";
+                else summary = ReadSummary(node);
                 lossDisplay = Text(node["loss"]);
                 registryName = Text(node["registryName"]);
                 seed = Integer(node["seed"]);
@@ -201,7 +204,7 @@ public sealed class ExperimentResults
                 continue;
             }
             var epochs = File.Exists(metricsPath) ? MetricsCsvReader.Read(metricsPath) : [];
-            runs.Add(new RunRecord(id, loss, seed.Value, summary, epochs));
+            runs.Add(new RunRecord(id, loss, seed.Value, summary, epochs, failure));
         }
 
         var classification = DetectClassification(info, config, classificationVotes, runs);
@@ -214,6 +217,7 @@ public sealed class ExperimentResults
                 if (!File.Exists(summaryPath)) continue; // unfinished: the tuning table counts it as missing
                 current[0] = summaryPath;
                 var node = ParseObject(summaryPath, File.ReadAllText(summaryPath));
+                if (Text(node["status"]) == Sinks.RunSummaryWriter.FailedStatus) continue; // failed: missing, like an unfinished run
                 var loss = losses.FirstOrDefault(l => l.DisplayName == Text(node["loss"]));
                 if (loss == null || Integer(node["seed"]) is not { } seed) continue;
                 var metricsPath = Path.Combine(runFolder, "metrics.csv");
