@@ -30,11 +30,23 @@ public class TorchBackendTests
         using var json = JsonDocument.Parse(output);
         return json.RootElement.GetProperty("Items").GetProperty("PackageReference").EnumerateArray()
             .Select(e => e.GetProperty("Identity").GetString()!)
-            .Where(n => n.StartsWith("TorchSharp", StringComparison.Ordinal)).ToArray();
+            .Where(n => n.StartsWith("TorchSharp-", StringComparison.Ordinal)).ToArray();
     }
 
     [Fact]
     public void Default_build_references_only_the_cpu_runtime() => Assert.Equal(["TorchSharp-cpu"], TorchPackages(null));
+
+    [Fact]
+    public void The_library_depends_on_the_managed_api_and_keeps_the_runtime_private()
+    {
+        var (code, output) = MsBuild("-getItem:PackageReference");
+        Assert.True(code == 0, output);
+        using var json = JsonDocument.Parse(output);
+        var references = json.RootElement.GetProperty("Items").GetProperty("PackageReference").EnumerateArray().ToList();
+        Assert.Contains(references, e => e.GetProperty("Identity").GetString() == "TorchSharp");
+        var runtime = references.Single(e => e.GetProperty("Identity").GetString() == "TorchSharp-cpu");
+        Assert.Equal("all", runtime.GetProperty("PrivateAssets").GetString());
+    }
 
     [Fact]
     public void Cuda_backend_swaps_in_the_cuda_runtime_for_this_os()

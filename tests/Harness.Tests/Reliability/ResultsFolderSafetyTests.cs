@@ -84,7 +84,7 @@ public class ResultsFolderSafetyTests
 
             Assert.True(first.WaitForExit(TimeSpan.FromMinutes(5)));
             first.WaitForExit(); // the output's end
-            Assert.True(first.ExitCode == 0, firstOutput.ToString());
+            Assert.True(first.ExitCode == 0, $"exit {first.ExitCode}\n{firstOutput}");
             // Nothing interleaved: every metrics.csv has its header and 60 epochs, once.
             foreach (var run in new[] { "ce-seed0", "ce-seed1", "mse-seed0", "mse-seed1" })
             {
@@ -134,7 +134,7 @@ public class ResultsFolderSafetyTests
             Assert.True(second.ExitCode == 0, secondOutput.ToString());
             Assert.True(first.WaitForExit(TimeSpan.FromMinutes(5)));
             first.WaitForExit();
-            Assert.True(first.ExitCode == 0, firstOutput.ToString());
+            Assert.True(first.ExitCode == 0, $"exit {first.ExitCode}\n{firstOutput}");
             var report = HarnessProcess.Run(dir, "report", folder);
             Assert.True(report.ExitCode == 0, report.StdOut + report.StdErr);
             Assert.Empty(System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(folder, "report.json")))!["missing"]!.AsArray());
