@@ -1,4 +1,3 @@
-using Harness.Output;
 using Harness.Validation.TrainingParity;
 using ScottPlot;
 
@@ -19,26 +18,9 @@ public static class TrainingParityPlots
         Save(Ratio(run), folder, "training-parity-envelope-ratio", "Parameter drift as a fraction of the envelope"),
     ];
 
-    static ReportPlot Save(Plot plot, string folder, string name, string title)
-    {
-        var png = Path.Combine(folder, "plots", name + ".png");
-        var svg = Path.Combine(folder, "plots", name + ".svg");
-        AtomicFile.WriteAllBytes(png, plot.GetImageBytes(Width, Height, ImageFormat.Png));
-        AtomicFile.WriteAllText(svg, plot.GetSvgXml(Width, Height));
-        return new ReportPlot(name, title, $"plots/{name}.png", $"plots/{name}.svg");
-    }
+    static ReportPlot Save(Plot plot, string folder, string name, string title) => ExperimentPlots.Save(plot, folder, name, title, Width, Height);
 
-    static Plot NewPlot(string title, string y)
-    {
-        var plot = new Plot();
-        var sans = new[] { "DejaVu Sans", "Liberation Sans", "Arial", "Helvetica", "Noto Sans" }
-            .FirstOrDefault(f => SkiaSharp.SKFontManager.Default.FontFamilies.Contains(f));
-        if (sans != null) plot.Font.Set(sans);
-        plot.Title(title);
-        plot.XLabel("step");
-        plot.YLabel(y);
-        return plot;
-    }
+    static Plot NewPlot(string title, string y) => ExperimentPlots.NewPlot(title, "step", y);
 
     /// <summary>
     /// log10 of positive values as a scatter series (ScottPlot 5 has no log axis); zeros (bit-identical steps) are left out.

@@ -45,12 +45,13 @@ public static class ExperimentPlots
         return plots;
     }
 
-    static ReportPlot Save(Plot plot, string folder, string name, string title)
+    /// <summary>Writes a plot as plots/&lt;name&gt;.png and .svg under <paramref name="folder"/>, atomically (every report's plots go through here).</summary>
+    internal static ReportPlot Save(Plot plot, string folder, string name, string title, int width = Width, int height = Height)
     {
         var png = Path.Combine(folder, "plots", name + ".png");
         var svg = Path.Combine(folder, "plots", name + ".svg");
-        AtomicFile.WriteAllBytes(png, plot.GetImageBytes(Width, Height, ImageFormat.Png));
-        AtomicFile.WriteAllText(svg, plot.GetSvgXml(Width, Height));
+        AtomicFile.WriteAllBytes(png, plot.GetImageBytes(width, height, ImageFormat.Png));
+        AtomicFile.WriteAllText(svg, plot.GetSvgXml(width, height));
         return new ReportPlot(name, title, $"plots/{name}.png", $"plots/{name}.svg");
     }
 
