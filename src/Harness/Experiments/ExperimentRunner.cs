@@ -200,7 +200,7 @@ public static class ExperimentRunner
             }
             if (missing > 0)
             {
-                Console.Error.WriteLine($"notice: {binding.DisplayName}: {missing} of its {all} tuning runs are not finished (other shards?); " +
+                Console.Error.WriteLine($"notice: {binding.DisplayName}: {missing} of its {all} tuning runs are not finished (they failed, or belong to other shards); " +
                                         "its evaluation runs wait: run again with --resume once every tuning run has finished.");
                 rates[binding] = null;
                 continue;
