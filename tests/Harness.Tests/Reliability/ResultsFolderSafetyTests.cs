@@ -16,7 +16,7 @@ public class ResultsFolderSafetyTests
       "name": "clash",
       "dataset": { "name": "digits", "trainLimit": 1000 },
       "model": { "kind": "mlp", "hidden": [32] },
-      "training": { "epochs": 60, "batchSize": 16 },
+      "training": { "epochs": 200, "batchSize": 16 },
       "seeds": [0, 1],
       "losses": [
         { "loss": "cross-entropy", "displayName": "CE" },
@@ -79,18 +79,20 @@ public class ResultsFolderSafetyTests
                 AssertNoTrace(stdout + stderr);
             }
             var (reportCode, reportOut, reportErr) = HarnessProcess.Run(dir, "report", folder);
+            // The grid is long enough (200 epochs) to outlive these probes; if it did not, the probes proved nothing.
+            Assert.False(first.HasExited, "the first run finished before every probe could collide with it; make the config slower");
             Assert.True(reportCode == 2, reportOut + reportErr);
             Assert.Contains($"PID {first.Id} ", reportErr);
 
             Assert.True(first.WaitForExit(TimeSpan.FromMinutes(5)));
             first.WaitForExit(); // the output's end
             Assert.True(first.ExitCode == 0, $"exit {first.ExitCode}\n{firstOutput}");
-            // Nothing interleaved: every metrics.csv has its header and 60 epochs, once.
+            // Nothing interleaved: every metrics.csv has its header and 200 epochs, once.
             foreach (var run in new[] { "ce-seed0", "ce-seed1", "mse-seed0", "mse-seed1" })
             {
                 var lines = File.ReadAllLines(Path.Combine(folder, "runs", run, "metrics.csv"));
-                Assert.Equal(61, lines.Length);
-                Assert.Equal(Enumerable.Range(1, 60).Select(e => e.ToString()), lines.Skip(1).Select(l => l.Split(',')[0]));
+                Assert.Equal(201, lines.Length);
+                Assert.Equal(Enumerable.Range(1, 200).Select(e => e.ToString()), lines.Skip(1).Select(l => l.Split(',')[0]));
             }
             // Released at exit: report and resume work afterwards.
             var report = HarnessProcess.Run(dir, "report", folder);
@@ -159,7 +161,7 @@ public class ResultsFolderSafetyTests
                 first.Kill(entireProcessTree: true);
                 first.WaitForExit();
             }
-            var resume = HarnessProcess.Run(dir, "run", config, "--output", "out", "--resume", "--set", "training.epochs=60");
+            var resume = HarnessProcess.Run(dir, "run", config, "--output", "out", "--resume", "--set", "training.epochs=200");
             Assert.True(resume.ExitCode == 0, resume.StdOut + resume.StdErr);
         }
         finally { Directory.Delete(dir, true); }
