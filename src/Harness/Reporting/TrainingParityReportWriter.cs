@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using Harness.Output;
@@ -33,10 +32,6 @@ public static class TrainingParityReportWriter
         $"{s.Steps} steps, seed {s.Seed}, {s.Threads} torch thread(s); classification, pair and triplet losses on {s.ClassificationDataset}, regression losses on diabetes " +
         "(features standardized; float32, float64 for the pairs without a twin; CPU)";
 
-    static string Environment() =>
-        $"TorchSharp {typeof(TorchSharp.torch).Assembly.GetName().Version}, .NET {System.Environment.Version}, " +
-        $"{RuntimeInformation.OSDescription}, {System.Environment.ProcessorCount} CPUs";
-
     /// <summary>The Markdown report.</summary>
     public static string ToMarkdown(ParityRun run, string command, IReadOnlyList<ReportPlot> plots)
     {
@@ -51,7 +46,7 @@ public static class TrainingParityReportWriter
         sb.AppendLine();
         sb.AppendLine($"Command: `{command}`  ");
         sb.AppendLine($"Training: {Settings(run.Settings)}.  ");
-        sb.AppendLine($"Environment: {Environment()}");
+        sb.AppendLine($"Environment: {ValidationReportWriter.Environment()}");
         sb.AppendLine();
         sb.AppendLine("Each pair trains one network three times in lockstep, from the same initial weights on the same batches: with the " +
                       "custom loss, with its libtorch twin, and with the twin again from initial weights each moved one unit in the last " +
@@ -106,7 +101,7 @@ public static class TrainingParityReportWriter
         var document = new
         {
             command,
-            environment = Environment(),
+            environment = ValidationReportWriter.Environment(),
             settings = new
             {
                 steps = run.Settings.Steps, batch_size = run.Settings.BatchSize, seed = run.Settings.Seed,

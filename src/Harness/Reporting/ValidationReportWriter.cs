@@ -25,7 +25,8 @@ public static class ValidationReportWriter
     public static string FormatError(double e) =>
         double.IsPositiveInfinity(e) ? "inf" : e == 0 ? "0" : e.ToString("0.0e+0", CultureInfo.InvariantCulture);
 
-    static string Environment() =>
+    /// <summary>The versions and machine a validation report states (the training-parity report states the same).</summary>
+    internal static string Environment() =>
         $"TorchSharp {typeof(TorchSharp.torch).Assembly.GetName().Version}, .NET {System.Environment.Version}, " +
         $"{RuntimeInformation.OSDescription}, {System.Environment.ProcessorCount} CPUs";
 
