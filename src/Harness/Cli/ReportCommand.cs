@@ -24,10 +24,13 @@ public static class ReportCommand
     {
         if (string.IsNullOrWhiteSpace(folder)) throw new UsageException("the results folder is empty: pass one, e.g. harness report results/quickstart.");
         if (File.Exists(folder)) throw new UsageException($"'{folder}' is a file; pass an experiment's results folder, e.g. results/quickstart.");
-        // No run may write the folder while its report is written (a missing folder is ExperimentReport's to explain).
-        using var locks = Directory.Exists(folder)
+        // No run may write the folder while its report is written (a missing folder is ExperimentReport's to explain,
+        // unless a killed --force had moved it aside: then it comes back first).
+        using var locks = Directory.Exists(folder) || Directory.Exists(ResultsFolderLocks.LockFolder(folder))
             ? ResultsFolderLocks.Exclusive(folder, "harness " + string.Join(" ", Environment.GetCommandLineArgs().Skip(1)))
             : null;
+        if (locks != null)
+            foreach (var notice in ReplacedResults.SettleAbandoned(folder)) Console.Error.WriteLine("notice: " + notice);
         var files = ExperimentReport.Write(folder);
         ConsoleSummary.Print(files.Analysis);
         Console.WriteLine($"Report: {files.Markdown}");

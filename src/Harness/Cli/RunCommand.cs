@@ -74,6 +74,9 @@ public static class RunCommand
         var log = verbosity == Verbosity.Quiet ? TextWriter.Null : Console.Out;
         // Held until the process ends: no other process writes this folder (or these runs, for a shard) meanwhile.
         using var locks = ResultsFolderLocks.ForRun(folder, shard.IsPartial, plan.Runs.Select(r => r.Id), commandLine);
+        // Shards share the grid lock, so only a whole-grid process may settle what a killed --force left behind.
+        if (!shard.IsPartial)
+            foreach (var notice in ReplacedResults.SettleAbandoned(folder)) Console.Error.WriteLine("notice: " + notice);
         var settings = new RunSettings(folder, dev, force, commandLine, shard, resume, locks, log);
         var replaced = ExperimentRunner.PrepareFolder(settings, config, plan);
         if (replaced != null) log.WriteLine($"--force: the old results wait in '{replaced.Aside}' until the first run finishes (they come back if none does).");

@@ -42,10 +42,10 @@ public static class ExperimentRunner
     /// <summary>
     /// Checks that the results folder may be written. A whole-grid run refuses an existing, non-empty folder unless
     /// forced (then moves it aside, see <see cref="ReplacedResults"/>) or resuming. A shard shares the folder with the other shards: it refuses a folder that holds a
-    /// different experiment, and refuses to overwrite its own runs unless forced (then replaces only those) or resuming.
+    /// different experiment, and refuses to overwrite its own runs unless forced (then moves only those aside) or resuming.
     /// Resuming refuses a folder that holds a different experiment (config.resolved.json differs) or none. --force
     /// refuses a folder without the harness's marker (<see cref="ResultsFolderMarker"/>). A folder the harness creates
-    /// gets the marker first. Returns the moved-aside old results of a forced whole-grid run (the caller commits or restores them).
+    /// gets the marker first. Returns the moved-aside old results of a forced run (the caller commits or restores them).
     /// </summary>
     public static ReplacedResults? PrepareFolder(RunSettings settings, ExperimentConfig config, ExperimentPlan plan)
     {
@@ -91,14 +91,10 @@ public static class ExperimentRunner
             {
                 if (File.Exists(resolved) && !SameExperiment(File.ReadAllText(resolved), config))
                     throw new ExperimentSetupException($"results folder '{folder}' holds a different experiment (its config.resolved.json differs); shards of one grid must share one config and overrides.");
-                foreach (var run in plan.Runs)
-                {
-                    var runFolder = Path.Combine(folder, "runs", run.Id);
-                    if (!Directory.Exists(runFolder)) continue;
-                    if (!settings.Force)
-                        throw new ExperimentSetupException($"run '{run.Id}' of shard {settings.Part} already exists in '{folder}'; pass --force to rerun this shard's runs, or --resume to finish the unfinished ones.");
-                    DeleteRun(folder, run.Id);
-                }
+                var existing = plan.Runs.FirstOrDefault(run => Directory.Exists(Path.Combine(folder, "runs", run.Id)));
+                if (existing != null && !settings.Force)
+                    throw new ExperimentSetupException($"run '{existing.Id}' of shard {settings.Part} already exists in '{folder}'; pass --force to rerun this shard's runs, or --resume to finish the unfinished ones.");
+                replaced = ReplacedResults.MoveRunsAside(folder, plan.Runs.Select(run => run.Id));
             }
         }
         try
