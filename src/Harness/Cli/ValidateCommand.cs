@@ -66,7 +66,7 @@ public static class ValidateCommand
         foreach (var s in run.Skipped) AnsiConsole.MarkupLineInterpolated($"[yellow]left out[/] {s.Name}: {s.Reason}");
         var commandLine = "harness " + string.Join(" ", Environment.GetCommandLineArgs().Skip(1));
         var (md, json) = TrainingParityReportWriter.Write(run, output, commandLine);
-        AnsiConsole.MarkupLineInterpolated($"Reports: {md}, {json}");
+        AnsiConsole.MarkupLineInterpolated($"Reports: {md}, {json} ({run.Elapsed.TotalSeconds:0} s)");
         if (!TrainingParityValidator.ControlsHold(run))
         {
             AnsiConsole.MarkupLine("[red]A control failed: the twin against itself must be bit-identical and the planted error divergent.[/]");
@@ -134,7 +134,7 @@ public static class ValidateCommand
         PrintTable(run);
         var commandLine = "harness " + string.Join(" ", Environment.GetCommandLineArgs().Skip(1));
         var (md, json) = ValidationReportWriter.Write(run, output, commandLine);
-        AnsiConsole.MarkupLineInterpolated($"Reports: {md}, {json}");
+        AnsiConsole.MarkupLineInterpolated($"Reports: {md}, {json} ({run.Elapsed.TotalSeconds:0.0} s)");
         var defects = run.Results.Sum(r => r.BuiltInDefects.Count);
         if (defects > 0)
             AnsiConsole.MarkupLineInterpolated($"[yellow]{defects} disagreements are defects of libtorch/TorchSharp built-ins (not of the custom losses): see the report.[/]");

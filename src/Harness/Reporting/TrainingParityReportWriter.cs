@@ -41,8 +41,7 @@ public static class TrainingParityReportWriter
         sb.AppendLine();
         sb.AppendLine($"{losses.Count(r => r.Verdict == ParityVerdict.BitIdentical)} bit-identical, " +
                       $"{losses.Count(r => r.Verdict == ParityVerdict.RoundingLevel)} rounding-level, " +
-                      $"{losses.Count(r => r.Verdict == ParityVerdict.Divergent)} divergent of {losses.Count} pairs; " +
-                      $"{run.Elapsed.TotalSeconds:0} s.");
+                      $"{losses.Count(r => r.Verdict == ParityVerdict.Divergent)} divergent of {losses.Count} pairs.");
         sb.AppendLine();
         sb.AppendLine($"Command: `{command}`  ");
         sb.AppendLine($"Training: {Settings(run.Settings)}.  ");
@@ -108,13 +107,12 @@ public static class TrainingParityReportWriter
                 learning_rate = run.Settings.LearningRate, threads = run.Settings.Threads, hidden = run.Settings.Hidden, classification_dataset = run.Settings.ClassificationDataset,
                 envelope_factor = ParityEnvelope.Factor,
             },
-            seconds = Math.Round(run.Elapsed.TotalSeconds, 1),
             pairs = run.Results.Select(r => new
             {
                 name = r.Name, twin = r.Reference, dataset = r.Dataset, problem = r.Problem,
                 verdict = r.Verdict.Name(), first_divergent_step = r.FirstDivergentStep, bit_identical = r.BitIdentical,
                 loss_value_mismatches = r.LossValueMismatches, worst_loss_difference = Num(r.WorstLossDifference),
-                worst_envelope_ratio = Num(r.WorstEnvelopeRatio), seconds = Math.Round(r.Seconds, 2),
+                worst_envelope_ratio = Num(r.WorstEnvelopeRatio),
                 candidate_loss = Round(r.CandidateLoss), reference_loss = Round(r.ReferenceLoss),
                 gradient_drift = Round(r.GradientDrift), parameter_drift = Round(r.ParameterDrift),
                 yardstick_gradient_drift = Round(r.YardstickGradientDrift), yardstick_parameter_drift = Round(r.YardstickParameterDrift),
