@@ -10,6 +10,7 @@ namespace Harness.Tests.Build;
 /// where the system libstdc++ lacks GLIBCXX_3.4.32, the patch is one byte and idempotent, and a file it
 /// does not understand fails the build instead of being written blindly.
 /// </summary>
+[Trait("Category", TestCategory.Process)]
 public class GlibcxxFixTests
 {
     // TorchSharp 0.107.0's libLibTorchSharp.so (pinned in Directory.Packages.props) and the byte offset of the

@@ -10,6 +10,7 @@ namespace Harness.Tests.Build;
 /// README, depends on TorchSharp's managed API and not on a native runtime, and a project that references it from a
 /// local feed builds against it.
 /// </summary>
+[Trait("Category", TestCategory.Slow)]
 public class LibraryPackageTests
 {
     static (int Code, string Output) Dotnet(string directory, params string[] args)

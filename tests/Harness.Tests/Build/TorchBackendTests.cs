@@ -5,6 +5,7 @@ using Xunit;
 namespace Harness.Tests.Build;
 
 /// <summary>-p:TorchBackend picks exactly one native runtime package; the default build needs only TorchSharp-cpu.</summary>
+[Trait("Category", TestCategory.Process)]
 public class TorchBackendTests
 {
     static (int Code, string Output) MsBuild(params string[] args)

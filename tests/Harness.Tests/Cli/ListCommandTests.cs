@@ -5,6 +5,7 @@ using Xunit;
 namespace Harness.Tests.Cli;
 
 /// <summary>`harness list ...` names what a config can use, in whole words when piped, and keeps docs/losses.md's catalogue current.</summary>
+[Trait("Category", TestCategory.Process)]
 public class ListCommandTests
 {
     [Theory]

@@ -7,6 +7,7 @@ namespace Harness.Tests.Cli;
 /// The README stays short and true: at most 10 KB, every harness command it shows exists in the CLI, every local
 /// link resolves, and its regression-CSV example runs as written.
 /// </summary>
+[Trait("Category", TestCategory.Process)]
 public partial class ReadmeTests
 {
     static string Readme => File.ReadAllText(Path.Combine(RepositoryPaths.Root, "README.md"));

@@ -4,6 +4,7 @@ using Xunit;
 namespace Harness.Tests.Cli;
 
 /// <summary>`harness run` end to end in separate processes: results layout, reproducibility, and bad input.</summary>
+[Trait("Category", TestCategory.Process)]
 public class RunCommandTests
 {
     const string TinyConfig = """

@@ -7,6 +7,7 @@ namespace Harness.Tests.Cli;
 /// A grid run as 3 shards in separate processes, merged by `harness report`, gives the same report as one process
 /// running the whole grid (timings aside).
 /// </summary>
+[Trait("Category", TestCategory.Slow)]
 public class ShardedGridTests
 {
     const string Config = """

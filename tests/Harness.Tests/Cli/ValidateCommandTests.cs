@@ -4,6 +4,7 @@ using Xunit;
 namespace Harness.Tests.Cli;
 
 /// <summary>`harness validate` end to end: reports, exit codes, and one clear message for bad input.</summary>
+[Trait("Category", TestCategory.Process)]
 public class ValidateCommandTests
 {
     [Fact]

@@ -189,7 +189,7 @@ public class LearningRateSelectionTests
 /// <summary>What experiment.json records about the code and machine a result came from.</summary>
 public class ProvenanceTests
 {
-    [SkippableFact]
+    [SkippableFact, Trait("Category", TestCategory.Process)]
     public void Inside_a_git_checkout_the_commit_and_dirtiness_are_recorded()
     {
         var p = Harness.Experiments.Provenance.Collect(RepositoryPaths.Root);

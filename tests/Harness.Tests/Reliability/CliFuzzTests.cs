@@ -16,6 +16,7 @@ namespace Harness.Tests.Reliability;
 /// results folder byte-identical unless the run owned it (--force or --resume that succeeded). The default run is
 /// bounded to about a minute with a fixed seed; set HARNESS_FUZZ_CASES (and HARNESS_FUZZ_SEED) for a longer soak.
 /// </summary>
+[Trait("Category", TestCategory.Slow)]
 public class CliFuzzTests(ITestOutputHelper output)
 {
     const int DefaultCases = 40;

@@ -7,6 +7,7 @@ namespace Harness.Tests.Reliability;
 /// Messages of the real CLI for mistakes that printed a stack trace or a misleading first line (issue 17, items 6 and
 /// 13): one "error:" line saying what is wrong, exit 2, no trace, nothing written.
 /// </summary>
+[Trait("Category", TestCategory.Process)]
 public class CliMessageTests
 {
     static void AssertBadInput((int ExitCode, string StdOut, string StdErr) r, string expected)

@@ -33,6 +33,7 @@ public sealed class TmpfsFactAttribute : FactAttribute
 /// stack trace, no partial files, and the folder resumes once there is space, as if nothing had happened. A read-only
 /// folder (item 6) fails report and validate --output the same way.
 /// </summary>
+[Trait("Category", TestCategory.Slow)]
 public class DiskFullTests
 {
     const string Config = """

@@ -11,6 +11,7 @@ namespace Harness.Tests.Reliability;
 /// through the command line; <c>--force --shard</c> moves only that shard's runs aside; and what a killed
 /// <c>--force</c> left aside is settled by the next process that holds the folder, by the rule a live run follows.
 /// </summary>
+[Trait("Category", TestCategory.Slow)]
 public class ForceAndFailureTests
 {
     const string Quick = """

@@ -9,6 +9,7 @@ namespace Harness.Tests.Reliability;
 /// items 1-3): one process writes a folder at a time, --force deletes only marked folders, and a setup error after
 /// --force leaves the old results as they were.
 /// </summary>
+[Trait("Category", TestCategory.Slow)]
 public class ResultsFolderSafetyTests
 {
     const string Config = """

@@ -321,7 +321,7 @@ public class ExperimentReportTests
         Assert.Equal("0.05", ExperimentPlots.FormatTick(5, -2));
     }
 
-    [Fact]
+    [Fact, Trait("Category", TestCategory.Process)]
     public void The_cli_reports_a_folder_and_rejects_one_that_is_not_a_results_folder()
     {
         using var b = ClassificationFolder();

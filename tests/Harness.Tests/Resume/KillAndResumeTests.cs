@@ -53,6 +53,7 @@ public sealed class UninterruptedGrid : IDisposable
 /// checkpoint, resumes it with <c>--resume</c>, and checks every metrics.csv (timing columns aside) and every
 /// summary.json (timing fields aside) against an uninterrupted run, exactly.
 /// </summary>
+[Trait("Category", TestCategory.Slow)]
 public class KillAndResumeTests(UninterruptedGrid straight, ITestOutputHelper output) : IClassFixture<UninterruptedGrid>
 {
     static Process Start(string workingDirectory, params string[] args)

@@ -9,6 +9,7 @@ namespace Harness.Tests.ScalarTemporaries;
 /// library (see src/CustomLosses/CachedScalars.cs), over the harness's sources. A finalized temporary crashes or
 /// corrupts whichever native call reads it, in a data loader as much as in a loss.
 /// </summary>
+[Trait("Category", TestCategory.Slow)]
 public class HarnessScalarTemporaryTests
 {
     [Fact]

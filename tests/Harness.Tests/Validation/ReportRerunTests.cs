@@ -8,6 +8,7 @@ namespace Harness.Tests.Validation;
 /// <c>harness validate</c> rewrites the committed reports under results/validation; a rerun of the same command on the
 /// same machine must leave them byte-identical (no wall times or dates in them), so the tree stays clean.
 /// </summary>
+[Trait("Category", TestCategory.Slow)]
 public class ReportRerunTests
 {
     [Fact]

@@ -5,6 +5,7 @@ using Xunit;
 namespace Harness.Tests.Validation;
 
 /// <summary>`harness validate --train` end to end: its report files, exit code, and bad input.</summary>
+[Trait("Category", TestCategory.Process)]
 public class TrainingParityCommandTests
 {
     [Fact]
