@@ -23,6 +23,8 @@ namespace CustomLosses;
 /// and <c>linalg.vector_norm(x, ord)</c> (<c>linalg.norm(x, ord, dims)</c> converts in libtorch) make them too.
 /// The test ScalarTemporaryTests (tests/CustomLosses.Tests/ScalarTemporaries) fails on any of these in this project: it
 /// reads TorchSharp.dll's IL for the members that make one, and Roslyn's semantic model of these sources for the calls.</para>
+/// <para>Loss formulas do not call this directly: they are written with <see cref="Term"/> and <see cref="KeptMath"/>
+/// (<c>z + Softplus(-2.0 * z) - Log2</c>), whose operators and functions pass these kept scalars.</para>
 /// <para>The cache holds one native scalar per distinct value (about 32 bytes each). Losses ask for option values and
 /// element counts, a handful per run; there is no eviction because an evicted scalar could be finalized mid-call.</para>
 /// </remarks>

@@ -1,6 +1,6 @@
 using CustomLosses.Catalog;
 using TorchSharp;
-using static CustomLosses.KeptScalarOps;
+using static CustomLosses.KeptMath;
 using static TorchSharp.torch;
 
 namespace CustomLosses.Binary;
@@ -56,10 +56,10 @@ public sealed class BceLoss : CustomLoss
         // The value is computed on a detached input; the input gradient is attached below as PyTorch
         // defines it (finite at 0 and 1, where the derivative of the clamped logs is 0/0).
         var x = input.detach();
-        var logX = x.log().clamp_min(CachedScalars.Of(-100L));
-        var log1mX = x.neg().log1p().clamp_min(CachedScalars.Of(-100L));
-        var loss = (target - CachedScalars.Of(1L)) * log1mX - target * logX;
-        var gradX = (x - target.detach()) / (x * Minus(1, x)).clamp_min(CachedScalars.Of(GradientEpsilon));
+        var logX = ClampMin(Log(x), -100L);
+        var log1mX = ClampMin(Log1p(-T(x)), -100L);
+        var loss = (T(target) - 1) * log1mX - target * logX;
+        Tensor gradX = (x - target.detach()) / ClampMin(x * (1 - T(x)), GradientEpsilon);
         if (weight is not null)
         {
             var w = BinaryInputs.LastDim(Name, "weight", weight, input);
@@ -67,7 +67,7 @@ public sealed class BceLoss : CustomLoss
             gradX = gradX * w;
         }
         // (input - x) is exactly 0 in the forward pass and carries gradX backwards; gradX is finite.
-        loss = loss.add((input - x) * gradX.detach(), CachedScalars.One);
+        loss = loss + (input - x) * gradX.detach();
         return Reduce(loss).MoveToOuterDisposeScope();
     }
 

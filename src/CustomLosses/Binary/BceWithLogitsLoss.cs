@@ -1,6 +1,6 @@
 using CustomLosses.Catalog;
 using TorchSharp;
-using static CustomLosses.KeptScalarOps;
+using static CustomLosses.KeptMath;
 using static TorchSharp.torch;
 
 namespace CustomLosses.Binary;
@@ -51,23 +51,31 @@ public sealed class BceWithLogitsLoss : CustomLoss
         using var scope = NewDisposeScope();
         BinaryInputs.Floating(Name, "input", input);
         BinaryInputs.SameShape(Name, input, target);
+        return (FastKernel(input, target) ?? Formula(input, target)).MoveToOuterDisposeScope();
+    }
 
-        // Fast path (no weight, no pos_weight, mean or sum): the loss formed in place in one buffer and a
-        // one-buffer backward (sigmoid(x) - t) g / n (see Kernels).
-        if (weight is null && pos_weight is null && Kernels.LossFunction.ElementWise(input, target, Reduction))
-            return Kernels.BceWithLogitsFunction.apply(input, target, Reduction).MoveToOuterDisposeScope();
-
-        var logSigmoid = nn.functional.logsigmoid(input);
+    /// <summary>The formula in the summary, reduced.</summary>
+    Tensor Formula(Tensor input, Tensor target)
+    {
+        var logSigmoid = LogSigmoid(input);
         if (pos_weight is not null)
         {
             var p = BinaryInputs.LastDim(Name, "pos_weight", pos_weight, input);
-            logSigmoid = logSigmoid * ((p - CachedScalars.Of(1L)) * target).add(CachedScalars.Of(1L), CachedScalars.One);
+            logSigmoid = logSigmoid * ((T(p) - 1) * target + 1);
         }
-        var loss = Minus(1, target) * input - logSigmoid;
+        var loss = (1 - T(target)) * input - logSigmoid;
         if (weight is not null)
             loss = loss * BinaryInputs.LastDim(Name, "weight", weight, input);
-        return Reduce(loss).MoveToOuterDisposeScope();
+        return Reduce(loss);
     }
+
+    /// <summary>
+    /// No weight, no pos_weight, same shapes, mean or sum: the loss formed in place in one buffer and a one-buffer
+    /// backward <c>(sigmoid(x) - t) g / n</c> (see Kernels); else null.
+    /// </summary>
+    Tensor? FastKernel(Tensor input, Tensor target) =>
+        weight is null && pos_weight is null && Kernels.LossFunction.ElementWise(input, target, Reduction)
+            ? Kernels.BceWithLogitsFunction.apply(input, target, Reduction) : null;
 
     /// <summary>Registry entry.</summary>
     public static LossSpec Spec { get; } = new(

@@ -1,5 +1,6 @@
 using CustomLosses.Catalog;
 using TorchSharp;
+using static CustomLosses.KeptMath;
 using static TorchSharp.torch;
 
 namespace CustomLosses.Binary;
@@ -29,7 +30,7 @@ internal static class BinaryInputs
     {
         using var scope = NewDisposeScope();
         using var _ = no_grad();
-        var bad = target.ne(CachedScalars.Of(1L)).logical_and(target.ne(CachedScalars.Of(-1L)));
+        var bad = target.ne(S(1L)).logical_and(target.ne(S(-1L)));
         if (HostValue.Read<bool>(bad.any()))
         {
             var first = target.masked_select(bad)[0].to(ScalarType.Float64).item<double>();
@@ -43,7 +44,7 @@ internal static class BinaryInputs
     {
         using var scope = NewDisposeScope();
         using var _ = no_grad();
-        var ok = t.ge(CachedScalars.Of(0L)).logical_and(t.le(CachedScalars.Of(1L)));
+        var ok = t.ge(S(0L)).logical_and(t.le(S(1L)));
         if (!HostValue.Read<bool>(ok.all()))
         {
             var first = t.masked_select(ok.logical_not())[0].to(ScalarType.Float64).item<double>();

@@ -1,6 +1,6 @@
 using CustomLosses.Catalog;
 using TorchSharp;
-using static CustomLosses.KeptScalarOps;
+using static CustomLosses.KeptMath;
 using static TorchSharp.torch;
 
 namespace CustomLosses.Binary;
@@ -41,9 +41,9 @@ public sealed class HingeEmbeddingLoss : CustomLoss
         BinaryInputs.Floating(Name, "input", input);
         BinaryInputs.SameShape(Name, input, target);
         var zeros = zeros_like(input);
-        var marginTerm = Minus(Margin, input).clamp_min(CachedScalars.Of(0L)).where(target.ne(CachedScalars.Of(1L)), zeros);
-        var selfTerm = input.where(target.ne(CachedScalars.Of(-1L)), zeros);
-        return Reduce(marginTerm.add(selfTerm, CachedScalars.One)).MoveToOuterDisposeScope();
+        Term marginTerm = where(target.ne(S(1L)), ClampMin(Margin - T(input), 0L), zeros);   // max(0, margin - x) where y != 1
+        var selfTerm = where(target.ne(S(-1L)), input, zeros);                               // x where y != -1
+        return Reduce(marginTerm + selfTerm).MoveToOuterDisposeScope();
     }
 
     /// <summary>Registry entry.</summary>

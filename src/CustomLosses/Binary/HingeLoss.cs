@@ -1,6 +1,6 @@
 using CustomLosses.Catalog;
 using TorchSharp;
-using static CustomLosses.KeptScalarOps;
+using static CustomLosses.KeptMath;
 using static TorchSharp.torch;
 
 namespace CustomLosses.Binary;
@@ -40,7 +40,7 @@ public sealed class HingeLoss : CustomLoss
         BinaryInputs.Floating(Name, "input", input);
         BinaryInputs.SameShape(Name, input, target);
         BinaryInputs.PlusMinusOne(Name, target);
-        var loss = Minus(Margin, target * input).clamp_min(CachedScalars.Of(0L));
+        var loss = ClampMin(Margin - T(target) * input, 0L);
         return Reduce(loss).MoveToOuterDisposeScope();
     }
 

@@ -1,6 +1,6 @@
 using CustomLosses.Catalog;
 using TorchSharp;
-using static CustomLosses.KeptScalarOps;
+using static CustomLosses.KeptMath;
 using static TorchSharp.torch;
 
 namespace CustomLosses.Binary;
@@ -44,10 +44,10 @@ public sealed class MultiLabelMarginLoss : CustomLoss
         long c = x.size(1);
 
         // valid[n, j]: entry j comes before the first negative entry of row n.
-        var valid = t.lt(CachedScalars.Of(0L)).to(ScalarType.Int64).cumsum(1).eq(CachedScalars.Of(0L));
+        var valid = t.lt(S(0L)).to(ScalarType.Int64).cumsum(1).eq(S(0L));
         using (no_grad())
         {
-            var outOfRange = valid.logical_and(t.ge(CachedScalars.Of(c)));
+            var outOfRange = valid.logical_and(t.ge(S(c)));
             if (HostValue.Read<bool>(outOfRange.any()))
             {
                 var bad = t.masked_select(outOfRange)[0].item<long>();
@@ -64,9 +64,9 @@ public sealed class MultiLabelMarginLoss : CustomLoss
         var listed = index.unsqueeze(2).eq(classes).logical_and(valid.unsqueeze(2));           // [N, J, K]
         var isTarget = listed.any(1);                                                          // [N, K]
         var targetScore = x.gather(1, index);                                                  // [N, J]
-        var z = Minus(1, targetScore.unsqueeze(2)).add(x.unsqueeze(1), CachedScalars.One);     // [N, J, K]
+        var z = 1 - T(targetScore.unsqueeze(2)) + x.unsqueeze(1);                            // [N, J, K]
         var counts = valid.unsqueeze(2).logical_and(isTarget.logical_not().unsqueeze(1));      // [N, J, K]
-        var perSample = nn.functional.relu(z).where(counts, zeros_like(z)).sum([1, 2]) / CachedScalars.Of(c);   // [N]
+        var perSample = nn.functional.relu(z).where(counts, zeros_like(z)).sum([1, 2]) / S(c);   // [N]
         if (single) perSample = perSample.squeeze(0);
         return Reduce(perSample).MoveToOuterDisposeScope();
     }

@@ -1,6 +1,6 @@
 using CustomLosses.Catalog;
 using TorchSharp;
-using static CustomLosses.KeptScalarOps;
+using static CustomLosses.KeptMath;
 using static TorchSharp.torch;
 
 namespace CustomLosses.Binary;
@@ -46,11 +46,11 @@ public sealed class MultiLabelSoftMarginLoss : CustomLoss
             throw new ArgumentException($"{Name}: input must be [N, C] or [C] (labels in the last dimension), got a scalar.");
         BinaryInputs.SameShape(Name, input, target);
 
-        var loss = (target * nn.functional.logsigmoid(input)).add(Minus(1, target) * nn.functional.logsigmoid(input.neg()), CachedScalars.One).neg();
+        Tensor loss = -(target * LogSigmoid(input) + (1 - T(target)) * LogSigmoid(-T(input)));
         if (weight is not null)
             loss = loss * BinaryInputs.LastDim(Name, "weight", weight, input);
         long classDim = input.dim() - 1;
-        loss = loss.sum(classDim) / CachedScalars.Of(input.size((int)classDim));
+        loss = loss.sum(classDim) / S(input.size((int)classDim));
         return Reduce(loss).MoveToOuterDisposeScope();
     }
 

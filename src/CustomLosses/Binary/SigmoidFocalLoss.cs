@@ -1,6 +1,6 @@
 using CustomLosses.Catalog;
 using TorchSharp;
-using static CustomLosses.KeptScalarOps;
+using static CustomLosses.KeptMath;
 using static TorchSharp.torch;
 
 namespace CustomLosses.Binary;
@@ -54,11 +54,12 @@ public sealed class SigmoidFocalLoss : CustomLoss
         BinaryInputs.Floating(Name, "input", input);
         BinaryInputs.SameShape(Name, input, target);
 
-        var ce = Minus(1, target) * input - nn.functional.logsigmoid(input);
-        var oneMinusPt = (target * input.neg().sigmoid()).add(Minus(1, target) * input.sigmoid(), CachedScalars.One);
-        var loss = ce * oneMinusPt.pow(CachedScalars.Of(Gamma));
+        Term x = input, y = target;
+        var ce = (1 - y) * x - LogSigmoid(x);                       // BCEWithLogits(x, y)
+        var oneMinusPt = y * Sigmoid(-x) + (1 - y) * Sigmoid(x);
+        var loss = ce * Pow(oneMinusPt, Gamma);
         if (Alpha >= 0)
-            loss = (CachedScalars.Of(Alpha) * target).add(CachedScalars.Of(1 - Alpha) * Minus(1, target), CachedScalars.One) * loss;
+            loss = (Alpha * y + (1 - Alpha) * (1 - y)) * loss;
         return Reduce(loss).MoveToOuterDisposeScope();
     }
 

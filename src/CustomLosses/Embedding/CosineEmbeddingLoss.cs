@@ -1,6 +1,6 @@
 using CustomLosses.Catalog;
 using TorchSharp;
-using static CustomLosses.KeptScalarOps;
+using static CustomLosses.KeptMath;
 using static TorchSharp.torch;
 
 namespace CustomLosses.Embedding;
@@ -52,13 +52,13 @@ public sealed class CosineEmbeddingLoss : CustomLoss3
 
         using var scope = NewDisposeScope();
         var product = (x1 * x2).sum(targetDim);
-        var squared1 = (x1 * x1).sum(targetDim).add(CachedScalars.Of(Epsilon), CachedScalars.One);
-        var squared2 = (x2 * x2).sum(targetDim).add(CachedScalars.Of(Epsilon), CachedScalars.One);
-        var cos = product / (squared1 * squared2).sqrt();
+        var squared1 = T((x1 * x1).sum(targetDim)) + Epsilon;
+        var squared2 = T((x2 * x2).sum(targetDim)) + Epsilon;
+        var cos = product / Sqrt(squared1 * squared2);
         var zeros = zeros_like(cos);
-        var similar = where(y.eq(CachedScalars.Of(1.0)), Minus(1.0, cos), zeros);
-        var dissimilar = where(y.eq(CachedScalars.Of(-1.0)), (cos - CachedScalars.Of(Margin)).clamp_min(CachedScalars.Of(0.0)), zeros);
-        return Reduce(similar.add(dissimilar, CachedScalars.One)).MoveToOuterDisposeScope();
+        Term similar = where(y.eq(S(1.0)), 1.0 - cos, zeros);
+        var dissimilar = where(y.eq(S(-1.0)), ClampMin(cos - Margin, 0.0), zeros);
+        return Reduce(similar + dissimilar).MoveToOuterDisposeScope();
     }
 
     /// <summary>Registry entry.</summary>

@@ -1,5 +1,6 @@
 using CustomLosses.Catalog;
 using TorchSharp;
+using static CustomLosses.KeptMath;
 using static TorchSharp.torch;
 
 namespace CustomLosses.Embedding;
@@ -39,7 +40,7 @@ public sealed class MarginRankingLoss : CustomLoss3
         EmbeddingShapes.RequireBroadcastable("MarginRanking", "x1", x1.shape, "x2", x2.shape);
         EmbeddingShapes.RequireBroadcastable("MarginRanking", "x1", x1.shape, "y", y.shape);
         using var scope = NewDisposeScope();
-        var loss = (-y * (x1 - x2)).add(CachedScalars.Of(Margin), CachedScalars.One).clamp_min(CachedScalars.Of(0.0));
+        var loss = ClampMin(-y * T(x1 - x2) + Margin, 0.0);
         return Reduce(loss).MoveToOuterDisposeScope();
     }
 

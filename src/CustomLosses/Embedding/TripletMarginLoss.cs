@@ -1,5 +1,6 @@
 using CustomLosses.Catalog;
 using TorchSharp;
+using static CustomLosses.KeptMath;
 using static TorchSharp.torch;
 
 namespace CustomLosses.Embedding;
@@ -62,16 +63,16 @@ public sealed class TripletMarginLoss : CustomLoss3
         EmbeddingShapes.RequireBroadcastable("TripletMargin", "positive", positive.shape, "negative", negative.shape);
 
         using var scope = NewDisposeScope();
-        var positiveDistance = Distance(anchor, positive);
+        Term positiveDistance = Distance(anchor, positive);
         var negativeDistance = Distance(anchor, negative);
         if (Swap) negativeDistance = negativeDistance.minimum(Distance(positive, negative));
-        var loss = (positiveDistance.add(CachedScalars.Of(Margin), CachedScalars.One) - negativeDistance).clamp_min(CachedScalars.Of(0.0));
+        var loss = ClampMin(positiveDistance + Margin - negativeDistance, 0.0);
         return Reduce(loss).MoveToOuterDisposeScope();
     }
 
     // linalg.norm with a double ord and one dim is libtorch's linalg_vector_norm (the ord converted in libtorch, not into a
     // temporary TorchSharp Scalar as linalg.vector_norm does).
-    Tensor Distance(Tensor u, Tensor v) => linalg.norm((u - v).add(CachedScalars.Of(Eps), CachedScalars.One), (double)P, [-1]);
+    Tensor Distance(Tensor u, Tensor v) => linalg.norm(T(u - v) + Eps, (double)P, [-1]);
 
     /// <summary>Registry entry.</summary>
     public static LossSpec Spec { get; } = new(

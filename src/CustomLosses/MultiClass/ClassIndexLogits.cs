@@ -1,4 +1,5 @@
 using TorchSharp;
+using static CustomLosses.KeptMath;
 using static TorchSharp.torch;
 
 namespace CustomLosses.MultiClass;
@@ -40,7 +41,7 @@ internal static class ClassIndexLogits
 
     /// <summary>Boolean one-hot mask of the targets, shape [N, C], on <paramref name="like"/>'s device.</summary>
     public static Tensor OneHotMask(Tensor target, Tensor like) =>
-        target.to(like.device).unsqueeze(1).eq(KeptScalarOps.Arange(like.size(1), ScalarType.Int64, like.device));
+        target.to(like.device).unsqueeze(1).eq(Arange(like.size(1), ScalarType.Int64, like.device));
 
     static string Format(long[] shape) => "[" + string.Join(", ", shape) + "]";
 }

@@ -1,5 +1,6 @@
 using CustomLosses.Catalog;
 using TorchSharp;
+using static CustomLosses.KeptMath;
 using static TorchSharp.torch;
 
 namespace CustomLosses.MultiClass;
@@ -65,8 +66,8 @@ internal static class ClassIndexTargets
                 everyTargetAClass = true;
                 return t;
             }
-            var bad = t.lt(CachedScalars.Of(0L)).logical_or(t.ge(CachedScalars.Of(classes)));
-            if (ignoreIndex is long ii) bad = bad.logical_and(t.ne(CachedScalars.Of(ii)));
+            var bad = t.lt(S(0L)).logical_or(t.ge(S(classes)));
+            if (ignoreIndex is long ii) bad = bad.logical_and(t.ne(S(ii)));
             if (HostValue.Read<bool>(bad.any()))
             {
                 long value = t.masked_select(bad).cpu()[0].item<long>();
@@ -131,8 +132,8 @@ internal static class ClassIndexTargets
     /// </summary>
     public static (Tensor PerSample, Tensor WeightSum, Tensor Keep) Nll(Tensor logp, Tensor target, Tensor? weight, long ignoreIndex, int classDim)
     {
-        var keep = target.ne(CachedScalars.Of(ignoreIndex));
-        var safe = target.masked_fill(keep.logical_not(), CachedScalars.Of(0L));
+        var keep = target.ne(S(ignoreIndex));
+        var safe = target.masked_fill(keep.logical_not(), S(0L));
         var picked = logp.gather(classDim, safe.unsqueeze(classDim)).squeeze(classDim);
         var zero = zeros_like(picked);
         Tensor perSample, weightSum;
@@ -154,7 +155,7 @@ internal static class ClassIndexTargets
     public static Tensor TargetMask(Tensor input, Tensor target, int classDim)
     {
         long classes = input.size(classDim);
-        var classes1 = KeptScalarOps.Arange(classes, ScalarType.Int64, input.device);
+        var classes1 = Arange(classes, ScalarType.Int64, input.device);
         return input.dim() == 1 ? classes1.eq(target) : classes1.view(1, classes).eq(target.view(-1, 1));
     }
 }

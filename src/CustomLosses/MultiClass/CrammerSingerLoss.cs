@@ -1,5 +1,6 @@
 using CustomLosses.Catalog;
 using TorchSharp;
+using static CustomLosses.KeptMath;
 using static TorchSharp.torch;
 
 namespace CustomLosses.MultiClass;
@@ -43,9 +44,9 @@ public sealed class CrammerSingerLoss : CustomLoss
         if (classes < 2)
             throw new ArgumentException($"{Name}: input needs at least 2 classes; got {classes}.");
         var xy = x.gather(1, y.unsqueeze(1)).squeeze(1);
-        var others = x.masked_fill(ClassIndexTargets.TargetMask(x, y, 1), CachedScalars.Of(double.NegativeInfinity));
-        var worst = others.max(1).values;
-        var perSample = (worst.add(CachedScalars.Of(Margin), CachedScalars.One) - xy).relu();
+        var others = x.masked_fill(ClassIndexTargets.TargetMask(x, y, 1), S(double.NegativeInfinity));
+        Term worst = others.max(1).values;
+        Tensor perSample = Relu(worst + Margin - xy);
         Tensor result = Reduction switch
         {
             nn.Reduction.None => perSample.reshape(MarginInputs.NoneShape(input, target)),

@@ -1,5 +1,6 @@
 using CustomLosses.Catalog;
 using TorchSharp;
+using static CustomLosses.KeptMath;
 using static TorchSharp.torch;
 
 namespace CustomLosses.MultiClass;
@@ -77,24 +78,13 @@ public sealed class CrossEntropyLoss : CustomLoss
         int classDim = ClassIndexTargets.ClassDim(input, Name);
         long classes = input.size(classDim);
         var w = ClassIndexTargets.WeightFor(weight, input, classes, Name);
+        return (FastKernel(input, target, w, classDim, classes) ?? Formula(input, target, w, classDim, classes)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The formula in the summary: class-index or probability targets, label smoothing, weights, ignore_index.</summary>
+    Tensor Formula(Tensor input, Tensor target, Tensor? w, int classDim, long classes)
+    {
         double eps = LabelSmoothing;
-
-        // Fast path: [N, C] logits, class-index targets, no label smoothing (weights and ignore_index kept): libtorch's
-        // log-softmax, then the hand-written NLL (no gather gradient or where masks). This is libtorch's own
-        // decomposition of cross_entropy, so the gradient is libtorch's bit for bit: NLL's backward writes the same
-        // -c at each target, and libtorch's log-softmax backward turns it into grad - exp(logp) sum(grad) with the
-        // exp of its softmax kernels. A fused backward of the form exp(logp) c - c at the target (the earlier
-        // CrossEntropyFunction) took exp from libtorch's element-wise exp, which rounds differently in about 9% of the
-        // elements, and those last-bit differences grew into a different training trajectory
-        // (results/validation/training-parity.md).
-        if (eps == 0 && input.dim() == 2 && !TensorShape.Same(target, input)
-            && Kernels.LossFunction.Floating(input))
-        {
-            var yFast = ClassIndexTargets.CheckIndexTarget(input, target, classDim, IgnoreIndex, Name, out bool everyTargetAClass).to(input.device);
-            bool everyRow = Kernels.ClassIndexRows.EveryRowCounts(w, everyTargetAClass, IgnoreIndex, classes);
-            return Kernels.NllFunction.apply(input.log_softmax(1), yFast, w!, IgnoreIndex, Reduction, everyRow).MoveToOuterDisposeScope();
-        }
-
         var logp = input.log_softmax(classDim);
 
         if (TensorShape.Same(target, input))
@@ -105,7 +95,7 @@ public sealed class CrossEntropyLoss : CustomLoss
             if (IgnoreIndex >= 0)
                 throw new ArgumentException($"{Name}: ignore_index = {IgnoreIndex} is not supported with probability targets; use a negative ignore_index (default -100).");
             var t = target.to(input.dtype, input.device);
-            if (eps > 0) t = (t * CachedScalars.Of(1 - eps)).add(CachedScalars.Of(eps / classes), CachedScalars.One);
+            if (eps > 0) t = T(t) * (1 - eps) + eps / classes;
             var prod = logp * t;
             if (w is not null) prod = prod * ClassIndexTargets.AlongClassDim(w, input, classDim);
             var perSample = prod.sum(classDim).neg();
@@ -113,23 +103,43 @@ public sealed class CrossEntropyLoss : CustomLoss
             {
                 nn.Reduction.None => perSample,
                 nn.Reduction.Sum => perSample.sum(),
-                _ => perSample.sum() / CachedScalars.Of((double)(input.numel() / classes)),
+                _ => perSample.sum() / S((double)(input.numel() / classes)),
             };
-            if (Reduction == nn.Reduction.Mean && input.numel() == 0) result = full_like(result, CachedScalars.Of(double.NaN));
-            return result.MoveToOuterDisposeScope();
+            if (Reduction == nn.Reduction.Mean && input.numel() == 0) result = full_like(result, S(double.NaN));
+            return result;
         }
 
         var y = ClassIndexTargets.CheckIndexTarget(input, target, classDim, IgnoreIndex, Name).to(input.device);
         var (nll, weightSum, keep) = ClassIndexTargets.Nll(logp, y, w, IgnoreIndex, classDim);
-        var loss = ReduceWeighted(nll, weightSum);
+        Term loss = ReduceWeighted(nll, weightSum);
         if (eps > 0)
         {
             var weighted = w is null ? logp : logp * ClassIndexTargets.AlongClassDim(w, input, classDim);
             var smooth = weighted.sum(classDim).neg();
             smooth = where(keep, smooth, zeros_like(smooth));
-            loss = (CachedScalars.Of(1 - eps) * loss).add(ReduceWeighted(smooth, weightSum) * CachedScalars.Of(eps / classes), CachedScalars.One);
+            loss = (1 - eps) * loss + T(ReduceWeighted(smooth, weightSum)) * (eps / classes);
         }
-        return loss.MoveToOuterDisposeScope();
+        return loss;
+    }
+
+    /// <summary>
+    /// The fast path: [N, C] logits, class-index targets, no label smoothing (weights and ignore_index kept): libtorch's
+    /// log-softmax, then the hand-written NLL (no gather gradient or where masks). This is libtorch's own
+    /// decomposition of cross_entropy, so the gradient is libtorch's bit for bit: NLL's backward writes the same
+    /// -c at each target, and libtorch's log-softmax backward turns it into grad - exp(logp) sum(grad) with the
+    /// exp of its softmax kernels. A fused backward of the form exp(logp) c - c at the target (the earlier
+    /// CrossEntropyFunction) took exp from libtorch's element-wise exp, which rounds differently in about 9% of the
+    /// elements, and those last-bit differences grew into a different training trajectory
+    /// (results/validation/training-parity.md).
+    /// Null where it does not apply.
+    /// </summary>
+    Tensor? FastKernel(Tensor input, Tensor target, Tensor? w, int classDim, long classes)
+    {
+        if (LabelSmoothing != 0 || input.dim() != 2 || TensorShape.Same(target, input) || !Kernels.LossFunction.Floating(input))
+            return null;
+        var y = ClassIndexTargets.CheckIndexTarget(input, target, classDim, IgnoreIndex, Name, out bool everyTargetAClass).to(input.device);
+        bool everyRow = Kernels.ClassIndexRows.EveryRowCounts(w, everyTargetAClass, IgnoreIndex, classes);
+        return Kernels.NllFunction.apply(input.log_softmax(1), y, w!, IgnoreIndex, Reduction, everyRow);
     }
 
     Tensor ReduceWeighted(Tensor perSample, Tensor weightSum) => Reduction switch

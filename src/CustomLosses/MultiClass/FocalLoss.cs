@@ -1,5 +1,6 @@
 using CustomLosses.Catalog;
 using TorchSharp;
+using static CustomLosses.KeptMath;
 using static TorchSharp.torch;
 
 namespace CustomLosses.MultiClass;
@@ -61,9 +62,9 @@ public sealed class FocalLoss : CustomLoss
         {
             var oneMinusPt = logpT.expm1().neg();
             var tiny = finfo(input.dtype).tiny;
-            var safe = oneMinusPt.gt(CachedScalars.Of(tiny));
+            var safe = T(oneMinusPt) > tiny;
             var safeBase = where(safe, oneMinusPt, ones_like(oneMinusPt));
-            var modulating = where(safe, safeBase.pow(CachedScalars.Of(gamma)), oneMinusPt.detach().pow(CachedScalars.Of(gamma)));
+            var modulating = where(safe, Pow(safeBase, gamma), Pow(oneMinusPt.detach(), gamma));
             loss = modulating * loss;
         }
         if (alpha is not null)

@@ -1,5 +1,6 @@
 using CustomLosses.Catalog;
 using TorchSharp;
+using static CustomLosses.KeptMath;
 using static TorchSharp.torch;
 
 namespace CustomLosses.MultiClass;
@@ -40,7 +41,7 @@ public sealed class GeneralizedCrossEntropyLoss : CustomLoss
         ClassIndexLogits.Check("GCE", input, target);
         using var scope = NewDisposeScope();
         var logpY = ClassIndexLogits.AtTarget(nn.functional.log_softmax(input, 1), target);
-        var loss = (logpY * CachedScalars.Of(q)).expm1().neg().div(CachedScalars.Of(q));
+        var loss = -Expm1(T(logpY) * q) / q;
         return Reduce(loss).MoveToOuterDisposeScope();
     }
 

@@ -1,5 +1,6 @@
 using CustomLosses.Catalog;
 using TorchSharp;
+using static CustomLosses.KeptMath;
 using static TorchSharp.torch;
 
 namespace CustomLosses.MultiClass;
@@ -55,7 +56,7 @@ public sealed class KlDivLoss : CustomLoss
         {
             nn.Reduction.None => pointwise,
             nn.Reduction.Sum => pointwise.sum(),
-            _ when BatchMean && input.dim() != 0 => pointwise.sum() / CachedScalars.Of((double)input.size(0)),
+            _ when BatchMean && input.dim() != 0 => pointwise.sum() / S((double)input.size(0)),
             _ when BatchMean => pointwise.sum(),
             _ => pointwise.mean(),
         };

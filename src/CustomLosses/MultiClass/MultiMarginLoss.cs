@@ -1,6 +1,6 @@
 using CustomLosses.Catalog;
 using TorchSharp;
-using static CustomLosses.KeptScalarOps;
+using static CustomLosses.KeptMath;
 using static TorchSharp.torch;
 
 namespace CustomLosses.MultiClass;
@@ -73,32 +73,28 @@ public sealed class MultiMarginLoss : CustomLoss
         using var scope = NewDisposeScope();
         var (x, y, classes) = MarginInputs.Rows(input, target, Name);
         var w = ClassIndexTargets.WeightFor(weight, input, classes, Name);
+        var loss = FastKernel(x, y, w) ?? Reduce(Formula(x, y, w, classes));
+        return (Reduction == nn.Reduction.None ? loss.reshape(MarginInputs.NoneShape(input, target)) : loss).MoveToOuterDisposeScope();
+    }
 
-        // Fast path (float32/float64): one [N, C] buffer forward, one backward, hand-written gradient (see Kernels).
-        if (x.dtype == ScalarType.Float32 || x.dtype == ScalarType.Float64)
-        {
-            var fast = Kernels.MultiMarginFunction.apply(x, y, w!, P, Margin, Reduction);
-            if (Reduction == nn.Reduction.None) fast = fast.reshape(MarginInputs.NoneShape(input, target));
-            return fast.MoveToOuterDisposeScope();
-        }
-
-        var xy = x.gather(1, y.unsqueeze(1));                 // [N, 1]
-        var z = Minus(Margin, xy).add(x, CachedScalars.One);  // margin - x_y + x_j, libtorch's order
-        var h = z.relu();                                     // gradient 0 at z = 0, like the kernel's z > 0 test
+    /// <summary>The formula in the summary, per sample ([N]).</summary>
+    Tensor Formula(Tensor x, Tensor y, Tensor? w, long classes)
+    {
+        var xy = x.gather(1, y.unsqueeze(1));     // [N, 1]
+        Tensor h = Relu(Margin - T(xy) + x);      // margin - x_y + x_j, libtorch's order; gradient 0 at 0, like the kernel's z > 0 test
         if (P == 2) h = h * h;
         h = where(ClassIndexTargets.TargetMask(x, y, 1), zeros_like(h), h);
         var perSample = h.sum(1);
         if (w is not null) perSample = perSample * w.take(y);
-        perSample = perSample / CachedScalars.Of((double)classes);
-
-        Tensor result = Reduction switch
-        {
-            nn.Reduction.None => perSample.reshape(MarginInputs.NoneShape(input, target)),
-            nn.Reduction.Sum => perSample.sum(),
-            _ => perSample.mean(),
-        };
-        return result.MoveToOuterDisposeScope();
+        return perSample / S((double)classes);
     }
+
+    /// <summary>
+    /// float32/float64: one [N, C] buffer forward, one backward, hand-written gradient (see Kernels), reduced as asked
+    /// (per sample for none); else null.
+    /// </summary>
+    Tensor? FastKernel(Tensor x, Tensor y, Tensor? w) =>
+        x.dtype == ScalarType.Float32 || x.dtype == ScalarType.Float64 ? Kernels.MultiMarginFunction.apply(x, y, w!, P, Margin, Reduction) : null;
 
     /// <summary>Registry entry.</summary>
     public static LossSpec Spec { get; } = new(

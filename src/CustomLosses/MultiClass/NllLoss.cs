@@ -56,20 +56,28 @@ public sealed class NllLoss : CustomLoss
         long classes = input.size(classDim);
         var w = ClassIndexTargets.WeightFor(weight, input, classes, Name);
         var y = ClassIndexTargets.CheckIndexTarget(input, target, classDim, IgnoreIndex, Name, out bool everyTargetAClass).to(input.device);
-        // Fast path ([N, C], float32/float64): a hand-written backward, one zero buffer and a scatter (see Kernels).
-        if (input.dim() == 2 && Kernels.LossFunction.Floating(input))
-        {
-            bool everyRow = Kernels.ClassIndexRows.EveryRowCounts(w, everyTargetAClass, IgnoreIndex, classes);
-            return Kernels.NllFunction.apply(input, y, w!, IgnoreIndex, Reduction, everyRow).MoveToOuterDisposeScope();
-        }
+        return (FastKernel(input, y, w, everyTargetAClass, classes) ?? Formula(input, y, w, classDim)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The formula in the summary: <c>-w[y] logp[y]</c>, ignored targets left out, reduced.</summary>
+    Tensor Formula(Tensor input, Tensor y, Tensor? w, int classDim)
+    {
         var (perSample, weightSum, _) = ClassIndexTargets.Nll(input, y, w, IgnoreIndex, classDim);
-        Tensor result = Reduction switch
+        return Reduction switch
         {
             nn.Reduction.None => perSample,
             nn.Reduction.Sum => perSample.sum(),
             _ => perSample.sum() / weightSum,
         };
-        return result.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>[N, C], float32/float64: a hand-written backward, one zero buffer and a scatter (see Kernels); else null.</summary>
+    Tensor? FastKernel(Tensor input, Tensor y, Tensor? w, bool everyTargetAClass, long classes)
+    {
+        if (input.dim() != 2 || !Kernels.LossFunction.Floating(input))
+            return null;
+        bool everyRow = Kernels.ClassIndexRows.EveryRowCounts(w, everyTargetAClass, IgnoreIndex, classes);
+        return Kernels.NllFunction.apply(input, y, w!, IgnoreIndex, Reduction, everyRow);
     }
 
     /// <summary>Registry entry.</summary>

@@ -1,5 +1,6 @@
 using CustomLosses.Catalog;
 using TorchSharp;
+using static CustomLosses.KeptMath;
 using static TorchSharp.torch;
 
 namespace CustomLosses.MultiClass;
@@ -47,14 +48,13 @@ public sealed class Poly1CrossEntropyLoss : CustomLoss
         double classes = input.size(1);
         var logp = nn.functional.log_softmax(input, 1);
         var logpY = ClassIndexLogits.AtTarget(logp, target);
-        var ce = logpY.neg();
-        var oneMinusPt = logpY.expm1().neg();
+        Term ce = -T(logpY), oneMinusPt = -Expm1(logpY);
         if (labelSmoothing > 0)
         {
-            ce = (ce * CachedScalars.Of(1 - labelSmoothing)).add(logp.sum(1).neg() * CachedScalars.Of(labelSmoothing / classes), CachedScalars.One);
-            oneMinusPt = (oneMinusPt * CachedScalars.Of(1 - labelSmoothing)).add(CachedScalars.Of(labelSmoothing * (classes - 1) / classes), CachedScalars.One);
+            ce = ce * (1 - labelSmoothing) + -T(logp.sum(1)) * (labelSmoothing / classes);
+            oneMinusPt = oneMinusPt * (1 - labelSmoothing) + labelSmoothing * (classes - 1) / classes;
         }
-        var loss = ce.add(oneMinusPt * CachedScalars.Of(epsilon), CachedScalars.One);
+        var loss = ce + oneMinusPt * epsilon;
         return Reduce(loss).MoveToOuterDisposeScope();
     }
 

@@ -1,5 +1,6 @@
 using CustomLosses.Catalog;
 using TorchSharp;
+using static CustomLosses.KeptMath;
 using static TorchSharp.torch;
 
 namespace CustomLosses.MultiClass;
@@ -54,12 +55,12 @@ public sealed class SymmetricCrossEntropyLoss : CustomLoss
         ClassIndexLogits.Check("SCE", input, target);
         using var scope = NewDisposeScope();
         var logp = nn.functional.log_softmax(input, 1);
-        var ce = ClassIndexLogits.AtTarget(logp, target).neg();
-        var p = logp.exp().clamp_min(CachedScalars.Of(ProbabilityFloor)).clamp_max(CachedScalars.Of(1.0));
+        Term ce = ClassIndexLogits.AtTarget(logp, target).neg();
+        Tensor p = Clamp(Exp(logp), ProbabilityFloor, 1.0);
         var isTarget = ClassIndexLogits.OneHotMask(target, input);
-        var logOneHot = where(isTarget, zeros_like(p), full_like(p, CachedScalars.Of(a))); // log(clamp(onehot, e^A, 1))
-        var rce = (p * logOneHot).sum(1).neg();
-        var loss = (ce * CachedScalars.Of(alpha)).add(rce * CachedScalars.Of(beta), CachedScalars.One);
+        var logOneHot = where(isTarget, zeros_like(p), full_like(p, S(a))); // log(clamp(onehot, e^A, 1))
+        Term rce = (p * logOneHot).sum(1).neg();
+        var loss = ce * alpha + rce * beta;
         return Reduce(loss).MoveToOuterDisposeScope();
     }
 

@@ -1,5 +1,6 @@
 using CustomLosses.Catalog;
 using TorchSharp;
+using static CustomLosses.KeptMath;
 using static TorchSharp.torch;
 
 namespace CustomLosses.Regression;
@@ -58,14 +59,14 @@ public sealed class GaussianNllLoss : CustomLoss3
                     $"GaussianNLL: var has shape {Format(varShape)} but input has shape {Format(inputShape)}; " +
                     $"var must have the input's shape, the input's shape with last dimension 1, or the input's shape without its last dimension.");
         }
-        if (HostValue.Read<bool>(variance.lt(CachedScalars.Of(0.0)).any()))
+        if (HostValue.Read<bool>((T(variance) < 0.0).any()))
             throw new ArgumentException("GaussianNLL: var has negative entries; variances must be >= 0.");
 
         // Value: max(var, eps). Gradient: as if unclamped (variance - variance.detach() is exactly 0 but carries d/dvar = 1).
-        var v = variance.detach().clamp_min(CachedScalars.Of(Eps)).add(variance - variance.detach(), CachedScalars.One);
-        var d = input - target;
-        var loss = CachedScalars.Of(0.5) * v.log().add(d * d / v, CachedScalars.One);
-        if (Full) loss = loss.add(CachedScalars.Of(0.5 * Math.Log(2 * Math.PI)), CachedScalars.One);
+        var v = ClampMin(variance.detach(), Eps) + (variance - variance.detach());
+        Term d = input - target;
+        var loss = 0.5 * (Log(v) + d * d / v);
+        if (Full) loss = loss + 0.5 * Math.Log(2 * Math.PI);
         return Reduce(loss).MoveToOuterDisposeScope();
     }
 

@@ -1,5 +1,6 @@
 using CustomLosses.Catalog;
 using TorchSharp;
+using static CustomLosses.KeptMath;
 using static TorchSharp.torch;
 
 namespace CustomLosses.Regression;
@@ -32,15 +33,24 @@ public sealed class HuberLoss : CustomLoss
     public override Tensor forward(Tensor input, Tensor target)
     {
         using var scope = NewDisposeScope();
-        // Fast path (same shapes, mean or sum): dot(m, d) - dot(m, m) / 2 with m = clamp(d, -delta, delta); gradient m.
-        if (Kernels.LossFunction.ElementWise(input, target, Reduction))
-            return Kernels.HuberFunction.apply(input, target, Delta, 1.0, Reduction).MoveToOuterDisposeScope();
-        var d = input - target;
-        var z = d.abs();
-        var quadratic = CachedScalars.Of(0.5) * d * d;
-        var linear = CachedScalars.Of(Delta) * (z - CachedScalars.Of(0.5 * Delta));
-        return Reduce(where(z.lt(CachedScalars.Of(Delta)), quadratic, linear)).MoveToOuterDisposeScope();
+        return (FastKernel(input, target) ?? Formula(input, target)).MoveToOuterDisposeScope();
     }
+
+    /// <summary>The formula in the summary, reduced.</summary>
+    Tensor Formula(Tensor input, Tensor target)
+    {
+        Term d = input - target, z = Abs(d);
+        var quadratic = 0.5 * d * d;
+        var linear = Delta * (z - 0.5 * Delta);
+        return Reduce(where(z < Delta, quadratic, linear));
+    }
+
+    /// <summary>
+    /// Same shapes, mean or sum: <c>dot(m, d) - dot(m, m) / 2</c> with <c>m = clamp(d, -delta, delta)</c>, gradient m
+    /// (see Kernels); else null.
+    /// </summary>
+    Tensor? FastKernel(Tensor input, Tensor target) =>
+        Kernels.LossFunction.ElementWise(input, target, Reduction) ? Kernels.HuberFunction.apply(input, target, Delta, 1.0, Reduction) : null;
 
     /// <summary>Registry entry.</summary>
     public static LossSpec Spec { get; } = new(

@@ -21,11 +21,15 @@ public sealed class L1Loss : CustomLoss
     public override Tensor forward(Tensor input, Tensor target)
     {
         using var scope = NewDisposeScope();
-        // Fast path (same shapes, mean or sum): sub + one 1-norm forward, sign * scale backward.
-        if (Kernels.LossFunction.ElementWise(input, target, Reduction))
-            return Kernels.AbsoluteErrorFunction.apply(input, target, Reduction).MoveToOuterDisposeScope();
-        return Reduce((input - target).abs()).MoveToOuterDisposeScope();
+        return (FastKernel(input, target) ?? Formula(input, target)).MoveToOuterDisposeScope();
     }
+
+    /// <summary>The formula, <c>|x - y|</c> reduced.</summary>
+    Tensor Formula(Tensor input, Tensor target) => Reduce((input - target).abs());
+
+    /// <summary>Same shapes, mean or sum: sub + one 1-norm forward, sign * scale backward (see Kernels); else null.</summary>
+    Tensor? FastKernel(Tensor input, Tensor target) =>
+        Kernels.LossFunction.ElementWise(input, target, Reduction) ? Kernels.AbsoluteErrorFunction.apply(input, target, Reduction) : null;
 
     /// <summary>Registry entry.</summary>
     public static LossSpec Spec { get; } = new(

@@ -1,6 +1,6 @@
 using CustomLosses.Catalog;
 using TorchSharp;
-using static CustomLosses.KeptScalarOps;
+using static CustomLosses.KeptMath;
 using static TorchSharp.torch;
 
 namespace CustomLosses.Regression;
@@ -25,13 +25,12 @@ public sealed class LogCoshLoss : CustomLoss
     public override Tensor forward(Tensor input, Tensor target)
     {
         using var scope = NewDisposeScope();
-        var d = input - target;
-        var z = d.abs();
-        var far = z.add(Softplus(CachedScalars.Of(-2.0) * z), CachedScalars.One) - CachedScalars.Of(Math.Log(2.0));
+        Term d = input - target, z = Abs(d);
+        var far = z + Softplus(-2.0 * z) - Log2;
         // The near branch only ever sees |d| <= 1, so it cannot overflow (and its unused gradient stays finite).
-        var s = (CachedScalars.Of(0.5) * d.clamp_min(CachedScalars.Of(-1.0)).clamp_max(CachedScalars.Of(1.0))).sinh();
-        var near = (CachedScalars.Of(2.0) * s * s).log1p();
-        return Reduce(where(z.le(CachedScalars.Of(1.0)), near, far)).MoveToOuterDisposeScope();
+        var s = Sinh(0.5 * Clamp(d, -1.0, 1.0));
+        var near = Log1p(2.0 * s * s);
+        return Reduce(where(z <= 1.0, near, far)).MoveToOuterDisposeScope();
     }
 
     /// <summary>Registry entry.</summary>

@@ -1,5 +1,6 @@
 using CustomLosses.Catalog;
 using TorchSharp;
+using static CustomLosses.KeptMath;
 using static TorchSharp.torch;
 
 namespace CustomLosses.Regression;
@@ -47,15 +48,16 @@ public sealed class PoissonNllLoss : CustomLoss
     public override Tensor forward(Tensor input, Tensor target)
     {
         using var scope = NewDisposeScope();
-        var loss = LogInput ? input.exp() - target * input : input - target * input.add(CachedScalars.Of(Eps), CachedScalars.One).log();
+        Term x = input;
+        var loss = LogInput ? Exp(x) - target * x : x - target * Log(x + Eps);
         if (Full)
         {
-            var counted = target.gt(CachedScalars.Of(1.0));
+            var counted = T(target) > 1.0;
             // Evaluate the term on y where y > 1 and on 1 elsewhere, so the masked entries stay finite
             // (y = 0 would give 0 * log 0) and contribute neither value nor gradient.
-            var y = where(counted, target, ones_like(target));
-            var stirling = (y * y.log() - y).add(CachedScalars.Of(0.5) * (CachedScalars.Of(2.0 * Math.PI) * y).log(), CachedScalars.One);
-            loss = loss.add(where(counted, stirling, zeros_like(stirling)), CachedScalars.One);
+            Term y = where(counted, target, ones_like(target));
+            var stirling = y * Log(y) - y + 0.5 * Log(2.0 * Math.PI * y);
+            loss = loss + where(counted, stirling, zeros_like(stirling));
         }
         return Reduce(loss).MoveToOuterDisposeScope();
     }

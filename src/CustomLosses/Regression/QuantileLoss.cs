@@ -1,5 +1,6 @@
 using CustomLosses.Catalog;
 using TorchSharp;
+using static CustomLosses.KeptMath;
 using static TorchSharp.torch;
 
 namespace CustomLosses.Regression;
@@ -33,8 +34,8 @@ public sealed class QuantileLoss : CustomLoss
     public override Tensor forward(Tensor input, Tensor target)
     {
         using var scope = NewDisposeScope();
-        var d = target - input;
-        return Reduce((CachedScalars.Of(Tau) * d).maximum(CachedScalars.Of(Tau - 1.0) * d)).MoveToOuterDisposeScope();
+        Term d = target - input;
+        return Reduce(Max(Tau * d, (Tau - 1.0) * d)).MoveToOuterDisposeScope();
     }
 
     /// <summary>Registry entry.</summary>

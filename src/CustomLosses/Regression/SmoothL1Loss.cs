@@ -1,5 +1,6 @@
 using CustomLosses.Catalog;
 using TorchSharp;
+using static CustomLosses.KeptMath;
 using static TorchSharp.torch;
 
 namespace CustomLosses.Regression;
@@ -33,19 +34,25 @@ public sealed class SmoothL1Loss : CustomLoss
     public override Tensor forward(Tensor input, Tensor target)
     {
         using var scope = NewDisposeScope();
-        // Fast path (same shapes, mean or sum): smooth L1 = Huber(delta = beta) / beta; beta = 0 is L1.
-        if (Kernels.LossFunction.ElementWise(input, target, Reduction))
-            return (Beta == 0
-                ? Kernels.AbsoluteErrorFunction.apply(input, target, Reduction)
-                : Kernels.HuberFunction.apply(input, target, Beta, Beta, Reduction)).MoveToOuterDisposeScope();
-        var d = input - target;
-        var z = d.abs();
-        if (Beta == 0)
-            return Reduce(z).MoveToOuterDisposeScope();
-        var quadratic = CachedScalars.Of(0.5) * d * d / CachedScalars.Of(Beta);
-        var linear = z - CachedScalars.Of(0.5 * Beta);
-        return Reduce(where(z.lt(CachedScalars.Of(Beta)), quadratic, linear)).MoveToOuterDisposeScope();
+        return (FastKernel(input, target) ?? Formula(input, target)).MoveToOuterDisposeScope();
     }
+
+    /// <summary>The formula in the summary, reduced.</summary>
+    Tensor Formula(Tensor input, Tensor target)
+    {
+        Term d = input - target, z = Abs(d);
+        if (Beta == 0)
+            return Reduce(z);
+        var quadratic = 0.5 * d * d / Beta;
+        var linear = z - 0.5 * Beta;
+        return Reduce(where(z < Beta, quadratic, linear));
+    }
+
+    /// <summary>Same shapes, mean or sum: smooth L1 = Huber(delta = beta) / beta, and beta = 0 is L1 (see Kernels); else null.</summary>
+    Tensor? FastKernel(Tensor input, Tensor target) =>
+        !Kernels.LossFunction.ElementWise(input, target, Reduction) ? null
+        : Beta == 0 ? Kernels.AbsoluteErrorFunction.apply(input, target, Reduction)
+        : Kernels.HuberFunction.apply(input, target, Beta, Beta, Reduction);
 
     /// <summary>Registry entry.</summary>
     public static LossSpec Spec { get; } = new(

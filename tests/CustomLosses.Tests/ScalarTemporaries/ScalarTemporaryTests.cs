@@ -60,6 +60,8 @@ public class ScalarTemporaryTests
         { "return x.mul(1.5.ToScalar());", ScalarTemporaryAnalyzer.UnkeptRule },
         { "var s = x.sum().ToScalar(); return x.mul(s);", ScalarTemporaryAnalyzer.UnkeptRule },
         { "return Helper(x, () => x.add(2.5, CachedScalars.One));", ScalarTemporaryAnalyzer.ConversionRule },   // inside a lambda
+        { "Term t = x; return (Tensor)t + a;", ScalarTemporaryAnalyzer.HiddenRule },       // two plain tensors: TorchSharp's +
+        { "Term t = x; return t.Tensor * 2.0;", ScalarTemporaryAnalyzer.HiddenRule },      // a plain tensor times a number
     };
 
     [Theory]
@@ -101,6 +103,12 @@ public class ScalarTemporaryTests
         "return x.gather(1, y.unsqueeze(1)).scatter_(1, y.unsqueeze(1), zeros_like(x));",
         "return x.item<double>() > 0 ? x : a;",
         "return x[0];",
+        // The formula helpers (Term.cs): operators and functions that pass kept scalars.
+        "Term t = x; return t * 2.0 + a;",
+        "Term t = x; return 1 - t / 3.0 - a;",
+        "return a + KeptMath.T(b) * 0.5 + KeptMath.Log2;",
+        "return KeptMath.ClampMin(KeptMath.Softplus(-2.0 * KeptMath.T(x)), 0L) + b;",
+        "return KeptMath.Clamp(x, -1.0, 1.0).Tensor.where(KeptMath.T(x) <= 1.0, y.ne(KeptMath.S(-100L)));",
     };
 
     [Theory]
@@ -173,7 +181,10 @@ public class ScalarTemporaryTests
 
     const int PlantedLine = 14;
 
-    /// <summary>The body, compiled with the real CachedScalars.cs, as the only statement line of a method; its findings in Planted.cs.</summary>
+    /// <summary>
+    /// The body, compiled with the real CachedScalars.cs, KeptScalarOps.cs and Term.cs, as the only statement line of a
+    /// method; its findings in Planted.cs.
+    /// </summary>
     static IReadOnlyList<ScalarTemporaryFinding> AnalyzePlanted(string body)
     {
         var planted = $$"""
@@ -199,11 +210,13 @@ public class ScalarTemporaryTests
         [
             ("Planted.cs", planted),
             ("src/CustomLosses/CachedScalars.cs", File.ReadAllText(Path.Combine(Sources, "CachedScalars.cs"))),
+            ("src/CustomLosses/KeptScalarOps.cs", File.ReadAllText(Path.Combine(Sources, "KeptScalarOps.cs"))),
+            ("src/CustomLosses/Term.cs", File.ReadAllText(Path.Combine(Sources, "Term.cs"))),
         ]);
         var errors = ScalarTemporaryAnalyzer.Errors(compilation);
         Assert.True(errors.Count == 0, string.Join("\n", errors));
         var all = ScalarTemporaryAnalyzer.Analyze(compilation, HiddenScalarTemporaries.TorchSharp);
-        Assert.DoesNotContain(all, f => f.File != "Planted.cs");                           // CachedScalars itself is exempt
+        Assert.DoesNotContain(all, f => f.File != "Planted.cs");   // CachedScalars is exempt; KeptScalarOps and Term make none
         return all;
     }
 
