@@ -55,7 +55,7 @@ public sealed class ExperimentResults
     public required double? ConvergenceTarget { get; init; }
     /// <summary>config.resolved.json as written.</summary>
     public required string ResolvedConfigText { get; init; }
-    /// <summary>experiment.json as written, or null when absent.</summary>
+    /// <summary>experiment.json as written (report.json embeds it), or null when absent.</summary>
     public required JsonObject? ExperimentInfo { get; init; }
     /// <summary>experiment.json read, or null when absent.</summary>
     public ExperimentInfo? Experiment { get; init; }
