@@ -99,21 +99,21 @@ public static class ExperimentInfoFile
 
     static JsonObject ToJson(ExperimentInfo i) => new()
     {
-        ["name"] = Json(i.Name), ["description"] = Json(i.Description), ["command"] = Json(i.Command), ["device"] = Json(i.Device),
-        ["threads"] = Json(i.Threads), ["gitCommit"] = Json(i.GitCommit), ["gitDirty"] = i.GitDirty is { } d ? JsonValue.Create(d) : null,
-        ["torchSharp"] = Json(i.TorchSharp), ["libTorch"] = Json(i.LibTorch), ["cpu"] = Json(i.Cpu), ["vectorExtensions"] = Json(i.VectorExtensions),
-        ["dotnet"] = Json(i.Dotnet), ["os"] = Json(i.Os), ["processors"] = Json(i.Processors),
+        ["name"] = Node(i.Name), ["description"] = Node(i.Description), ["command"] = Node(i.Command), ["device"] = Node(i.Device),
+        ["threads"] = Node(i.Threads), ["gitCommit"] = Node(i.GitCommit), ["gitDirty"] = i.GitDirty is { } d ? JsonValue.Create(d) : null,
+        ["torchSharp"] = Node(i.TorchSharp), ["libTorch"] = Node(i.LibTorch), ["cpu"] = Node(i.Cpu), ["vectorExtensions"] = Node(i.VectorExtensions),
+        ["dotnet"] = Node(i.Dotnet), ["os"] = Node(i.Os), ["processors"] = Node(i.Processors),
         ["dataset"] = i.Dataset is not { } ds ? null : new JsonObject
         {
-            ["name"] = Json(ds.Name), ["source"] = Json(ds.Source), ["task"] = Json(ds.Task), ["classes"] = Json(ds.Classes),
+            ["name"] = Node(ds.Name), ["source"] = Node(ds.Source), ["task"] = Node(ds.Task), ["classes"] = Node(ds.Classes),
             ["featureShape"] = ds.FeatureShape is null ? null : new JsonArray(ds.FeatureShape.Select(x => (JsonNode?)JsonValue.Create(x)).ToArray()),
             ["train"] = Long(ds.Train), ["validation"] = Long(ds.Validation), ["test"] = Long(ds.Test),
-            ["dataSeed"] = Json(ds.DataSeed), ["validationCorruption"] = Json(ds.ValidationCorruption),
+            ["dataSeed"] = Node(ds.DataSeed), ["validationCorruption"] = Node(ds.ValidationCorruption),
             ["notes"] = ds.Notes is null ? null : new JsonArray(ds.Notes.Select(x => (JsonNode?)JsonValue.Create(x)).ToArray()),
         },
-        ["selection"] = Json(i.Selection), ["shard"] = Json(i.Shard),
+        ["selection"] = Node(i.Selection), ["shard"] = Node(i.Shard),
         ["resumed"] = i.Resumed is { } r ? JsonValue.Create(r) : null, ["finished"] = i.Finished is { } f ? JsonValue.Create(f) : null,
-        ["seconds"] = Json(i.Seconds is { } s ? Math.Round(s, 2) : (double?)null), ["determinism"] = Json(i.Determinism),
+        ["seconds"] = Node(i.Seconds is { } s ? Math.Round(s, 2) : (double?)null), ["determinism"] = Node(i.Determinism),
     };
 
     static ExperimentInfo FromJson(JsonObject n) => new()

@@ -69,11 +69,11 @@ public static class ResultsJson
     public static bool? Boolean(JsonNode? n) => n is JsonValue v && v.GetValueKind() is JsonValueKind.True or JsonValueKind.False ? v.GetValueKind() == JsonValueKind.True : null;
 
     /// <summary>A JSON number for <paramref name="v"/> (null for null).</summary>
-    internal static JsonNode? Json(double? v) => v is { } d ? JsonValue.Create(d) : null;
+    internal static JsonNode? Node(double? v) => v is { } d ? JsonValue.Create(d) : null;
 
     /// <summary>A JSON number for <paramref name="v"/> (null for null).</summary>
-    internal static JsonNode? Json(int? v) => v is { } i ? JsonValue.Create(i) : null;
+    internal static JsonNode? Node(int? v) => v is { } i ? JsonValue.Create(i) : null;
 
     /// <summary>A JSON string (null for null).</summary>
-    internal static JsonNode? Json(string? v) => v is null ? null : JsonValue.Create(v);
+    internal static JsonNode? Node(string? v) => v is null ? null : JsonValue.Create(v);
 }

@@ -103,31 +103,31 @@ public static class RunSummaryFile
     {
         var o = new JsonObject
         {
-            ["run"] = Json(s.Run), ["loss"] = Json(s.Loss), ["registryName"] = Json(s.RegistryName), ["seed"] = Json(s.Seed),
-            ["phase"] = Json(s.Phase), ["learningRate"] = Json(s.LearningRate),
+            ["run"] = Node(s.Run), ["loss"] = Node(s.Loss), ["registryName"] = Node(s.RegistryName), ["seed"] = Node(s.Seed),
+            ["phase"] = Node(s.Phase), ["learningRate"] = Node(s.LearningRate),
         };
         switch (s)
         {
             case FailedRunSummary f:
                 o["status"] = FailedRunSummary.FailedStatus;
-                o["error"] = Json(f.Error);
+                o["error"] = Node(f.Error);
                 break;
             case FinishedRunSummary r:
-                o["initialWeightsHash"] = Json(r.InitialWeightsHash);
-                o["seconds"] = Json(Milliseconds(r.Seconds));
-                o["selection"] = Json(r.Selection);
-                o["selectedEpoch"] = Json(r.SelectedEpoch);
-                o["validationScoreAtSelectedEpoch"] = Json(r.ValidationScoreAtSelectedEpoch);
+                o["initialWeightsHash"] = Node(r.InitialWeightsHash);
+                o["seconds"] = Node(Milliseconds(r.Seconds));
+                o["selection"] = Node(r.Selection);
+                o["selectedEpoch"] = Node(r.SelectedEpoch);
+                o["validationScoreAtSelectedEpoch"] = Node(r.ValidationScoreAtSelectedEpoch);
                 o["testAtSelectedEpoch"] = Metrics(r.TestAtSelectedEpoch);
                 o["testAtFinalEpoch"] = Metrics(r.TestAtFinalEpoch);
-                o["epochsToTarget"] = Json(r.EpochsToTarget);
-                o["secondsToTarget"] = Json(Milliseconds(r.SecondsToTarget));
-                o["areaUnderValidationCurve"] = Json(r.AreaUnderValidationCurve);
-                o["testRecallPerClassAtFinalEpoch"] = r.TestRecallPerClass is null ? null : new JsonArray(r.TestRecallPerClass.Select(Json).ToArray());
+                o["epochsToTarget"] = Node(r.EpochsToTarget);
+                o["secondsToTarget"] = Node(Milliseconds(r.SecondsToTarget));
+                o["areaUnderValidationCurve"] = Node(r.AreaUnderValidationCurve);
+                o["testRecallPerClassAtFinalEpoch"] = r.TestRecallPerClass is null ? null : new JsonArray(r.TestRecallPerClass.Select(Node).ToArray());
                 o["calibration"] = r.Calibration?.DeepClone();
-                o["epochs"] = Json(r.Epochs);
+                o["epochs"] = Node(r.Epochs);
                 o["diverged"] = r.Diverged;
-                o["divergence"] = Json(r.Divergence);
+                o["divergence"] = Node(r.Divergence);
                 o["stoppedEarly"] = r.StoppedEarly;
                 break;
             default:
@@ -174,7 +174,7 @@ public static class RunSummaryFile
     {
         if (metrics is null) return null;
         var o = new JsonObject();
-        foreach (var (key, value) in metrics) o[key] = Json(value);
+        foreach (var (key, value) in metrics) o[key] = Node(value);
         return o;
     }
 
