@@ -56,8 +56,8 @@ var probe = new EpochProbe((m) =>
 try
 {
     trainer.Train(run, net, binding, deviceData,
-        [new MetricsCsvSink(Path.Combine(folder, "runs")), new RunSummaryWriter(folder, true), probe],
-        Environment.GetEnvironmentVariable("SOAK_NO_CHECKPOINTS") == "1" ? null : new CheckpointStore(Path.Combine(folder, "runs")));
+        [new MetricsCsvSink(new Harness.Results.ResultsLayout(folder)), new RunSummaryWriter(folder, true), probe],
+        Environment.GetEnvironmentVariable("SOAK_NO_CHECKPOINTS") == "1" ? null : new CheckpointStore(new Harness.Results.ResultsLayout(folder)));
 }
 finally
 {

@@ -44,8 +44,8 @@ static class HarnessRuns
             using var log = new StreamWriter(Path.Combine(folder, "progress.log")) { AutoFlush = true };
             ITrainingObserver[] observers =
             [
-                new MetricsCsvSink(Path.Combine(folder, "runs")), new RunSummaryWriter(folder, classification: true),
-                new TensorBoardSink(Path.Combine(folder, "tensorboard"), classification: true), new PlainLogSink(log, classification: true),
+                new MetricsCsvSink(new Harness.Results.ResultsLayout(folder)), new RunSummaryWriter(folder, classification: true),
+                new TensorBoardSink(new Harness.Results.ResultsLayout(folder).TensorBoardFolder, classification: true), new PlainLogSink(log, classification: true),
                 new EpochClock((m, cycle) => Print("harness-cli", setup, round, m, cycle)),
             ];
             ExperimentRunner.Run(config, setup.Data, plan, settings, observers);

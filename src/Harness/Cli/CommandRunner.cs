@@ -25,7 +25,7 @@ public static class CommandRunner
             Console.Error.WriteLine("error: " + e.Message);
             return ExitCodes.BadInput;
         }
-        catch (Exception e) when (e is FolderLockedException or InvalidDataException)
+        catch (Exception e) when (e is FolderLockedException or InvalidDataException or Results.ResultsFolderException)
         {
             // A damaged results file and a folder in use are the user's to fix, like bad input.
             Console.Error.WriteLine("error: " + e.Message);

@@ -93,7 +93,7 @@ public static class RunCommand
         var summaries = new RunSummaryWriter(folder, classification, writeGridSummary: !shard.IsPartial, selectByLoss);
         var sinks = new List<ITrainingObserver>
         {
-            new MetricsCsvSink(Path.Combine(folder, "runs")), summaries, new TensorBoardSink(Path.Combine(folder, "tensorboard"), classification),
+            new MetricsCsvSink(new Results.ResultsLayout(folder)), summaries, new TensorBoardSink(new Results.ResultsLayout(folder).TensorBoardFolder, classification),
         };
         if (replaced != null) sinks.Add(replaced);
         try

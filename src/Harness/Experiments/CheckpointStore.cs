@@ -1,5 +1,6 @@
 using System.Globalization;
 using Harness.Output;
+using Harness.Results;
 using Harness.Training;
 
 namespace Harness.Experiments;
@@ -10,12 +11,12 @@ namespace Harness.Experiments;
 /// least one complete checkpoint (a kill between the two steps leaves two; the newest intact one is used). The folder
 /// goes when the run's summary.json is written.
 /// </summary>
-public sealed class CheckpointStore(string runsFolder) : ICheckpointStore
+public sealed class CheckpointStore(ResultsLayout layout) : ICheckpointStore
 {
     const string Extension = ".ckpt";
 
     /// <summary>The folder of a run's checkpoints.</summary>
-    public string FolderOf(string runId) => Path.Combine(runsFolder, runId, "checkpoint");
+    public string FolderOf(string runId) => layout.CheckpointFolder(runId);
 
     /// <inheritdoc />
     public void Save(RunInfo run, TrainingCheckpoint checkpoint)

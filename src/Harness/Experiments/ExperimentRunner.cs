@@ -7,6 +7,7 @@ using Harness.Data;
 using Harness.Metrics;
 using Harness.Models;
 using Harness.Output;
+using Harness.Results;
 using Harness.Sinks;
 using Harness.Training;
 using TorchSharp;
@@ -56,9 +57,10 @@ public static class ExperimentRunner
             throw new ExperimentSetupException($"results folder '{folder}' is a file; pass --output with a folder.");
         ReplacedResults? replaced = null;
         var fresh = !Directory.Exists(folder) || !Directory.EnumerateFileSystemEntries(folder).Any();
+        var layout = new ResultsLayout(folder);
         if (!fresh)
         {
-            var resolved = Path.Combine(folder, "config.resolved.json");
+            var resolved = layout.ResolvedConfig;
             if (settings.Force && !ResultsFolderMarker.IsOn(folder))
                 throw new ExperimentSetupException($"results folder '{folder}' was not created by the harness (it has no {ResultsFolderMarker.FileName} marker), so --force will not delete anything in it; move it away yourself, or pass --output to write elsewhere.");
             if (settings.Resume)
@@ -72,7 +74,7 @@ public static class ExperimentRunner
                 FileSystemException.Guard("clean up temporary files in", folder, () =>
                 {
                     foreach (var run in plan.Runs)
-                        AtomicFile.RemoveStaleTemporaries(Path.Combine(folder, "runs", run.Id));
+                        AtomicFile.RemoveStaleTemporaries(layout.RunFolder(run.Id));
                     if (!settings.Part.IsPartial)
                     {
                         AtomicFile.RemoveStaleTemporaries(folder);
@@ -91,7 +93,7 @@ public static class ExperimentRunner
             {
                 if (File.Exists(resolved) && !SameExperiment(File.ReadAllText(resolved), config))
                     throw new ExperimentSetupException($"results folder '{folder}' holds a different experiment (its config.resolved.json differs); shards of one grid must share one config and overrides.");
-                var existing = plan.Runs.FirstOrDefault(run => Directory.Exists(Path.Combine(folder, "runs", run.Id)));
+                var existing = plan.Runs.FirstOrDefault(run => Directory.Exists(layout.RunFolder(run.Id)));
                 if (existing != null && !settings.Force)
                     throw new ExperimentSetupException($"run '{existing.Id}' of shard {settings.Part} already exists in '{folder}'; pass --force to rerun this shard's runs, or --resume to finish the unfinished ones.");
                 replaced = ReplacedResults.MoveRunsAside(folder, plan.Runs.Select(run => run.Id));
@@ -136,11 +138,11 @@ public static class ExperimentRunner
         if (config.Threads > 0) set_num_threads(config.Threads);
         using (settings.Locks?.GridFiles())
         {
-            AtomicFile.WriteAllText(Path.Combine(settings.Folder, "config.resolved.json"), ResolvedConfigWriter.Write(config));
+            AtomicFile.WriteAllText(new ResultsLayout(settings.Folder).ResolvedConfig, ResolvedConfigWriter.Write(config));
             WriteExperimentInfo(config, data.First, settings, null);
         }
 
-        var checkpoints = new CheckpointStore(Path.Combine(settings.Folder, "runs"));
+        var checkpoints = new CheckpointStore(new ResultsLayout(settings.Folder));
         // Epoch-end checkpoints are written while the next epochs train; every run's end waits for its last one.
         using var checkpointWriter = new BackgroundCheckpointWriter(checkpoints);
         var context = new RunContext(config, data, plan, settings, observers, checkpoints, checkpointWriter);
@@ -224,6 +226,7 @@ public static class ExperimentRunner
         public TextWriter Log => settings.Output;
         public ExperimentPlan Plan => plan;
         public bool Classification => data.First.Task == TaskKind.Classification;
+        public ResultsLayout Layout { get; } = new(settings.Folder);
         public bool SelectByLoss => config.Training.EarlyStopping.Metric.Trim().Equals("loss", StringComparison.OrdinalIgnoreCase);
 
         Trainer TrainerFor(double rate)
@@ -241,8 +244,8 @@ public static class ExperimentRunner
         /// <summary>A finished run of the folder (any shard's), or null when it has no summary.json yet.</summary>
         public RunResult? ReadFinishedOrNull(PlannedRun planned)
         {
-            if (!RunSummaryWriter.IsFinished(Path.Combine(settings.Folder, "runs", planned.Id))) return null;
-            return RunSummaryWriter.ReadFinished(settings.Folder, Info(planned, planned.LearningRate, ""), Classification, config.ConvergenceTarget, SelectByLoss);
+            if (!RunFiles.IsFinished(Layout, planned.Id)) return null;
+            return RunFiles.ReadFinished(Layout, Info(planned, planned.LearningRate, ""), Classification, config.ConvergenceTarget, SelectByLoss);
         }
 
         /// <summary>Trains (or, when resuming, reads back) <paramref name="runs"/> at the rates <paramref name="rateOf"/> gives; runs without a rate are left for later.</summary>
@@ -277,10 +280,9 @@ public static class ExperimentRunner
         /// </summary>
         RunResult? RunOne(PlannedRun planned, double rate, PreparedData seedData, DeviceData deviceData, Dictionary<int, WeightSnapshot> snapshots)
         {
-            var runFolder = Path.Combine(settings.Folder, "runs", planned.Id);
-            if (settings.Resume && RunSummaryWriter.IsFinished(runFolder))
+            if (settings.Resume && RunFiles.IsFinished(Layout, planned.Id))
             {
-                var finished = RunSummaryWriter.ReadFinished(settings.Folder, Info(planned, rate, ""), Classification, config.ConvergenceTarget, SelectByLoss);
+                var finished = RunFiles.ReadFinished(Layout, Info(planned, rate, ""), Classification, config.ConvergenceTarget, SelectByLoss);
                 position++;
                 checkpoints.Delete(planned.Id); // left over when a kill came between the summary and the cleanup
                 foreach (var o in observers) o.RunSkipped(finished);
@@ -291,7 +293,7 @@ public static class ExperimentRunner
             {
                 var problems = new List<string>();
                 // A failed run is retried from the start: what failed it would most likely fail it again from its checkpoint.
-                checkpoint = RunSummaryWriter.IsFailed(runFolder) ? null : checkpoints.Load(planned.Id, problems);
+                checkpoint = RunFiles.IsFailed(Layout, planned.Id) ? null : checkpoints.Load(planned.Id, problems);
                 foreach (var p in problems) Console.Error.WriteLine($"notice: {p}");
                 // Nothing to go on from: the run starts over in a clean folder, as a fresh run would.
                 if (checkpoint == null) DeleteRun(settings.Folder, planned.Id);
@@ -360,9 +362,10 @@ public static class ExperimentRunner
     /// <summary>Removes a run's folder and its TensorBoard events.</summary>
     static void DeleteRun(string folder, string runId)
     {
-        var runFolder = Path.Combine(folder, "runs", runId);
+        var layout = new ResultsLayout(folder);
+        var runFolder = layout.RunFolder(runId);
         FileSystemException.Guard("delete the run folder", runFolder, () => { if (Directory.Exists(runFolder)) Directory.Delete(runFolder, recursive: true); });
-        var events = Path.Combine(folder, "tensorboard", runId);
+        var events = layout.TensorBoard(runId);
         FileSystemException.Guard("delete the TensorBoard events in", events, () => { if (Directory.Exists(events)) Directory.Delete(events, recursive: true); });
     }
 
@@ -380,46 +383,45 @@ public static class ExperimentRunner
     static void WriteExperimentInfo(ExperimentConfig config, PreparedData data, RunSettings settings, double? seconds)
     {
         var provenance = Provenance.Collect(Environment.CurrentDirectory, settings.Folder);
-        var info = new
+        var info = new ExperimentInfo
         {
-            name = config.Name,
-            description = config.Description,
-            command = settings.CommandLine,
-            device = settings.Device.type.ToString().ToLowerInvariant(),
-            threads = provenance.Threads,
-            gitCommit = provenance.GitCommit,
-            gitDirty = provenance.GitDirty,
-            torchSharp = provenance.TorchSharp,
-            libTorch = provenance.LibTorch,
-            cpu = provenance.Cpu,
-            vectorExtensions = provenance.VectorExtensions,
-            dotnet = Environment.Version.ToString(),
-            os = System.Runtime.InteropServices.RuntimeInformation.OSDescription,
-            processors = Environment.ProcessorCount,
-            dataset = new
+            Name = config.Name,
+            Description = config.Description,
+            Command = settings.CommandLine,
+            Device = settings.Device.type.ToString().ToLowerInvariant(),
+            Threads = provenance.Threads,
+            GitCommit = provenance.GitCommit,
+            GitDirty = provenance.GitDirty,
+            TorchSharp = provenance.TorchSharp,
+            LibTorch = provenance.LibTorch,
+            Cpu = provenance.Cpu,
+            VectorExtensions = provenance.VectorExtensions,
+            Dotnet = Environment.Version.ToString(),
+            Os = System.Runtime.InteropServices.RuntimeInformation.OSDescription,
+            Processors = Environment.ProcessorCount,
+            Dataset = new DatasetInfo
             {
-                name = data.Name,
-                source = data.Source,
-                task = data.Task.ToString().ToLowerInvariant(),
-                classes = data.ClassCount,
-                featureShape = data.FeatureShape,
+                Name = data.Name,
+                Source = data.Source,
+                Task = data.Task.ToString().ToLowerInvariant(),
+                Classes = data.ClassCount,
+                FeatureShape = data.FeatureShape,
                 // Sizes and notes of the first seed's data; other seeds draw their own split of the same sizes.
-                train = data.Train.Count,
-                validation = data.Validation.Count,
-                test = data.Test.Count,
-                dataSeed = config.Dataset.Seed is { } fixedSeed ? $"fixed: dataset.seed = {fixedSeed}" : "per run seed: each seed draws its own split and corruption",
-                validationCorruption = data.ValidationCorrupted ? "corrupted like the training split" : "clean",
-                notes = data.Notes,
+                Train = data.Train.Count,
+                Validation = data.Validation.Count,
+                Test = data.Test.Count,
+                DataSeed = config.Dataset.Seed is { } fixedSeed ? $"fixed: dataset.seed = {fixedSeed}" : "per run seed: each seed draws its own split and corruption",
+                ValidationCorruption = data.ValidationCorrupted ? "corrupted like the training split" : "clean",
+                Notes = data.Notes,
             },
-            selection = SelectionRule.Describe(data.Task == TaskKind.Classification,
+            Selection = SelectionRule.Describe(data.Task == TaskKind.Classification,
                 config.Training.EarlyStopping.Metric.Trim().Equals("loss", StringComparison.OrdinalIgnoreCase)),
-            shard = settings.Part.ToString(),
-            resumed = settings.Resume,
-            finished = seconds.HasValue,
-            seconds = seconds is { } s ? Math.Round(s, 2) : (double?)null,
-            determinism = Determinism(settings.Device),
+            Shard = settings.Part.ToString(),
+            Resumed = settings.Resume,
+            Finished = seconds.HasValue,
+            Seconds = seconds,
+            Determinism = Determinism(settings.Device),
         };
-        AtomicFile.WriteAllText(Path.Combine(settings.Folder, "experiment.json"),
-            JsonSerializer.Serialize(info, new JsonSerializerOptions { WriteIndented = true }));
+        ExperimentInfoFile.Write(new ResultsLayout(settings.Folder).ExperimentInfo, info);
     }
 }

@@ -1,5 +1,5 @@
 using Harness.Output;
-using Harness.Sinks;
+using Harness.Results;
 using Harness.Training;
 
 namespace Harness.Experiments;
@@ -129,7 +129,8 @@ public sealed class ReplacedResults : ITrainingObserver
     static string SettleRuns(string folder, string aside, IReadOnlyList<string> runIds)
     {
         var restored = 0;
-        foreach (var id in runIds.Where(id => !RunSummaryWriter.IsFinished(RunFolder(folder, id))))
+        var layout = new ResultsLayout(folder);
+        foreach (var id in runIds.Where(id => !RunFiles.IsFinished(layout, id)))
         {
             var moved = RunFolder(aside, id);
             if (!Directory.Exists(moved)) continue;
@@ -144,9 +145,9 @@ public sealed class ReplacedResults : ITrainingObserver
 
     static bool HasFinishedRun(string folder)
     {
-        var runs = Path.Combine(folder, "runs");
-        return Directory.Exists(runs) && Directory.EnumerateFiles(runs, "summary.json", SearchOption.AllDirectories)
-            .Any(summary => RunSummaryWriter.IsFinished(Path.GetDirectoryName(summary)!));
+        var runs = new ResultsLayout(folder).RunsFolder;
+        return Directory.Exists(runs) && Directory.EnumerateFiles(runs, ResultsLayout.SummaryFileName, SearchOption.AllDirectories)
+            .Any(RunSummaryFile.IsFinished);
     }
 
     /// <summary>Replaces whatever is at <paramref name="original"/> with <paramref name="moved"/>.</summary>
@@ -157,9 +158,9 @@ public sealed class ReplacedResults : ITrainingObserver
         Directory.Move(moved, original);
     }
 
-    static string RunFolder(string folder, string runId) => Path.Combine(folder, "runs", runId);
+    static string RunFolder(string folder, string runId) => new ResultsLayout(folder).RunFolder(runId);
 
-    static string EventsFolder(string folder, string runId) => Path.Combine(folder, "tensorboard", runId);
+    static string EventsFolder(string folder, string runId) => new ResultsLayout(folder).TensorBoard(runId);
 
     static string FullPath(string folder) => Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder));
 

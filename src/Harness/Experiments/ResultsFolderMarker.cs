@@ -10,7 +10,7 @@ namespace Harness.Experiments;
 public static class ResultsFolderMarker
 {
     /// <summary>The marker's file name.</summary>
-    public const string FileName = ".harness-results";
+    public const string FileName = Results.ResultsLayout.MarkerFileName;
 
     /// <summary>True when <paramref name="folder"/> carries the marker.</summary>
     public static bool IsOn(string folder) => File.Exists(Path.Combine(folder, FileName));

@@ -14,8 +14,8 @@ public static class ValidationReportWriter
     /// <summary>Writes both files atomically; returns their paths.</summary>
     public static (string Markdown, string Json) Write(ValidationRun run, string folder, string command)
     {
-        var md = Path.Combine(folder, "report.md");
-        var json = Path.Combine(folder, "report.json");
+        var md = Path.Combine(folder, Results.ResultsLayout.ReportMarkdownFileName);
+        var json = Path.Combine(folder, Results.ResultsLayout.ReportJsonFileName);
         AtomicFile.WriteAllText(json, ToJson(run, command));
         AtomicFile.WriteAllText(md, ToMarkdown(run, command));
         return (md, json);

@@ -50,7 +50,7 @@ public class RunContainmentTests
         ExperimentRunner.PrepareFolder(settings, config, plan);
         var summaries = new RunSummaryWriter(folder, classification: true);
         var results = ExperimentRunner.Run(config, data, plan, settings,
-            [new MetricsCsvSink(Path.Combine(folder, "runs")), summaries, .. extra]);
+            [new MetricsCsvSink(new Harness.Results.ResultsLayout(folder)), summaries, .. extra]);
         return (results, summaries);
     }
 

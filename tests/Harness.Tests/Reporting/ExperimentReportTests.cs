@@ -292,20 +292,20 @@ public class ExperimentReportTests
         var path = b.PathOf("runs", "ce-seed1", "metrics.csv");
         var lines = File.ReadAllLines(path);
         var cells = lines[2].Split(',');
-        cells[Array.IndexOf(Harness.Sinks.MetricsCsvSink.Columns, "test_accuracy")] = "0.9x";
+        cells[Array.IndexOf(Harness.Results.MetricsFile.Columns, "test_accuracy")] = "0.9x";
         lines[2] = string.Join(",", cells);
         File.WriteAllLines(path, lines);
-        var e = Assert.Throws<UsageException>(() => ExperimentReport.Write(b.Folder));
+        var e = Assert.Throws<Harness.Results.ResultsFolderException>(() => ExperimentReport.Write(b.Folder));
         Assert.Contains(Path.Combine("ce-seed1", "metrics.csv") + ":3", e.Message);
         Assert.Contains("'test_accuracy' is not a number: '0.9x'", e.Message);
 
         lines[2] = "1,2,3";
         File.WriteAllLines(path, lines);
-        e = Assert.Throws<UsageException>(() => ExperimentReport.Write(b.Folder));
+        e = Assert.Throws<Harness.Results.ResultsFolderException>(() => ExperimentReport.Write(b.Folder));
         Assert.Contains("metrics.csv:3: 3 fields where the header has", e.Message);
 
         File.WriteAllText(b.PathOf("runs", "ce-seed0", "summary.json"), "{ not json");
-        e = Assert.Throws<UsageException>(() => ExperimentResults.Read(b.Folder));
+        e = Assert.Throws<Harness.Results.ResultsFolderException>(() => ExperimentResults.Read(b.Folder));
         Assert.Contains("summary.json: not valid JSON", e.Message);
     }
 

@@ -87,7 +87,7 @@ internal sealed class ResultsFolderBuilder : IDisposable
     {
         var dir = Path.Combine(Folder, "runs", runsSubfolder, id);
         Directory.CreateDirectory(dir);
-        var lines = new List<string> { string.Join(",", MetricsCsvSink.Columns) };
+        var lines = new List<string> { string.Join(",", Harness.Results.MetricsFile.Columns) };
         if (testCurve != null) epochs = testCurve.Length;
         var validation = new double[epochs];
         for (int e = 1; e <= epochs; e++)
@@ -120,7 +120,7 @@ internal sealed class ResultsFolderBuilder : IDisposable
                 cells["test_mae"] = F(e == epochs && mae is { } m ? m : score * 0.8);
                 cells["test_r2"] = "0.5";
             }
-            lines.Add(string.Join(",", MetricsCsvSink.Columns.Select(c => cells.TryGetValue(c, out var v) ? v : "")));
+            lines.Add(string.Join(",", Harness.Results.MetricsFile.Columns.Select(c => cells.TryGetValue(c, out var v) ? v : "")));
         }
         File.WriteAllText(Path.Combine(dir, "metrics.csv"), string.Join("\n", lines) + "\n");
         if (!writeSummary) return this;

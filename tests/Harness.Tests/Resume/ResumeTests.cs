@@ -91,7 +91,7 @@ public class ResumeTests
         var plan = ExperimentPlan.Create(config, data);
         var settings = new RunSettings(folder, CPU, false, "test", Resume: resume);
         ExperimentRunner.PrepareFolder(settings, config, plan);
-        ITrainingObserver[] sinks = [new MetricsCsvSink(Path.Combine(folder, "runs")), new RunSummaryWriter(folder, classification: true)];
+        ITrainingObserver[] sinks = [new MetricsCsvSink(new Harness.Results.ResultsLayout(folder)), new RunSummaryWriter(folder, classification: true)];
         // The crasher goes first, so a crash "before the summary" comes before the summary writer.
         return ExperimentRunner.Run(config, data, plan, settings, [.. extra, .. sinks]);
     }
@@ -206,7 +206,7 @@ public class ResumeTests
         {
             using var data = DatasetLoader.Load(config.Dataset, RepositoryPaths.Root);
             Assert.Throws<SimulatedCrash>(() => RunGrid(config, data, folder, resume: false, new Crasher("ce-seed5", 2, CrashPoint.AfterCheckpoint)));
-            var store = new CheckpointStore(Path.Combine(folder, "runs"));
+            var store = new CheckpointStore(new Harness.Results.ResultsLayout(folder));
             var good = Assert.Single(Directory.GetFiles(store.FolderOf("ce-seed5")));
             var bytes = File.ReadAllBytes(good);
             var checkpoint = TrainingCheckpoint.FromBytes(bytes);

@@ -133,7 +133,7 @@ public class CheckpointBuffersTests
                 // What reuse does to the buffers: a later epoch overwrites them.
                 Release = () => { releases++; model.AsSpan().Fill(0xEE); optimizer.AsSpan().Fill(0xEE); },
             };
-            var store = new CheckpointStore(folder);
+            var store = new CheckpointStore(new Harness.Results.ResultsLayout(folder));
             store.Save(new RunInfo("r", "CE", "cross-entropy", 0, 0, 1, 1, "hash"), checkpoint);
             checkpoint.Dispose();   // a second dispose hands nothing back twice
             Assert.Equal(1, releases);

@@ -48,17 +48,18 @@ public static class ExperimentPlots
     /// <summary>Writes a plot as plots/&lt;name&gt;.png and .svg under <paramref name="folder"/>, atomically (every report's plots go through here).</summary>
     internal static ReportPlot Save(Plot plot, string folder, string name, string title, int width = Width, int height = Height)
     {
-        var png = Path.Combine(folder, "plots", name + ".png");
-        var svg = Path.Combine(folder, "plots", name + ".svg");
+        var layout = new Results.ResultsLayout(folder);
+        var png = layout.Plot(name, "png");
+        var svg = layout.Plot(name, "svg");
         AtomicFile.WriteAllBytes(png, plot.GetImageBytes(width, height, ImageFormat.Png));
         AtomicFile.WriteAllText(svg, plot.GetSvgXml(width, height));
-        return new ReportPlot(name, title, $"plots/{name}.png", $"plots/{name}.svg");
+        return new ReportPlot(name, title, Results.ResultsLayout.PlotRelative(name, "png"), Results.ResultsLayout.PlotRelative(name, "svg"));
     }
 
     /// <summary>Per epoch over the finished seeds of a loss: the mean of a per-epoch value and its 95% Student t interval (the mean itself where one seed has the epoch).</summary>
     internal sealed record Curve(double[] Epochs, double[] Mean, double[] Lower, double[] Upper);
 
-    internal static Curve? Aggregate(IEnumerable<RunRecord> runs, Func<MetricsRow, double?> value, Func<double, bool>? keep = null)
+    internal static Curve? Aggregate(IEnumerable<RunRecord> runs, Func<Metrics.EpochMetrics, double?> value, Func<double, bool>? keep = null)
     {
         keep ??= double.IsFinite;
         var byEpoch = runs.SelectMany(run => run.Epochs)
@@ -97,7 +98,7 @@ public static class ExperimentPlots
 
     static string Seeds(ExperimentAnalysis a) => a.Results.Seeds.Count == 1 ? "1 seed" : $"{a.Results.Seeds.Count} seeds";
 
-    static void CurvePlot(Plot plot, ExperimentAnalysis a, Func<MetricsRow, double?> value, Func<double, double> transform, Func<double, bool>? keep)
+    static void CurvePlot(Plot plot, ExperimentAnalysis a, Func<Metrics.EpochMetrics, double?> value, Func<double, double> transform, Func<double, bool>? keep)
     {
         var any = false;
         foreach (var loss in a.Results.Losses)
@@ -135,7 +136,7 @@ public static class ExperimentPlots
         var metric = r.Classification ? "accuracy" : "RMSE";
         var plot = NewPlot($"{r.Name}: {split.ToLowerInvariant()} {metric} per epoch (mean, {Percent(a.Level)} CI band over {Seeds(a)})",
             "epoch", $"{split} {metric}");
-        Func<MetricsRow, double?> value = r.Classification
+        Func<Metrics.EpochMetrics, double?> value = r.Classification
             ? row => hasValidation ? row.ValidationAccuracy : row.TestAccuracy
             : row => hasValidation ? row.ValidationRmse : row.TestRmse;
         CurvePlot(plot, a, value, v => v, null);

@@ -17,15 +17,16 @@ public static class ExperimentReport
 {
     /// <summary>
     /// Reads <paramref name="folder"/> and writes the report into it, every file atomically. Throws
-    /// <see cref="Harness.Cli.UsageException"/> when the folder is not a results folder or a file in it is malformed.
+    /// <see cref="Results.ResultsFolderException"/> when the folder is not a results folder or a file in it is malformed.
     /// </summary>
     public static ExperimentReportFiles Write(string folder)
     {
         var results = ExperimentResults.Read(folder);
         var analysis = ExperimentAnalysis.Of(results);
         var plots = ExperimentPlots.Write(analysis, folder);
-        var json = Path.Combine(folder, "report.json");
-        var md = Path.Combine(folder, "report.md");
+        var layout = new Results.ResultsLayout(folder);
+        var json = layout.ReportJson;
+        var md = layout.ReportMarkdown;
         AtomicFile.WriteAllText(json, ExperimentReportJson.Write(analysis, plots));
         AtomicFile.WriteAllText(md, ExperimentReportMarkdown.Write(analysis, plots));
         return new ExperimentReportFiles(md, json, plots, analysis);

@@ -34,8 +34,8 @@ public static class ExperimentReportMarkdown
         sb.AppendLine($"- {(r.Classification ? "Classification" : "Regression")} on **{r.DatasetName}**: {r.Losses.Count} losses x {r.Seeds.Count} evaluation seeds " +
                       $"({string.Join(", ", r.Seeds.Select(x => x.ToString(Inv)))}); {finished} of {r.Losses.Count * r.Seeds.Count} runs finished. " +
                       "Within a seed every loss starts from the same initial weights and sees the same data and batches.");
-        if (r.ExperimentInfo?["dataset"] is JsonObject dsInfo)
-            sb.AppendLine($"- Data: {Str(dsInfo["dataSeed"]) ?? "?"}; validation split {Str(dsInfo["validationCorruption"]) ?? "?"}; the test split is never corrupted.");
+        if (r.Experiment?.Dataset is { } dsInfo)
+            sb.AppendLine($"- Data: {dsInfo.DataSeed ?? "?"}; validation split {dsInfo.ValidationCorruption ?? "?"}; the test split is never corrupted.");
         sb.AppendLine(a.AtSelectedEpoch
             ? $"- Selection: each run's epoch is selected by {r.Runs.Select(x => x.Summary?.Selection).FirstOrDefault(x => x != null) ?? "its validation score"} (validation only); " +
               "the test set is read at that epoch and at the final epoch, never maximized over epochs."
@@ -209,48 +209,40 @@ public static class ExperimentReportMarkdown
 
     static void WriteSetup(StringBuilder sb, ExperimentResults r)
     {
-        var info = r.ExperimentInfo;
+        var info = r.Experiment;
         if (info == null)
         {
             sb.AppendLine("experiment.json is missing from the folder: dataset sizes, device and versions are unknown.");
         }
         else
         {
-            if (info["dataset"] is JsonObject ds)
+            if (info.Dataset is { } ds)
             {
-                var classes = Str(ds["classes"]);
-                sb.AppendLine($"- Dataset: {Str(ds["name"]) ?? r.DatasetName} ({Str(ds["task"]) ?? "?"}{(classes is null or "0" ? "" : $", {classes} classes")}), " +
-                              $"{Str(ds["train"]) ?? "?"} train / {Str(ds["validation"]) ?? "?"} validation / {Str(ds["test"]) ?? "?"} test samples" +
-                              $"{(ds["featureShape"] is JsonArray shape ? $", feature shape [{string.Join(", ", shape.Select(Str))}]" : "")}");
-                if (Str(ds["source"]) is { } source) sb.AppendLine($"- Source: {source}");
-                if (ds["notes"] is JsonArray notes)
-                    foreach (var n in notes) sb.AppendLine($"  - {Str(n)}");
+                var classes = ds.Classes?.ToString(Inv);
+                sb.AppendLine($"- Dataset: {ds.Name ?? r.DatasetName} ({ds.Task ?? "?"}{(classes is null or "0" ? "" : $", {classes} classes")}), " +
+                              $"{ds.Train?.ToString(Inv) ?? "?"} train / {ds.Validation?.ToString(Inv) ?? "?"} validation / {ds.Test?.ToString(Inv) ?? "?"} test samples" +
+                              $"{(ds.FeatureShape is { } shape ? $", feature shape [{string.Join(", ", shape.Select(x => x.ToString(Inv)))}]" : "")}");
+                if (ds.Source is { } source) sb.AppendLine($"- Source: {source}");
+                if (ds.Notes is { } notes)
+                    foreach (var n in notes) sb.AppendLine($"  - {n}");
             }
-            sb.AppendLine($"- Device: {Str(info["device"]) ?? "?"}; libtorch threads: {Str(info["threads"]) ?? "?"}; processors: {Str(info["processors"]) ?? "?"}; OS: {Str(info["os"]) ?? "?"}");
-            sb.AppendLine($"- Code: git commit {Str(info["gitCommit"]) ?? "unknown (not run inside a git checkout)"}" +
-                          (Str(info["gitDirty"]) == "true" ? " **with uncommitted changes**" : Str(info["gitDirty"]) == "false" ? " (clean tree)" : ""));
-            sb.AppendLine($"- CPU: {Str(info["cpu"]) ?? "?"}; vector extensions: {Str(info["vectorExtensions"]) ?? "?"}");
-            sb.AppendLine($"- Versions: TorchSharp {Str(info["torchSharp"]) ?? "?"}, {Str(info["libTorch"]) ?? "libtorch ?"}, .NET {Str(info["dotnet"]) ?? "?"}; report: " +
+            sb.AppendLine($"- Device: {info.Device ?? "?"}; libtorch threads: {info.Threads?.ToString(Inv) ?? "?"}; processors: {info.Processors?.ToString(Inv) ?? "?"}; OS: {info.Os ?? "?"}");
+            sb.AppendLine($"- Code: git commit {info.GitCommit ?? "unknown (not run inside a git checkout)"}" +
+                          (info.GitDirty == true ? " **with uncommitted changes**" : info.GitDirty == false ? " (clean tree)" : ""));
+            sb.AppendLine($"- CPU: {info.Cpu ?? "?"}; vector extensions: {info.VectorExtensions ?? "?"}");
+            sb.AppendLine($"- Versions: TorchSharp {info.TorchSharp ?? "?"}, {info.LibTorch ?? "libtorch ?"}, .NET {info.Dotnet ?? "?"}; report: " +
                           string.Join(", ", ExperimentReport.ReportLibraries().Select(l => $"{l.Name} {l.Version}")));
         }
         var runSeconds = r.Runs.Select(x => x.Summary?.Seconds).OfType<double>().Sum();
-        var finishedFlag = info?["finished"] is JsonValue f && f.TryGetValue<bool>(out var fin) && fin;
-        var wall = info?["seconds"] is JsonValue sv && sv.TryGetValue<double>(out var secs) ? secs : (double?)null;
+        var finishedFlag = info?.Finished == true;
+        var wall = info?.Seconds;
         sb.AppendLine(wall is { } w && finishedFlag
             ? $"- Total wall time: {w.ToString("0.0", Inv)} s (sum of the runs' own times: {runSeconds.ToString("0.0", Inv)} s)"
             : $"- Total wall time: not recorded (the last `harness run` into this folder did not finish, or pieces were merged); sum of the runs' own times: {runSeconds.ToString("0.0", Inv)} s");
-        if (Str(info?["command"]) is { } command) sb.AppendLine($"- Command: `{command}`");
+        if (info?.Command is { } command) sb.AppendLine($"- Command: `{command}`");
         sb.AppendLine($"- Report: `harness report {r.Folder}`");
-        if (Str(info?["determinism"]) is { } det) sb.AppendLine($"- {det}");
+        if (info?.Determinism is { } det) sb.AppendLine($"- {det}");
     }
-
-    static string? Str(JsonNode? n) => n switch
-    {
-        null => null,
-        JsonValue v when v.TryGetValue<string>(out var s) => s,
-        JsonValue v => v.ToJsonString(),
-        _ => n.ToJsonString(),
-    };
 
     /// <summary>Decimals for a metric: four significant digits of the largest mean in the table, 0 to 6 places.</summary>
     internal static int Decimals(ExperimentAnalysis a, string key) => Decimals(a.Losses.Select(s => s.Metrics[key].Mean), key);

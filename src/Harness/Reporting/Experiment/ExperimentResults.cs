@@ -2,8 +2,9 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using Harness.Cli;
 using Harness.Experiments;
+using Harness.Results;
+using static Harness.Results.ResultsJson;
 
 namespace Harness.Reporting;
 
@@ -13,47 +14,18 @@ namespace Harness.Reporting;
 /// <param name="InConfig">Listed in config.resolved.json (false: found only in a run folder).</param>
 public sealed record ReportLoss(string DisplayName, string LossName, bool InConfig);
 
-/// <summary>What a run's <c>summary.json</c> says (numbers that were not finite are null).</summary>
-public sealed record RunSummary
-{
-    /// <summary>The epoch validation selected (null without a validation split).</summary>
-    public int? SelectedEpoch { get; init; }
-    /// <summary>The validation value at the selected epoch.</summary>
-    public double? ValidationScoreAtSelectedEpoch { get; init; }
-    /// <summary>What selected it, e.g. "validation accuracy".</summary>
-    public string? Selection { get; init; }
-    /// <summary>The run's learning rate.</summary>
-    public double? LearningRate { get; init; }
-    /// <summary>First epoch that reached the convergence target.</summary>
-    public int? EpochsToTarget { get; init; }
-    /// <summary>Training seconds to that epoch.</summary>
-    public double? SecondsToTarget { get; init; }
-    /// <summary>Test recall of each class at the final epoch (classification).</summary>
-    public IReadOnlyList<double?>? TestRecallPerClass { get; init; }
-    /// <summary>Calibration of the final model (classification), as the run wrote it; null when absent.</summary>
-    public JsonObject? Calibration { get; init; }
-    /// <summary>Epochs completed.</summary>
-    public int Epochs { get; init; }
-    /// <summary>The run diverged.</summary>
-    public bool Diverged { get; init; }
-    /// <summary>Why it diverged.</summary>
-    public string? Divergence { get; init; }
-    /// <summary>Wall time of the run.</summary>
-    public double? Seconds { get; init; }
-}
-
 /// <summary>One run folder: its cell (loss, seed), its summary (null when it has none) and its epoch history.</summary>
-public sealed record RunRecord(string Id, ReportLoss Loss, int Seed, RunSummary? Summary, IReadOnlyList<MetricsRow> Epochs, string? Failure = null)
+public sealed record RunRecord(string Id, ReportLoss Loss, int Seed, FinishedRunSummary? Summary, IReadOnlyList<Metrics.EpochMetrics> Epochs, string? Failure = null)
 {
     /// <summary>The run finished (it has a summary.json).</summary>
     public bool Complete => Summary != null;
 
     /// <summary>The row of an epoch, or null.</summary>
-    public MetricsRow? At(int? epoch) => epoch is { } e ? Epochs.FirstOrDefault(r => r.Epoch == e) : null;
+    public Metrics.EpochMetrics? At(int? epoch) => epoch is { } e ? Epochs.FirstOrDefault(r => r.Epoch == e) : null;
 
     /// <summary>A finished run's test metric at the epoch validation selected (<paramref name="selected"/>) or at its final epoch.</summary>
     public double? Test(Metrics.ScoreMetric metric, bool selected) =>
-        Summary == null ? null : (selected ? At(Summary.SelectedEpoch) : Epochs.LastOrDefault())?[metric.Column];
+        Summary == null ? null : (selected ? At(Summary.SelectedEpoch) : Epochs.LastOrDefault()) is { } row ? MetricsFile.Value(row, metric.Column) : null;
 }
 
 /// <summary>
@@ -83,8 +55,10 @@ public sealed class ExperimentResults
     public required double? ConvergenceTarget { get; init; }
     /// <summary>config.resolved.json as written.</summary>
     public required string ResolvedConfigText { get; init; }
-    /// <summary>experiment.json, or null when absent.</summary>
+    /// <summary>experiment.json as written (report.json embeds it), or null when absent.</summary>
     public required JsonObject? ExperimentInfo { get; init; }
+    /// <summary>experiment.json read, or null when absent.</summary>
+    public ExperimentInfo? Experiment { get; init; }
     /// <summary>Every evaluation run folder that could be placed in the grid.</summary>
     public required IReadOnlyList<RunRecord> Runs { get; init; }
     /// <summary>The learning-rate tuning runs (runs/tuning/*), each with its candidate rate; empty without tuning.</summary>
@@ -107,7 +81,7 @@ public sealed class ExperimentResults
 
     static readonly Regex RunFolder = new(@"^(?<loss>.+)-seed(?<seed>-?\d+)$", RegexOptions.CultureInvariant);
 
-    /// <summary>Reads a results folder; throws <see cref="UsageException"/> when it is not one or a file is malformed.</summary>
+    /// <summary>Reads a results folder; throws <see cref="ResultsFolderException"/> when it is not one or a file is malformed.</summary>
     public static ExperimentResults Read(string folder)
     {
         var current = new string[1];
@@ -117,7 +91,7 @@ public sealed class ExperimentResults
         }
         catch (FormatException e)
         {
-            throw new UsageException($"{current[0]}: {e.Message}");
+            throw new ResultsFolderException($"{current[0]}: {e.Message}", e);
         }
     }
 
@@ -125,17 +99,19 @@ public sealed class ExperimentResults
     static ExperimentResults ReadCore(string folder, string[] current)
     {
         if (!Directory.Exists(folder))
-            throw new UsageException($"'{folder}' is not a folder; expected an experiment's results folder, e.g. results/quickstart.");
-        var configPath = Path.Combine(folder, "config.resolved.json");
+            throw new ResultsFolderException($"'{folder}' is not a folder; expected an experiment's results folder, e.g. results/quickstart.");
+        var layout = new ResultsLayout(folder);
+        var configPath = layout.ResolvedConfig;
         if (!File.Exists(configPath))
-            throw new UsageException($"'{folder}' is not an experiment results folder: it has no config.resolved.json " +
+            throw new ResultsFolderException($"'{folder}' is not an experiment results folder: it has no {ResultsLayout.ResolvedConfigFileName} " +
                                      "(expected the folder 'harness run' writes, e.g. results/quickstart).");
         current[0] = configPath;
         var configText = File.ReadAllText(configPath);
         var config = ParseObject(configPath, configText);
-        var experimentPath = Path.Combine(folder, "experiment.json");
+        var experimentPath = layout.ExperimentInfo;
         current[0] = experimentPath;
-        var info = File.Exists(experimentPath) ? ParseObject(experimentPath, File.ReadAllText(experimentPath)) : null;
+        (ExperimentInfo Info, JsonObject Json)? experiment = File.Exists(experimentPath) ? ExperimentInfoFile.ReadJson(experimentPath) : null;
+        var info = experiment?.Json;
         current[0] = configPath;
 
         var warnings = new List<string>();
@@ -154,7 +130,7 @@ public sealed class ExperimentResults
 
         // Runs: placed by their summary.json when they have one, else by the folder name <run id>-seed<seed>.
         var runs = new List<RunRecord>();
-        var runsFolder = Path.Combine(folder, "runs");
+        var runsFolder = layout.RunsFolder;
         var runFolders = Directory.Exists(runsFolder)
             ? Directory.GetDirectories(runsFolder).Where(d => Path.GetFileName(d) != ExperimentPlan.TuningFolder)
                 .OrderBy(d => d, StringComparer.Ordinal).ToArray()
@@ -163,23 +139,22 @@ public sealed class ExperimentResults
         foreach (var runFolder in runFolders)
         {
             var id = Path.GetFileName(runFolder);
-            var summaryPath = Path.Combine(runFolder, "summary.json");
-            var metricsPath = Path.Combine(runFolder, "metrics.csv");
-            RunSummary? summary = null;
+            var summaryPath = ResultsLayout.SummaryIn(runFolder);
+            var metricsPath = ResultsLayout.MetricsIn(runFolder);
+            FinishedRunSummary? summary = null;
             string? lossDisplay = null, registryName = null;
             int? seed = null;
             string? failure = null;
             if (File.Exists(summaryPath))
             {
-                current[0] = summaryPath;
-                var node = ParseObject(summaryPath, File.ReadAllText(summaryPath));
+                var read = RunSummaryFile.Read(summaryPath);
                 // A failed run's summary.json records its error and no results: the cell is missing, with that reason.
-                if (Text(node["status"]) == Sinks.RunSummaryWriter.FailedStatus) failure = Text(node["error"]) ?? "no error recorded";
-                else summary = ReadSummary(node);
-                lossDisplay = Text(node["loss"]);
-                registryName = Text(node["registryName"]);
-                seed = Integer(node["seed"]);
-                if (node["testAtFinalEpoch"] is JsonObject final) classificationVotes.Add(final.ContainsKey("accuracy"));
+                if (read is FailedRunSummary failed) failure = failed.Error ?? "no error recorded";
+                else summary = (FinishedRunSummary)read;
+                lossDisplay = read.Loss;
+                registryName = read.RegistryName;
+                seed = read.Seed;
+                if (summary?.TestAtFinalEpoch is { } final) classificationVotes.Add(final.ContainsKey("accuracy"));
             }
             var match = RunFolder.Match(id);
             seed ??= match.Success && int.TryParse(match.Groups["seed"].Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var s) ? s : null;
@@ -203,25 +178,23 @@ public sealed class ExperimentResults
                 warnings.Add($"runs '{existing.Id}' and '{id}' are both {loss.DisplayName} seed {seed}; only '{existing.Id}' is used.");
                 continue;
             }
-            var epochs = File.Exists(metricsPath) ? MetricsCsvReader.Read(metricsPath) : [];
+            var epochs = File.Exists(metricsPath) ? MetricsFile.Read(metricsPath) : [];
             runs.Add(new RunRecord(id, loss, seed.Value, summary, epochs, failure));
         }
 
-        var classification = DetectClassification(info, config, classificationVotes, runs);
+        var classification = DetectClassification(experiment?.Info, config, classificationVotes, runs);
         var tuningRuns = new List<RunRecord>();
         var tuningFolder = Path.Combine(runsFolder, ExperimentPlan.TuningFolder);
         if (Directory.Exists(tuningFolder))
             foreach (var runFolder in Directory.GetDirectories(tuningFolder).OrderBy(d => d, StringComparer.Ordinal))
             {
-                var summaryPath = Path.Combine(runFolder, "summary.json");
+                var summaryPath = ResultsLayout.SummaryIn(runFolder);
                 if (!File.Exists(summaryPath)) continue; // unfinished: the tuning table counts it as missing
-                current[0] = summaryPath;
-                var node = ParseObject(summaryPath, File.ReadAllText(summaryPath));
-                if (Text(node["status"]) == Sinks.RunSummaryWriter.FailedStatus) continue; // failed: missing, like an unfinished run
-                var loss = losses.FirstOrDefault(l => l.DisplayName == Text(node["loss"]));
-                if (loss == null || Integer(node["seed"]) is not { } seed) continue;
-                var metricsPath = Path.Combine(runFolder, "metrics.csv");
-                tuningRuns.Add(new RunRecord(Path.GetFileName(runFolder), loss, seed, ReadSummary(node), File.Exists(metricsPath) ? MetricsCsvReader.Read(metricsPath) : []));
+                if (RunSummaryFile.Read(summaryPath) is not FinishedRunSummary summary) continue; // failed: missing, like an unfinished run
+                var loss = losses.FirstOrDefault(l => l.DisplayName == summary.Loss);
+                if (loss == null || summary.Seed is not { } seed) continue;
+                var metricsPath = ResultsLayout.MetricsIn(runFolder);
+                tuningRuns.Add(new RunRecord(Path.GetFileName(runFolder), loss, seed, summary, File.Exists(metricsPath) ? MetricsFile.Read(metricsPath) : []));
             }
         current[0] = configPath;
         var tuning = config["tuning"] as JsonObject;
@@ -240,12 +213,12 @@ public sealed class ExperimentResults
             baseline = configured.FirstOrDefault() ?? losses.FirstOrDefault();
         }
 
-        var dataset = info?["dataset"] is JsonObject ds ? Text(ds["name"]) : null;
+        var dataset = experiment?.Info.Dataset?.Name;
         dataset ??= config["dataset"] is JsonObject cd ? Text(cd["name"]) : null;
         return new ExperimentResults
         {
             Folder = folder,
-            Name = Text(config["name"]) ?? Text(info?["name"]) ?? Path.GetFileName(Path.GetFullPath(folder).TrimEnd(Path.DirectorySeparatorChar)),
+            Name = Text(config["name"]) ?? experiment?.Info.Name ?? Path.GetFileName(Path.GetFullPath(folder).TrimEnd(Path.DirectorySeparatorChar)),
             Description = Text(config["description"]) ?? "",
             DatasetName = dataset ?? "unknown dataset",
             Classification = classification,
@@ -255,6 +228,7 @@ public sealed class ExperimentResults
             ConvergenceTarget = config["convergenceTarget"] is JsonValue tv && tv.TryGetValue<double>(out var target) ? target : null,
             ResolvedConfigText = configText,
             ExperimentInfo = info,
+            Experiment = experiment?.Info,
             Runs = runs,
             TuningRuns = tuningRuns,
             TuningRates = tuningRates,
@@ -266,9 +240,9 @@ public sealed class ExperimentResults
         };
     }
 
-    static bool DetectClassification(JsonObject? info, JsonObject config, List<bool> votes, List<RunRecord> runs)
+    static bool DetectClassification(ExperimentInfo? info, JsonObject config, List<bool> votes, List<RunRecord> runs)
     {
-        if (info?["dataset"] is JsonObject ds && Text(ds["task"]) is { } task)
+        if (info?.Dataset?.Task is { } task)
             return !task.Equals("regression", StringComparison.OrdinalIgnoreCase);
         if (votes.Count > 0) return votes[0];
         if (runs.SelectMany(r => r.Epochs).FirstOrDefault() is { } row) return row.TestAccuracy != null;
@@ -276,46 +250,4 @@ public sealed class ExperimentResults
         if (name == "csv") return !string.Equals(Text(config["dataset"]?["csv"]?["task"]), "regression", StringComparison.OrdinalIgnoreCase);
         return name is not ("diabetes" or "synthetic-regression");
     }
-
-    static RunSummary ReadSummary(JsonObject n) => new()
-    {
-        SelectedEpoch = Integer(n["selectedEpoch"]),
-        ValidationScoreAtSelectedEpoch = Number(n["validationScoreAtSelectedEpoch"]),
-        Selection = Text(n["selection"]),
-        LearningRate = Number(n["learningRate"]),
-        EpochsToTarget = Integer(n["epochsToTarget"]),
-        SecondsToTarget = Number(n["secondsToTarget"]),
-        TestRecallPerClass = n["testRecallPerClassAtFinalEpoch"] is JsonArray a ? a.Select(Number).ToList() : null,
-        Calibration = n["calibration"] as JsonObject,
-        Epochs = Integer(n["epochs"]) ?? 0,
-        Diverged = n["diverged"] is JsonValue d && d.GetValueKind() == JsonValueKind.True,
-        Divergence = Text(n["divergence"]),
-        Seconds = Number(n["seconds"]),
-    };
-
-    static JsonObject ParseObject(string path, string text)
-    {
-        try
-        {
-            return JsonNode.Parse(text) as JsonObject ?? throw new UsageException($"{path}: expected a JSON object.");
-        }
-        catch (JsonException e)
-        {
-            throw new UsageException($"{path}: not valid JSON: {e.Message}");
-        }
-    }
-
-    static string? Text(JsonNode? n) => n is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : null;
-
-    static double? Number(JsonNode? n) => n switch
-    {
-        null => null,
-        JsonValue v when v.GetValueKind() == JsonValueKind.Number => v.GetValue<double>(),
-        JsonValue v when v.GetValueKind() == JsonValueKind.Null => null,
-        _ => throw new FormatException($"expected a number at '{n.GetPath()}', found {n.ToJsonString()}"),
-    };
-
-    static int? Integer(JsonNode? n) => Number(n) is { } d
-        ? d == Math.Floor(d) && Math.Abs(d) <= int.MaxValue ? (int)d : throw new FormatException($"expected a whole number at '{n!.GetPath()}', found {d}")
-        : null;
 }

@@ -1,0 +1,79 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Harness.Results;
+
+/// <summary>
+/// Reading the JSON files of a results folder leniently (a field that is absent or null reads as null) but typed: a
+/// field of the wrong type is a <see cref="FormatException"/> naming its JSON path, which the file's reader turns into a
+/// <see cref="ResultsFolderException"/> naming the file.
+/// </summary>
+public static class ResultsJson
+{
+    /// <summary>How the harness writes its JSON files.</summary>
+    internal static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+    /// <summary>Parses a file's text as a JSON object; throws <see cref="ResultsFolderException"/> naming <paramref name="path"/>.</summary>
+    public static JsonObject ParseObject(string path, string text)
+    {
+        try
+        {
+            return JsonNode.Parse(text) as JsonObject ?? throw new ResultsFolderException($"{path}: expected a JSON object.");
+        }
+        catch (JsonException e)
+        {
+            throw new ResultsFolderException($"{path}: not valid JSON: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Reads a file as a JSON object; throws <see cref="ResultsFolderException"/> naming it.</summary>
+    public static JsonObject ReadObject(string path)
+    {
+        string text;
+        try { text = File.ReadAllText(path); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ResultsFolderException($"{path}: cannot be read: {e.Message}", e);
+        }
+        return ParseObject(path, text);
+    }
+
+    /// <summary>Runs <paramref name="read"/> on a parsed file, turning a field of the wrong type into an error naming the file.</summary>
+    internal static T Typed<T>(string path, Func<T> read)
+    {
+        try { return read(); }
+        catch (FormatException e) { throw new ResultsFolderException($"{path}: {e.Message}", e); }
+    }
+
+    /// <summary>A string, or null when absent or not a string.</summary>
+    public static string? Text(JsonNode? n) => n is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : null;
+
+    /// <summary>A number, or null when absent or null; <see cref="FormatException"/> when something else.</summary>
+    public static double? Number(JsonNode? n) => n switch
+    {
+        null => null,
+        JsonValue v when v.GetValueKind() == JsonValueKind.Number => v.GetValue<double>(),
+        JsonValue v when v.GetValueKind() == JsonValueKind.Null => null,
+        _ => throw new FormatException($"expected a number at '{n.GetPath()}', found {n.ToJsonString()}"),
+    };
+
+    /// <summary>A whole number, or null when absent or null; <see cref="FormatException"/> when something else.</summary>
+    public static int? Integer(JsonNode? n) => Number(n) is { } d
+        ? d == Math.Floor(d) && Math.Abs(d) <= int.MaxValue ? (int)d : throw new FormatException($"expected a whole number at '{n!.GetPath()}', found {d}")
+        : null;
+
+    /// <summary>true only for JSON true.</summary>
+    public static bool True(JsonNode? n) => n is JsonValue v && v.GetValueKind() == JsonValueKind.True;
+
+    /// <summary>true or false, or null when absent or not a boolean.</summary>
+    public static bool? Boolean(JsonNode? n) => n is JsonValue v && v.GetValueKind() is JsonValueKind.True or JsonValueKind.False ? v.GetValueKind() == JsonValueKind.True : null;
+
+    /// <summary>A JSON number for <paramref name="v"/> (null for null).</summary>
+    internal static JsonNode? Node(double? v) => v is { } d ? JsonValue.Create(d) : null;
+
+    /// <summary>A JSON number for <paramref name="v"/> (null for null).</summary>
+    internal static JsonNode? Node(int? v) => v is { } i ? JsonValue.Create(i) : null;
+
+    /// <summary>A JSON string (null for null).</summary>
+    internal static JsonNode? Node(string? v) => v is null ? null : JsonValue.Create(v);
+}
