@@ -277,7 +277,7 @@ public static partial class ConfigValidator
                 throw ConfigException.At(path, e.Message);
             }
 
-            if (LossFit.Check(spec, canonical, TargetEncodings.Find(encoding), OutputActivations.Find(activation), regression, classes, datasetText) is { } problem)
+            if (LossFit.Check(spec, canonical, TargetEncodings.Find(encoding), regression, classes, datasetText) is { } problem)
                 throw ConfigException.At($"{at}.{problem.Field}", problem.Message);
 
             var label = string.IsNullOrWhiteSpace(entry.DisplayName) ? canonical : entry.DisplayName.Trim();

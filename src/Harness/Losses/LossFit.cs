@@ -6,7 +6,7 @@ namespace Harness.Losses;
 public sealed record LossFitProblem(string Field, string Message);
 
 /// <summary>
-/// The one answer to "can this loss train on this data, with this encoding and activation", and the encoding and
+/// The one answer to "can this loss train on this data, with this encoding", and the encoding and
 /// activation a loss gets when the entry leaves them empty. Config validation asks it with the class count it knows
 /// before loading (none for CSV files); binding asks it again with the loaded data's, and so covers what the first
 /// could not see.
@@ -25,11 +25,10 @@ public static class LossFit
     /// <param name="spec">The loss.</param>
     /// <param name="loss">The loss as the entry names it (canonical, "builtin:" included), for messages.</param>
     /// <param name="encoding">The entry's target encoding, or null for the loss's default.</param>
-    /// <param name="activation">The entry's activation, or null for the loss's default.</param>
     /// <param name="regression">True when the dataset's targets are real values.</param>
     /// <param name="classes">The class count, or null while it is unknown (regression, or a CSV file not yet read).</param>
     /// <param name="dataset">The dataset's name for messages ("digits", "csv (classification)"), or null.</param>
-    public static LossFitProblem? Check(LossSpec spec, string loss, TargetEncodingKind? encoding, OutputActivation? activation,
+    public static LossFitProblem? Check(LossSpec spec, string loss, TargetEncodingKind? encoding,
         bool regression, int? classes, string? dataset)
     {
         string kind = regression ? "regression" : "classification";
@@ -64,9 +63,20 @@ public static class LossFit
         if (effective.Value.IsSingleOutput() && classes is int n && n != 2)
             return new(encoding is null ? "loss" : "targetEncoding",
                 $"'{loss}' with {effective.Value.Name()} targets needs exactly 2 classes, but {data} has {n} classes; valid: a 2-class dataset (breast-cancer, synthetic-blobs or csv with 2 classes), targetEncoding one-hot (one-vs-rest over the {n} classes), or a multi-class loss.");
-        var act = activation ?? DefaultActivation(spec);
-        if (effective.Value.IsSingleOutput() && act is OutputActivation.Softmax or OutputActivation.LogSoftmax)
-            return new("activation", $"{act.Name()} over a single output unit is constant; use sigmoid or none with {effective.Value.Name()} targets.");
+        return null;
+    }
+
+    /// <summary>
+    /// The reason the effective encoding and activation cannot make a model head, or null. Binding asks it; config
+    /// validation does not (yet), since its tests accept such entries: a binary encoding with softmax, and 'real'
+    /// on class labels (which the regression-loss message even offers) validate and stop at binding.
+    /// </summary>
+    public static LossFitProblem? CheckHead(TargetEncodingKind encoding, OutputActivation activation, bool regression)
+    {
+        if (!regression && encoding == TargetEncodingKind.Real)
+            return new("targetEncoding", "targetEncoding 'real' needs a regression dataset; for class labels use one-hot, index, zero-one or plus-minus-one.");
+        if (!regression && encoding.IsSingleOutput() && activation is OutputActivation.Softmax or OutputActivation.LogSoftmax)
+            return new("activation", $"{activation.Name()} over a single output unit is constant; use sigmoid or none with {encoding.Name()} targets.");
         return null;
     }
 

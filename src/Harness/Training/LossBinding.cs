@@ -81,13 +81,12 @@ public sealed class LossBinding
             : TargetEncodings.Find(entry.TargetEncoding) ?? throw new ExperimentSetupException($"targetEncoding '{entry.TargetEncoding}' is not valid: use {string.Join(", ", TargetEncodings.Names)}.");
         OutputActivation? givenActivation = string.IsNullOrWhiteSpace(entry.Activation) ? null
             : OutputActivations.Find(entry.Activation) ?? throw new ExperimentSetupException($"activation '{entry.Activation}' is not valid: use {string.Join(", ", OutputActivations.Names)}.");
-        if (LossFit.Check(spec, reference.Canonical.ToString(), givenEncoding, givenActivation, regression, regression ? null : classCount, datasetName) is { } problem)
+        if (LossFit.Check(spec, reference.Canonical.ToString(), givenEncoding, regression, regression ? null : classCount, datasetName) is { } problem)
             throw new ExperimentSetupException($"{Where()}: {problem.Message}");
         var encoding = givenEncoding ?? LossFit.DefaultEncoding(spec, regression)!.Value;
-        // Not a fit question the config can settle: a real-valued encoding of class labels has no model head here.
-        if (!regression && encoding == TargetEncodingKind.Real)
-            throw new ExperimentSetupException($"{Where()}: targetEncoding 'real' needs a regression dataset; for class labels use one-hot, index, zero-one or plus-minus-one.");
         var activation = givenActivation ?? LossFit.DefaultActivation(spec);
+        if (LossFit.CheckHead(encoding, activation, regression) is { } headProblem)
+            throw new ExperimentSetupException($"{Where()}: {headProblem.Message}");
 
         var module = (nn.Module<Tensor, Tensor, Tensor>)(twin is null ? spec.Factory(options) : twin.Create(options));
         int outputs = regression || encoding.IsSingleOutput() ? 1 : classCount;
