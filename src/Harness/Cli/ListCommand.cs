@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Harness.Config;
+using Harness.Data;
 using Harness.Metrics;
 using Harness.Reporting;
 using Spectre.Console;
@@ -30,14 +31,14 @@ public static class ListCommand
             return ExitCodes.Success;
         }));
 
-        var datasets = Simple("datasets", "List the datasets: task and classes.", () => (["name", "task", "classes"],
-            ConfigVocabulary.Datasets.Select(name =>
+        var datasets = Simple("datasets", "List the datasets: task, classes, features, source and licence.", () => (["name", "task", "classes", "features", "source", "licence"],
+            DatasetCatalog.All.Select(d =>
             {
-                var d = new DatasetConfig { Name = name };
-                var task = name == "csv" ? "from the target column" : ConfigVocabulary.IsRegression(d) ? "regression" : "classification";
-                var classes = ConfigVocabulary.ClassCount(d) is { } k ? (name == "synthetic-blobs" ? $"{k} (dataset.synthetic.classes)" : k.ToString(CultureInfo.InvariantCulture))
+                var defaults = new DatasetConfig { Name = d.Name };
+                var task = d.Task is null ? "from the target column" : d.IsRegression(defaults) ? "regression" : "classification";
+                var classes = d.ClassCount(defaults) is { } k ? (d.ClassesSetting is { } setting ? $"{k} ({setting})" : k.ToString(CultureInfo.InvariantCulture))
                     : task == "regression" ? "-" : "from the data";
-                return (IReadOnlyList<string>)[name, task, classes];
+                return (IReadOnlyList<string>)[d.Name, task, classes, d.FeatureShape, d.Source, d.Licence];
             }).ToList()));
         var models = Simple("models", "List the model kinds and hidden-layer activations.", () => (["setting", "values"],
             [["model.kind", string.Join(", ", ConfigVocabulary.ModelKinds)], ["model.activation", string.Join(", ", ConfigVocabulary.ModelActivations)]]));

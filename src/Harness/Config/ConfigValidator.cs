@@ -1,12 +1,14 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using CustomLosses.Catalog;
+using Harness.Data;
+using Harness.Losses;
 
 namespace Harness.Config;
 
 /// <summary>
 /// Checks an <see cref="ExperimentConfig"/> beyond its types: ranges, names from fixed sets, required values,
-/// safe names, and whether each loss fits the dataset's task (from the loss registry's <see cref="LossSpec"/>).
+/// safe names, and whether each loss fits the dataset's task (<see cref="LossFit"/>, from the loss registry's <see cref="LossSpec"/>).
 /// Returns the configuration with names in canonical spelling (lower case, trimmed; loss names as registered).
 /// The first problem found is thrown as a <see cref="ConfigException"/> naming the key path, the value and
 /// what is valid.
@@ -53,7 +55,7 @@ public static partial class ConfigValidator
             if (c.Seeds[i] < 0)
                 throw ConfigException.At($"seeds.{i}", $"{c.Seeds[i]} is negative; valid: 0 to {int.MaxValue} (seeds are written to and read back from the results folder as such).");
 
-        bool regression = ConfigVocabulary.IsRegression(c.Dataset);
+        bool regression = DatasetCatalog.IsRegression(c.Dataset);
         if (c.ConvergenceTarget is double target)
         {
             if (regression ? !(target > 0) : !(target > 0 && target <= 1))
@@ -162,14 +164,14 @@ public static partial class ConfigValidator
         Range("dataset.corruption.imbalanceKeepFraction", k.ImbalanceKeepFraction, v => v > 0 && v <= 1, "(0, 1]");
         Range("dataset.corruption.outlierFraction", k.OutlierFraction, v => v >= 0 && v < 1, "[0, 1)");
         Range("dataset.corruption.outlierScale", k.OutlierScale, v => v > 0, "> 0");
-        bool regression = ConfigVocabulary.IsRegression(d);
+        bool regression = DatasetCatalog.IsRegression(d);
         if (regression && k.LabelNoise > 0)
             throw ConfigException.At("dataset.corruption.labelNoise", $"{Format(k.LabelNoise)} needs class labels, but '{name}' is a regression dataset; valid: 0 (use outlierFraction for noisy targets).");
         if (regression && k.ImbalanceClasses.Count > 0)
             throw ConfigException.At("dataset.corruption.imbalanceClasses", $"needs class labels, but '{name}' is a regression dataset; valid: [].");
         if (!regression && k.OutlierFraction > 0)
             throw ConfigException.At("dataset.corruption.outlierFraction", $"{Format(k.OutlierFraction)} needs real targets, but '{name}' is a classification dataset; valid: 0 (use labelNoise for noisy labels).");
-        int? classes = ConfigVocabulary.ClassCount(d);
+        int? classes = DatasetCatalog.ClassCount(d);
         for (int i = 0; i < k.ImbalanceClasses.Count; i++)
         {
             int cls = k.ImbalanceClasses[i];
@@ -229,8 +231,8 @@ public static partial class ConfigValidator
         if (c.Losses.Count == 0)
             throw ConfigException.At("losses", "is empty; give at least one entry, e.g. [ { \"loss\": \"cross-entropy\" } ] (see harness list losses).");
         var dataset = c.Dataset;
-        bool regression = ConfigVocabulary.IsRegression(dataset);
-        int? classes = ConfigVocabulary.ClassCount(dataset);
+        bool regression = DatasetCatalog.IsRegression(dataset);
+        int? classes = DatasetCatalog.ClassCount(dataset);
         string datasetText = dataset.Name == "csv" ? $"csv ({dataset.Csv.Task})" : dataset.Name;
 
         var result = new List<LossEntryConfig>();
@@ -239,10 +241,11 @@ public static partial class ConfigValidator
             var entry = c.Losses[i];
             var at = $"losses.{i}";
             if (string.IsNullOrWhiteSpace(entry.Loss))
-                throw ConfigException.At($"{at}.loss", $"missing; give a loss name: {string.Join(", ", TrainableLosses)}, or builtin:<{string.Join("|", ConfigVocabulary.BuiltInLosses)}>.");
-            var (registryName, builtIn) = ConfigVocabulary.ParseLossName(entry.Loss);
+                throw ConfigException.At($"{at}.loss", $"missing; give a loss name: {string.Join(", ", LossFit.TrainableLosses)}, or builtin:<{string.Join("|", ConfigVocabulary.BuiltInLosses)}>.");
+            var reference = LossReference.Parse(entry.Loss);
+            var (registryName, builtIn) = (reference.Name, reference.IsBuiltIn);
             // Aliases (PyTorch's names, "pinball") resolve here; the resolved config records the registry name.
-            var spec = LossRegistry.Find(registryName);
+            var spec = reference.Spec;
             if (builtIn && !ConfigVocabulary.In(spec?.Name ?? registryName, ConfigVocabulary.BuiltInLosses))
             {
                 var near = NearestName.Find(registryName, ConfigVocabulary.BuiltInLosses);
@@ -253,16 +256,16 @@ public static partial class ConfigValidator
             {
                 var near = NearestName.Find(registryName, LossRegistry.Names);
                 throw ConfigException.At($"{at}.loss", $"'{entry.Loss}' is not a loss;" + (near is null ? "" : $" did you mean {(builtIn ? ConfigVocabulary.BuiltInPrefix : "")}{near}?") +
-                    $" Valid: {string.Join(", ", TrainableLosses)}, or builtin:<{string.Join("|", ConfigVocabulary.BuiltInLosses)}>.");
+                    $" Valid: {string.Join(", ", LossFit.TrainableLosses)}, or builtin:<{string.Join("|", ConfigVocabulary.BuiltInLosses)}>.");
             }
-            var canonical = (builtIn ? ConfigVocabulary.BuiltInPrefix : "") + spec.Name;
+            var canonical = reference.Canonical.ToString();
             var activation = string.IsNullOrWhiteSpace(entry.Activation) ? "" : Choice($"{at}.activation", entry.Activation, ConfigVocabulary.OutputActivations);
             var encoding = string.IsNullOrWhiteSpace(entry.TargetEncoding) ? "" : Choice($"{at}.targetEncoding", entry.TargetEncoding, ConfigVocabulary.TargetEncodings);
 
             // Options: checked by the registry (names, types, ranges; per-class vector lengths when the class count is known).
             try
             {
-                LossRegistry.Resolve(spec.Name, LossOptions.Of(entry.Options.Select(kv => (kv.Key, (object?)kv.Value)).ToArray()), classes);
+                LossEntryOptions.Resolve(spec, entry.Options, classes);
             }
             catch (LossOptionException e)
             {
@@ -274,7 +277,8 @@ public static partial class ConfigValidator
                 throw ConfigException.At(path, e.Message);
             }
 
-            CheckApplicability(spec, canonical, encoding, regression, classes, datasetText, at);
+            if (LossFit.Check(spec, canonical, TargetEncodings.Find(encoding), regression, classes, datasetText) is { } problem)
+                throw ConfigException.At($"{at}.{problem.Field}", problem.Message);
 
             var label = string.IsNullOrWhiteSpace(entry.DisplayName) ? canonical : entry.DisplayName.Trim();
             if (label is "." or ".." || label.IndexOfAny(['/', '\\']) >= 0 || label.Any(char.IsControl))
@@ -294,52 +298,6 @@ public static partial class ConfigValidator
         }
         return result;
     }
-
-    /// <summary>Whether a loss can be trained on the dataset's targets, with the encoding asked for.</summary>
-    static void CheckApplicability(LossSpec spec, string loss, string encoding, bool regression, int? classes, string dataset, string at)
-    {
-        string kind = regression ? "regression" : "classification";
-        switch (spec.Task)
-        {
-            case LossTask.Embedding:
-                throw ConfigException.At($"{at}.loss", $"'{loss}' is an embedding loss (pairs or triplets of embeddings); the harness trains on {kind} targets of dataset '{dataset}'. Valid: a regression, multi-class or binary loss (harness list losses).");
-            case LossTask.MultiClass or LossTask.BinaryOrMultiLabel when regression:
-                throw ConfigException.At($"{at}.loss", $"'{loss}' is a classification loss ({Task(spec.Task)}) but dataset '{dataset}' is regression; valid: a regression loss ({string.Join(", ", LossRegistry.All.Where(s => s.Task == LossTask.Regression).Select(s => s.Name))}).");
-            case LossTask.Regression when regression:
-                if (encoding.Length > 0 && encoding != "real")
-                    throw ConfigException.At($"{at}.targetEncoding", $"'{encoding}' does not apply to the real targets of regression dataset '{dataset}'; valid: real, or empty.");
-                return;
-            case LossTask.Regression:
-                // A regression loss on class labels: the user must say how labels become real targets.
-                if (encoding.Length == 0 || encoding == "index")
-                    throw ConfigException.At($"{at}.targetEncoding",
-                        (encoding.Length == 0 ? "missing" : "'index' does not fit") +
-                        $": regression loss '{loss}' on classification dataset '{dataset}' needs an explicit target encoding; valid: one-hot (e.g. with activation softmax: \"MSE on softmax against one-hot\"), real (the class index as a number), or plus-minus-one/zero-one (2 classes only)." +
-                        (dataset.StartsWith("csv", StringComparison.Ordinal) ? " If the target column holds real values, set dataset.csv.task to \"regression\" instead." : ""));
-                break;
-        }
-        // Binary encodings (one output per sample) need exactly two classes.
-        var effective = encoding.Length > 0 ? encoding : spec.Target switch
-        {
-            TargetEncoding.PlusMinusOne => "plus-minus-one",
-            TargetEncoding.ZeroOne => "zero-one",
-            _ => "",
-        };
-        if (effective is "plus-minus-one" or "zero-one" && (spec.Task == LossTask.BinaryOrMultiLabel || spec.Task == LossTask.Regression) &&
-            classes is int n && n != 2)
-            throw ConfigException.At(encoding.Length > 0 ? $"{at}.targetEncoding" : $"{at}.loss",
-                $"'{loss}' with {effective} targets needs exactly 2 classes, but dataset '{dataset}' has {n} classes; valid: a 2-class dataset (breast-cancer, synthetic-blobs or csv with 2 classes), targetEncoding one-hot (one-vs-rest over the {n} classes), or a multi-class loss.");
-    }
-
-    // Embedding losses need pairs or triplets, which no dataset here provides.
-    static IEnumerable<string> TrainableLosses => LossRegistry.All.Where(s => s.Task != LossTask.Embedding).Select(s => s.Name);
-
-    static string Task(LossTask t) => t switch
-    {
-        LossTask.MultiClass => "multi-class",
-        LossTask.BinaryOrMultiLabel => "binary/multi-label",
-        _ => t.ToString().ToLowerInvariant(),
-    };
 
     static string Choice(string path, string value, IReadOnlyList<string> valid)
     {

@@ -1,30 +1,34 @@
+using Harness.Data;
+using Harness.Losses;
+
 namespace Harness.Config;
 
 /// <summary>
-/// The fixed sets of names a configuration may use (each owned by the code that implements it), and what the configuration layer knows about each
-/// dataset before loading it (its task and class count). One place, so the validator, the schema test
-/// and the error messages agree.
+/// The fixed sets of names a configuration may use, in one place, so the validator, the schema test and the error
+/// messages agree. Model and optimizer names live here (the factories in Models and Training read them; Config
+/// depends on no training code); dataset facts come from <see cref="DatasetCatalog"/>, loss-entry spellings and
+/// built-in twins from <see cref="Harness.Losses"/>.
 /// </summary>
 public static class ConfigVocabulary
 {
     /// <summary>Dataset names.</summary>
-    public static readonly IReadOnlyList<string> Datasets = Data.DatasetLoader.Names;
-    /// <summary>Model kinds.</summary>
-    public static readonly IReadOnlyList<string> ModelKinds = Models.ModelFactory.Kinds;
+    public static readonly IReadOnlyList<string> Datasets = DatasetCatalog.Names;
+    /// <summary>Model kinds (built by Models.ModelFactory).</summary>
+    public static readonly IReadOnlyList<string> ModelKinds = ["linear", "mlp", "cnn"];
     /// <summary>Datasets a CNN can take (images).</summary>
-    public static readonly IReadOnlyList<string> ImageDatasets = ["fashion-mnist", "mnist"];
-    /// <summary>Hidden-layer activations of the MLP.</summary>
-    public static readonly IReadOnlyList<string> ModelActivations = Models.ModelFactory.Activations;
-    /// <summary>Optimizers.</summary>
-    public static readonly IReadOnlyList<string> Optimizers = Training.OptimizerFactory.Optimizers;
-    /// <summary>Learning-rate schedules.</summary>
-    public static readonly IReadOnlyList<string> Schedules = Training.OptimizerFactory.Schedules;
+    public static readonly IReadOnlyList<string> ImageDatasets = DatasetCatalog.ImageNames;
+    /// <summary>Hidden-layer activations of the MLP (built by Models.ModelFactory).</summary>
+    public static readonly IReadOnlyList<string> ModelActivations = ["relu", "tanh", "gelu", "sigmoid"];
+    /// <summary>Optimizers (built by Training.OptimizerFactory).</summary>
+    public static readonly IReadOnlyList<string> Optimizers = ["sgd", "adam", "adamw", "rmsprop"];
+    /// <summary>Learning-rate schedules (built by Training.OptimizerFactory).</summary>
+    public static readonly IReadOnlyList<string> Schedules = ["none", "step", "cosine"];
     /// <summary>Devices.</summary>
     public static readonly IReadOnlyList<string> Devices = ["cpu", "cuda", "auto"];
     /// <summary>Activations applied to the model output before a loss.</summary>
-    public static readonly IReadOnlyList<string> OutputActivations = Training.OutputActivations.Names;
+    public static readonly IReadOnlyList<string> OutputActivations = Losses.OutputActivations.Names;
     /// <summary>Target encodings.</summary>
-    public static readonly IReadOnlyList<string> TargetEncodings = Training.TargetEncodings.Names;
+    public static readonly IReadOnlyList<string> TargetEncodings = Losses.TargetEncodings.Names;
     /// <summary>CSV dataset tasks.</summary>
     public static readonly IReadOnlyList<string> CsvTasks = ["classification", "regression"];
     /// <summary>Label-noise kinds.</summary>
@@ -39,37 +43,10 @@ public static class ConfigVocabulary
     public static readonly IReadOnlyList<string> EarlyStoppingMetrics = ["accuracy", "loss"];
 
     /// <summary>Registry losses that also exist as a libtorch module, usable as "builtin:&lt;name&gt;".</summary>
-    public static readonly IReadOnlyList<string> BuiltInLosses = Training.BuiltInLossFactory.Supported;
+    public static readonly IReadOnlyList<string> BuiltInLosses = BuiltInTwins.OfferedForTraining;
 
     /// <summary>Prefix that selects libtorch's own loss module instead of the custom one.</summary>
-    public const string BuiltInPrefix = Training.BuiltInLossFactory.Prefix;
-
-    /// <summary>True when the dataset's targets are real values.</summary>
-    public static bool IsRegression(DatasetConfig dataset) =>
-        Is(dataset.Name, "diabetes") || Is(dataset.Name, "synthetic-regression") ||
-        (Is(dataset.Name, "csv") && Is(dataset.Csv.Task, "regression"));
-
-    /// <summary>Number of classes known before loading; null for regression and for CSV files (known only after loading).</summary>
-    public static int? ClassCount(DatasetConfig dataset)
-    {
-        if (IsRegression(dataset)) return null;
-        return dataset.Name.ToLowerInvariant() switch
-        {
-            "digits" or "fashion-mnist" or "mnist" => 10,
-            "breast-cancer" => 2,
-            "synthetic-blobs" => dataset.Synthetic.Classes,
-            _ => null,
-        };
-    }
-
-    /// <summary>Splits "builtin:huber" into (huber, true); other names into (name, false).</summary>
-    public static (string RegistryName, bool BuiltIn) ParseLossName(string loss)
-    {
-        var trimmed = loss.Trim();
-        return trimmed.StartsWith(BuiltInPrefix, StringComparison.OrdinalIgnoreCase)
-            ? (trimmed[BuiltInPrefix.Length..].Trim(), true)
-            : (trimmed, false);
-    }
+    public const string BuiltInPrefix = LossReference.BuiltInPrefix;
 
     internal static bool Is(string? a, string b) => string.Equals(a?.Trim(), b, StringComparison.OrdinalIgnoreCase);
 

@@ -43,7 +43,7 @@ public static class KeySuggestion
                 result.Add(at);
                 var t = p.PropertyType;
                 if (t.IsGenericType && t.GetGenericTypeDefinition() == typeof(IReadOnlyList<>)) { t = t.GetGenericArguments()[0]; at += ".0"; }
-                if (t.IsClass && t != typeof(string) && t.Namespace == typeof(ExperimentConfig).Namespace) Walk(t, at, depth + 1);
+                if (StrictBinder.IsRecord(t)) Walk(t, at, depth + 1);
             }
         }
         Walk(typeof(ExperimentConfig), "", 0);

@@ -3,6 +3,8 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using CustomLosses.Catalog;
 
+using Harness.Losses;
+
 namespace Harness.Config;
 
 /// <summary>
@@ -40,8 +42,7 @@ public static class ResolvedConfigWriter
         ResolvedLossOptions? resolved = null;
         try
         {
-            var (name, _) = ConfigVocabulary.ParseLossName(entry.Loss);
-            resolved = LossRegistry.Resolve(name, LossOptions.Of(entry.Options.Select(kv => (kv.Key, (object?)kv.Value)).ToArray()));
+            resolved = LossEntryOptions.Resolve(LossRegistry.Get(LossReference.Parse(entry.Loss).Name), entry.Options);
         }
         catch (LossOptionException) { }
         foreach (var (key, text) in entry.Options)

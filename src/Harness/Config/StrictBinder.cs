@@ -173,7 +173,9 @@ internal sealed class StrictBinder
     internal static PropertyInfo[] Properties(Type type) =>
         type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite && p.Name != "EqualityContract").ToArray();
 
-    internal static bool IsRecord(Type t) => t.IsClass && t.Namespace == typeof(ExperimentConfig).Namespace && t != typeof(string);
+    // A config section: one of the *Config records, which live in Config and (the dataset section) in Data.
+    internal static bool IsRecord(Type t) => t.IsClass && t != typeof(string) && t.Name.EndsWith("Config", StringComparison.Ordinal)
+        && (t.Namespace == typeof(ExperimentConfig).Namespace || t.Namespace == typeof(Data.DatasetConfig).Namespace);
 
     internal static bool IsList(Type t, out Type element)
     {

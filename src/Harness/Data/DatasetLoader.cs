@@ -1,5 +1,4 @@
 using System.Globalization;
-using Harness.Config;
 using static TorchSharp.torch;
 
 namespace Harness.Data;
@@ -15,12 +14,12 @@ namespace Harness.Data;
 /// </summary>
 public static class DatasetLoader
 {
-    /// <summary>The dataset names <see cref="Load"/> accepts (case-insensitive).</summary>
-    public static IReadOnlyList<string> Names { get; } =
-        ["digits", "breast-cancer", "diabetes", "fashion-mnist", "mnist", "csv", "synthetic-regression", "synthetic-blobs"];
+    /// <summary>The dataset names <see cref="Load"/> accepts (case-insensitive): <see cref="DatasetCatalog.Names"/>.</summary>
+    public static IReadOnlyList<string> Names => DatasetCatalog.Names;
 
     // Purposes of the derived random streams; fixed numbers so results never depend on call order.
-    const int StreamSynthetic = 1, StreamTest = 2, StreamTrainLimit = 3, StreamTestLimit = 4, StreamValidation = 5,
+    internal const int StreamSynthetic = 1;
+    const int StreamTest = 2, StreamTrainLimit = 3, StreamTestLimit = 4, StreamValidation = 5,
         StreamTrainCorruption = 6, StreamValidationCorruption = 7;
 
     /// <summary>
@@ -35,54 +34,14 @@ public static class DatasetLoader
     {
         int seed = DataSeed(config, runSeed);
         ArgumentNullException.ThrowIfNull(config);
-        var name = config.Name.Trim().ToLowerInvariant();
-        if (!Names.Contains(name))
-            throw new DataException($"dataset \"{config.Name}\" is unknown; valid names: {string.Join(", ", Names)}.");
-        CheckSplitSettings(config, name);
+        var dataset = DatasetCatalog.Find(config.Name)
+            ?? throw new DataException($"dataset \"{config.Name}\" is unknown; valid names: {string.Join(", ", Names)}.");
+        var name = dataset.Name;
+        CheckSplitSettings(config, dataset);
 
         var notes = new List<string>();
-        HostTable pool;
-        HostTable? ownTest = null;
-        int classCount;
-        string source;
-        switch (name)
-        {
-            case "digits" or "breast-cancer" or "diabetes":
-            {
-                var (t, k, s, note) = TabularDatasets.LoadShipped(name);
-                (pool, classCount, source) = (t, k, s);
-                if (note != null) notes.Add(note);
-                break;
-            }
-            case "csv":
-            {
-                var (t, k, s, note) = TabularDatasets.LoadCsv(config.Csv, baseDirectory);
-                (pool, classCount, source) = (t, k, s);
-                if (note != null) notes.Add(note);
-                break;
-            }
-            case "fashion-mnist" or "mnist":
-            {
-                var root = config.Root.Trim().Length > 0
-                    ? Path.GetFullPath(Path.Combine(baseDirectory, config.Root))
-                    : name == "mnist" ? IdxDatasets.MnistDefaultRoot : IdxDatasets.FashionMnistDefaultRoot;
-                var (idxTrain, idxTest, s) = IdxDatasets.Load(name, root, config.Download);
-                (pool, ownTest, classCount, source) = (idxTrain, idxTest, 10, s);
-                break;
-            }
-            case "synthetic-regression":
-            {
-                var (t, s) = SyntheticDatasets.Regression(config.Synthetic, Derive(seed, StreamSynthetic));
-                (pool, classCount, source) = (t, 0, s);
-                break;
-            }
-            default: // synthetic-blobs
-            {
-                var (t, k, s) = SyntheticDatasets.Blobs(config.Synthetic, Derive(seed, StreamSynthetic));
-                (pool, classCount, source) = (t, k, s);
-                break;
-            }
-        }
+        var (pool, ownTest, classCount, source, note) = dataset.Load(config, baseDirectory, seed);
+        if (note != null) notes.Add(note);
         var task = pool.Classes != null ? TaskKind.Classification : TaskKind.Regression;
         Corruptions.Check(config.Corruption, task, classCount, name);
 
@@ -194,11 +153,12 @@ public static class DatasetLoader
     /// <summary>The seed that draws the split and corruption of a run seed's data.</summary>
     public static int DataSeed(DatasetConfig config, int runSeed) => config.Seed ?? runSeed;
 
-    static void CheckSplitSettings(DatasetConfig c, string name)
+    static void CheckSplitSettings(DatasetConfig c, DatasetInfo dataset)
     {
+        var name = dataset.Name;
         if (!(c.ValidationFraction >= 0 && c.ValidationFraction < 1))
             throw new DataException($"{name}: validationFraction = {Fmt(c.ValidationFraction)} is out of range; valid: [0, 1).");
-        if (!(c.TestFraction > 0 && c.TestFraction < 1) && name is not ("fashion-mnist" or "mnist"))
+        if (!(c.TestFraction > 0 && c.TestFraction < 1) && !dataset.OwnTestSplit)
             throw new DataException($"{name}: testFraction = {Fmt(c.TestFraction)} is out of range; valid: (0, 1).");
         if (c.TrainLimit < 0)
             throw new DataException($"{name}: trainLimit = {c.TrainLimit} is out of range; valid: 0 (all) or a positive count.");

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Harness.Config;
 
 namespace Harness.Data;
 
@@ -10,18 +9,9 @@ namespace Harness.Data;
 /// </summary>
 internal static class TabularDatasets
 {
-    /// <summary>Shipped dataset name -> (embedded file, task).</summary>
-    static readonly Dictionary<string, (string File, TaskKind Task)> Shipped = new()
+    /// <summary>Loads a shipped dataset (its embedded file and task from <see cref="DatasetCatalog"/>) from the assembly's embedded resources.</summary>
+    public static (HostTable Table, int ClassCount, string Source, string? Note) LoadShipped(string name, string file, TaskKind task)
     {
-        ["digits"] = ("digits.csv.gz", TaskKind.Classification),
-        ["breast-cancer"] = ("breast_cancer.csv.gz", TaskKind.Classification),
-        ["diabetes"] = ("diabetes.csv.gz", TaskKind.Regression),
-    };
-
-    /// <summary>Loads a shipped dataset from the assembly's embedded resources.</summary>
-    public static (HostTable Table, int ClassCount, string Source, string? Note) LoadShipped(string name)
-    {
-        var (file, task) = Shipped[name];
         var resource = $"Harness.Data.Shipped.{file}";
         using var stream = typeof(TabularDatasets).Assembly.GetManifestResourceStream(resource)
             ?? throw new DataException($"{name}: embedded resource {resource} is missing from the harness assembly; the build is broken (src/Harness/Data/Shipped).");

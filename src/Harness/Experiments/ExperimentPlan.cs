@@ -33,7 +33,7 @@ public sealed class ExperimentPlan
     /// <summary>Binds every loss entry to the data and lays out (seed x loss).</summary>
     public static ExperimentPlan Create(ExperimentConfig config, PreparedData data)
     {
-        var bindings = config.Losses.Select(e => LossBinding.Create(e, data.Task, data.ClassCount)).ToList();
+        var bindings = config.Losses.Select(e => LossBinding.Create(e, data.Task, data.ClassCount, data.Name)).ToList();
         var ids = bindings.Select(b => RunId(b.DisplayName)).ToList();
         var clash = ids.GroupBy(i => i).FirstOrDefault(g => g.Count() > 1);
         if (clash != null)

@@ -238,7 +238,7 @@ public static class ExperimentRunner
         }
 
         RunInfo Info(PlannedRun planned, double? rate, string hash) => new(planned.Id, planned.Binding.DisplayName,
-            (planned.Binding.IsBuiltIn ? BuiltInLossFactory.Prefix : "") + planned.Binding.LossName, planned.Seed, position, plan.Runs.Count,
+            planned.Binding.Reference.ToString(), planned.Seed, position, plan.Runs.Count,
             config.Training.Epochs, hash, rate, planned.Tuning);
 
         /// <summary>A finished run of the folder (any shard's), or null when it has no summary.json yet.</summary>

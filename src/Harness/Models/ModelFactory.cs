@@ -11,11 +11,11 @@ namespace Harness.Models;
 /// </summary>
 public static class ModelFactory
 {
-    /// <summary>The model kinds.</summary>
-    public static readonly string[] Kinds = ["linear", "mlp", "cnn"];
+    /// <summary>The model kinds: <see cref="ConfigVocabulary.ModelKinds"/>.</summary>
+    public static IReadOnlyList<string> Kinds => ConfigVocabulary.ModelKinds;
 
-    /// <summary>The hidden activations.</summary>
-    public static readonly string[] Activations = ["relu", "tanh", "gelu", "sigmoid"];
+    /// <summary>The hidden activations: <see cref="ConfigVocabulary.ModelActivations"/>.</summary>
+    public static IReadOnlyList<string> Activations => ConfigVocabulary.ModelActivations;
 
     /// <summary>
     /// Builds a model for samples of <paramref name="featureShape"/> with <paramref name="outputs"/> outputs,

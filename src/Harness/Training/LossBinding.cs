@@ -2,6 +2,7 @@ using CustomLosses;
 using CustomLosses.Catalog;
 using Harness.Config;
 using Harness.Data;
+using Harness.Losses;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -34,6 +35,8 @@ public sealed class LossBinding
     public string LossName { get; }
     /// <summary>True for libtorch's own loss.</summary>
     public bool IsBuiltIn { get; }
+    /// <summary>The loss as a config names it ("huber", "builtin:huber"), in registry spelling.</summary>
+    public LossReference Reference => new(LossName, IsBuiltIn);
     /// <summary>The loss module.</summary>
     public nn.Module<Tensor, Tensor, Tensor> Module { get; }
     /// <summary>Applied to the raw model output before the loss.</summary>
@@ -49,83 +52,46 @@ public sealed class LossBinding
 
     /// <summary>
     /// Binds an entry to a dataset, choosing the activation and encoding the loss expects where the entry leaves
-    /// them empty, and refusing combinations that cannot work (with one message naming the entry and why).
+    /// them empty, and refusing combinations that cannot work (<see cref="LossFit"/>, with one message naming the entry and why).
     /// </summary>
-    public static LossBinding Create(LossEntryConfig entry, TaskKind task, int classCount)
+    /// <param name="entry">The loss entry (validated or not).</param>
+    /// <param name="task">The loaded dataset's task.</param>
+    /// <param name="classCount">The loaded dataset's classes (0 for regression).</param>
+    /// <param name="datasetName">The dataset's name for messages, or null.</param>
+    public static LossBinding Create(LossEntryConfig entry, TaskKind task, int classCount, string? datasetName = null)
     {
-        var builtIn = entry.Loss.StartsWith(BuiltInLossFactory.Prefix, StringComparison.OrdinalIgnoreCase);
-        var name = builtIn ? entry.Loss[BuiltInLossFactory.Prefix.Length..] : entry.Loss;
+        var reference = LossReference.Parse(entry.Loss);
         var display = string.IsNullOrWhiteSpace(entry.DisplayName) ? entry.Loss : entry.DisplayName;
         string Where() => $"loss '{display}'";
+        bool regression = task == TaskKind.Regression;
 
         LossSpec spec;
         ResolvedLossOptions options;
         try
         {
-            spec = LossRegistry.Get(name);
-            var given = LossOptions.Empty;
-            foreach (var (key, value) in entry.Options) given = given.With(key, value);
-            options = LossRegistry.Resolve(name, given, task == TaskKind.Classification ? classCount : null);
+            spec = LossRegistry.Get(reference.Name);
+            options = LossEntryOptions.Resolve(spec, entry.Options, regression ? null : classCount);
         }
         catch (LossOptionException e) { throw new ExperimentSetupException($"{Where()}: {e.Message}"); }
+        var twin = reference.IsBuiltIn ? BuiltInTwins.For(spec.Name) : null;
+        if (reference.IsBuiltIn && twin is not { OfferedForTraining: true })
+            throw new ExperimentSetupException($"loss '{reference.Canonical}' is not available: built-ins exist for {string.Join(", ", BuiltInTwins.OfferedForTraining)}.");
 
-        if (spec.InputCount != 2)
-            throw new ExperimentSetupException($"{Where()}: '{spec.Name}' takes {spec.InputCount} inputs (pairs or triplets); experiments train single-output-per-sample models and support two-input losses only.");
+        TargetEncodingKind? givenEncoding = string.IsNullOrWhiteSpace(entry.TargetEncoding) ? null
+            : TargetEncodings.Find(entry.TargetEncoding) ?? throw new ExperimentSetupException($"targetEncoding '{entry.TargetEncoding}' is not valid: use {string.Join(", ", TargetEncodings.Names)}.");
+        OutputActivation? givenActivation = string.IsNullOrWhiteSpace(entry.Activation) ? null
+            : OutputActivations.Find(entry.Activation) ?? throw new ExperimentSetupException($"activation '{entry.Activation}' is not valid: use {string.Join(", ", OutputActivations.Names)}.");
+        if (LossFit.Check(spec, reference.Canonical.ToString(), givenEncoding, regression, regression ? null : classCount, datasetName) is { } problem)
+            throw new ExperimentSetupException($"{Where()}: {problem.Message}");
+        var encoding = givenEncoding ?? LossFit.DefaultEncoding(spec, regression)!.Value;
+        var activation = givenActivation ?? LossFit.DefaultActivation(spec);
+        if (LossFit.CheckHead(encoding, activation, regression) is { } headProblem)
+            throw new ExperimentSetupException($"{Where()}: {headProblem.Message}");
 
-        var encoding = string.IsNullOrWhiteSpace(entry.TargetEncoding)
-            ? DefaultEncoding(spec, task, classCount, Where)
-            : TargetEncodings.Parse(entry.TargetEncoding);
-        CheckEncoding(encoding, task, classCount, spec, Where);
-        var activation = string.IsNullOrWhiteSpace(entry.Activation)
-            ? DefaultActivation(spec)
-            : OutputActivations.Parse(entry.Activation);
-        if (task == TaskKind.Classification && encoding.IsSingleOutput() && activation is OutputActivation.Softmax or OutputActivation.LogSoftmax)
-            throw new ExperimentSetupException($"{Where()}: {activation.Name()} over a single output unit is constant; use sigmoid or none with {encoding.Name()} targets.");
-
-        var module = builtIn
-            ? BuiltInLossFactory.Create(spec.Name, options)
-            : (nn.Module<Tensor, Tensor, Tensor>)spec.Factory(options);
-        int outputs = task == TaskKind.Regression || encoding.IsSingleOutput() ? 1 : classCount;
-        return new LossBinding(display, spec.Name, builtIn, module, activation, encoding, outputs, task, classCount);
+        var module = (nn.Module<Tensor, Tensor, Tensor>)(twin is null ? spec.Factory(options) : twin.Create(options));
+        int outputs = regression || encoding.IsSingleOutput() ? 1 : classCount;
+        return new LossBinding(display, spec.Name, reference.IsBuiltIn, module, activation, encoding, outputs, task, classCount);
     }
-
-    static TargetEncodingKind DefaultEncoding(LossSpec spec, TaskKind task, int classCount, Func<string> where)
-    {
-        if (task == TaskKind.Regression)
-        {
-            if (spec.Task is LossTask.MultiClass or LossTask.BinaryOrMultiLabel)
-                throw new ExperimentSetupException($"{where()}: '{spec.Name}' is a {spec.Task} loss and the dataset is a regression task; use a regression loss.");
-            return TargetEncodingKind.Real;
-        }
-        return spec.Target switch
-        {
-            TargetEncoding.ClassIndex or TargetEncoding.ClassIndexOrProbabilities => TargetEncodingKind.Index,
-            TargetEncoding.Probabilities => TargetEncodingKind.OneHot,
-            TargetEncoding.ClassIndexList => TargetEncodingKind.IndexList,
-            TargetEncoding.ZeroOne => classCount == 2 ? TargetEncodingKind.ZeroOne : TargetEncodingKind.OneHot,
-            TargetEncoding.PlusMinusOne => TargetEncodingKind.PlusMinusOne,
-            _ => throw new ExperimentSetupException(
-                $"{where()}: '{spec.Name}' expects {spec.Target} targets and the dataset has class labels; set targetEncoding " +
-                "(for example \"one-hot\" with activation \"softmax\" for MSE on softmax against one-hot)."),
-        };
-    }
-
-    static void CheckEncoding(TargetEncodingKind encoding, TaskKind task, int classCount, LossSpec spec, Func<string> where)
-    {
-        if (task == TaskKind.Regression && encoding != TargetEncodingKind.Real)
-            throw new ExperimentSetupException($"{where()}: targetEncoding '{encoding.Name()}' needs class labels, and the dataset is a regression task; use 'real'.");
-        if (task == TaskKind.Classification && encoding == TargetEncodingKind.Real)
-            throw new ExperimentSetupException($"{where()}: targetEncoding 'real' needs a regression dataset; for class labels use one-hot, index, zero-one or plus-minus-one.");
-        if (encoding.IsSingleOutput() && classCount != 2)
-            throw new ExperimentSetupException($"{where()}: '{spec.Name}' with {encoding.Name()} targets is a binary loss, and the dataset has {classCount} classes; use a multi-class loss (multi-margin, crammer-singer) or a one-hot encoding.");
-    }
-
-    static OutputActivation DefaultActivation(LossSpec spec) => spec.ExpectedOutput switch
-    {
-        ModelOutput.Probabilities => spec.Task == LossTask.MultiClass ? OutputActivation.Softmax : OutputActivation.Sigmoid,
-        ModelOutput.LogProbabilities => OutputActivation.LogSoftmax,
-        _ => OutputActivation.None,
-    };
 
     /// <summary>Brings the raw model output to the shape the encoding implies ([N] for single-output heads).</summary>
     public Tensor Shape(Tensor raw) => Outputs == 1 ? raw.squeeze(-1) : raw;

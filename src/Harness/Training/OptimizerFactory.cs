@@ -8,10 +8,10 @@ namespace Harness.Training;
 public static class OptimizerFactory
 {
     /// <summary>The optimizer names.</summary>
-    public static readonly string[] Optimizers = ["sgd", "adam", "adamw", "rmsprop"];
+    public static IReadOnlyList<string> Optimizers => ConfigVocabulary.Optimizers;
 
     /// <summary>The schedule names.</summary>
-    public static readonly string[] Schedules = ["none", "step", "cosine"];
+    public static IReadOnlyList<string> Schedules => ConfigVocabulary.Schedules;
 
     /// <summary>Builds the optimizer over <paramref name="parameters"/>.</summary>
     public static optim.Optimizer Create(OptimizerConfig c, IEnumerable<TorchSharp.Modules.Parameter> parameters) => c.Name.ToLowerInvariant() switch

@@ -1,49 +1,12 @@
 using CustomLosses;
+using Harness.Losses;
 using static TorchSharp.torch;
 
 namespace Harness.Training;
 
-/// <summary>How class-index (or real) targets are turned into what a loss expects.</summary>
-public enum TargetEncodingKind
+/// <summary>Application of a <see cref="TargetEncodingKind"/> (the enum and its spellings live in <see cref="TargetEncodings"/>).</summary>
+public static class TargetEncodingTensors
 {
-    /// <summary>int64 class index [N].</summary>
-    Index,
-    /// <summary>float one-hot [N, C].</summary>
-    OneHot,
-    /// <summary>float {-1, +1} [N] for two classes (class 1 is +1).</summary>
-    PlusMinusOne,
-    /// <summary>float {0, 1} [N] for two classes.</summary>
-    ZeroOne,
-    /// <summary>float real values [N] (regression).</summary>
-    Real,
-    /// <summary>int64 [N, C]: the class index, then -1 padding (MultiLabelMargin).</summary>
-    IndexList,
-}
-
-/// <summary>Parsing and application of <see cref="TargetEncodingKind"/>.</summary>
-public static class TargetEncodings
-{
-    /// <summary>The config spellings.</summary>
-    public static readonly string[] Names = ["index", "one-hot", "plus-minus-one", "zero-one", "real", "index-list"];
-
-    /// <summary>Parses a config value (case-insensitive).</summary>
-    public static TargetEncodingKind Parse(string value) => value.Trim().ToLowerInvariant() switch
-    {
-        "index" => TargetEncodingKind.Index,
-        "one-hot" => TargetEncodingKind.OneHot,
-        "plus-minus-one" => TargetEncodingKind.PlusMinusOne,
-        "zero-one" => TargetEncodingKind.ZeroOne,
-        "real" => TargetEncodingKind.Real,
-        "index-list" => TargetEncodingKind.IndexList,
-        _ => throw new ExperimentSetupException($"targetEncoding '{value}' is not valid: use {string.Join(", ", Names)}."),
-    };
-
-    /// <summary>The config spelling.</summary>
-    public static string Name(this TargetEncodingKind e) => Names[(int)e];
-
-    /// <summary>True when the model has a single output unit under this encoding.</summary>
-    public static bool IsSingleOutput(this TargetEncodingKind e) => e is TargetEncodingKind.PlusMinusOne or TargetEncodingKind.ZeroOne;
-
     /// <summary>
     /// Encodes a whole split's targets once (batches then index-select rows), in <paramref name="dtype"/> for
     /// the floating encodings.

@@ -1,4 +1,6 @@
+using CustomLosses;
 using CustomLosses.Catalog;
+using Harness.Losses;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -18,8 +20,11 @@ public abstract class LossCheck
     /// <summary>Registry name of the loss under test.</summary>
     public abstract string LossName { get; }
 
-    /// <summary>The built-in twin's name for reports ("torch.nn.functional.huber_loss"), or null when there is none.</summary>
-    public virtual string? BuiltInName => null;
+    /// <summary>
+    /// The built-in twin's name for reports ("torch.nn.functional.huber_loss"), or null when there is none: the
+    /// loss's twin in <see cref="BuiltInTwins"/>. Overridden only to plant a wrong twin in tests.
+    /// </summary>
+    public virtual string? BuiltInName => BuiltInTwins.For(LossName)?.Name;
 
     /// <summary>
     /// Cases to try, generated from <paramref name="generator"/> (seeded, CPU, float64): seeded random
@@ -29,11 +34,15 @@ public abstract class LossCheck
 
     /// <summary>
     /// Evaluates the libtorch built-in on <paramref name="inputs"/> (already cast and moved; floating
-    /// ones may require grad). Tensor-valued options (weights) must be built with the dtype and device
-    /// of <c>inputs[0]</c>. Only called when <see cref="BuiltInName"/> is not null.
+    /// ones may require grad): the twin of <see cref="BuiltInTwins"/>, built from the case's options, which the
+    /// registry resolves as it does for the custom loss. Only called when <see cref="BuiltInName"/> is not null.
     /// </summary>
-    public virtual Tensor BuiltIn(LossCase c, Tensor[] inputs, nn.Reduction reduction) =>
-        throw new NotSupportedException($"{LossName} has no built-in twin.");
+    public virtual Tensor BuiltIn(LossCase c, Tensor[] inputs, nn.Reduction reduction)
+    {
+        var twin = BuiltInTwins.For(LossName) ?? throw new NotSupportedException($"{LossName} has no built-in twin.");
+        using var module = twin.Create(LossRegistry.Resolve(LossName, c.Options.With("reduction", reduction.ToOptionString())));
+        return LossInvoker.Call(module, inputs);
+    }
 
     /// <summary>
     /// The loss computed independently in float64 with plain loops, following PyTorch's definition:

@@ -1,5 +1,6 @@
 using Xunit;
 using Harness.Config;
+using Harness.Data;
 
 namespace Harness.Tests.Config;
 

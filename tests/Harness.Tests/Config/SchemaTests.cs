@@ -28,7 +28,9 @@ public class SchemaTests
 
     static string Camel(string name) => char.ToLowerInvariant(name[0]) + name[1..];
 
-    static bool IsRecord(Type t) => t.IsClass && t != typeof(string) && t.Namespace == typeof(ExperimentConfig).Namespace;
+    // The config sections: *Config records in Config and (the dataset section) in Data.
+    static bool IsRecord(Type t) => t.IsClass && t != typeof(string) && t.Name.EndsWith("Config", StringComparison.Ordinal)
+        && (t.Namespace == typeof(ExperimentConfig).Namespace || t.Namespace == typeof(Harness.Data.DatasetConfig).Namespace);
 
     static string JsonType(Type t) =>
         t == typeof(int) ? "integer" : t == typeof(double) ? "number" : t == typeof(bool) ? "boolean" : t == typeof(string) ? "string" :

@@ -1,4 +1,5 @@
 using Harness.Config;
+using Harness.Data;
 using Harness.Experiments;
 using Harness.Metrics;
 using Xunit;

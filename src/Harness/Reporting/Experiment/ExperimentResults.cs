@@ -247,7 +247,8 @@ public sealed class ExperimentResults
         if (votes.Count > 0) return votes[0];
         if (runs.SelectMany(r => r.Epochs).FirstOrDefault() is { } row) return row.TestAccuracy != null;
         var name = config["dataset"] is JsonObject cd ? Text(cd["name"]) : null;
-        if (name == "csv") return !string.Equals(Text(config["dataset"]?["csv"]?["task"]), "regression", StringComparison.OrdinalIgnoreCase);
-        return name is not ("diabetes" or "synthetic-regression");
+        // The catalogue knows each dataset's task; a CSV's is its csv.task; unknown names read as classification.
+        var dataset = new Data.DatasetConfig { Name = name ?? "", Csv = new Data.CsvDatasetConfig { Task = Text(config["dataset"]?["csv"]?["task"]) ?? "" } };
+        return !Data.DatasetCatalog.IsRegression(dataset);
     }
 }

@@ -48,7 +48,8 @@ internal sealed class ParityData : IDisposable
             for (int i = 0; i < pixels.Length; i++) features[i] = pixels[i];
             return Build(name, features, train.Count, train.RowSize, train.Classes, null);
         }
-        var (table, classCount, _, _) = TabularDatasets.LoadShipped(name);
+        var dataset = DatasetCatalog.Find(name) ?? throw new DataException($"{name}: not a dataset; valid: {string.Join(", ", DatasetCatalog.Names)}.");
+        var (table, _, classCount, _, _) = dataset.Load(new DatasetConfig { Name = dataset.Name }, "", 0);
         return Build(name, table.Features!, table.Count, table.RowSize, table.Classes, table.Values, classCount);
     }
 

@@ -9,7 +9,6 @@ namespace Harness.Validation.Checks.Binary;
 public sealed class BceCheck : LossCheck
 {
     public override string LossName => "bce";
-    public override string? BuiltInName => "torch.nn.functional.binary_cross_entropy";
 
     // 0/1 targets are not differentiated: a finite-difference step would leave [0, 1] (an error in PyTorch too).
     static readonly bool[] InputOnly = [true, false];
@@ -40,9 +39,6 @@ public sealed class BceCheck : LossCheck
         yield return new LossCase("batch of one, probability 1", LossOptions.Empty,
             [T([1.0], 1), T([0.0], 1)], InputOnly, hard: true, smooth: false);
     }
-
-    public override Tensor BuiltIn(LossCase c, Tensor[] x, nn.Reduction r) =>
-        nn.functional.binary_cross_entropy(x[0], x[1], OptionTensor(c, "weight", x[0]), r);
 
     public override double[] Reference(LossCase c, HostArray[] x, nn.Reduction r)
     {

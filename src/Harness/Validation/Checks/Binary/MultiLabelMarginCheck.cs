@@ -9,7 +9,6 @@ namespace Harness.Validation.Checks.Binary;
 public sealed class MultiLabelMarginCheck : LossCheck
 {
     public override string LossName => "multilabel-margin";
-    public override string? BuiltInName => "torch.nn.functional.multilabel_margin_loss";
 
     /// <summary>Random target lists: per row a random number (0..C) of distinct classes, then -1 padding.</summary>
     static Tensor RandomTargets(Generator g, long n, long c)
@@ -48,8 +47,6 @@ public sealed class MultiLabelMarginCheck : LossCheck
         yield return new LossCase("on the hinge (x_j - x_k = 1)", LossOptions.Empty,
             [T([2.0, 1.0, 0.5, 1.25], 4), Targets([0, -1, -1, -1], 4)], hard: true, smooth: false);
     }
-
-    public override Tensor BuiltIn(LossCase c, Tensor[] x, nn.Reduction r) => nn.functional.multi_label_margin_loss(x[0], x[1], r);
 
     public override double[] Reference(LossCase c, HostArray[] x, nn.Reduction r)
     {

@@ -9,7 +9,6 @@ namespace Harness.Validation.Checks.Binary;
 public sealed class SigmoidFocalCheck : LossCheck
 {
     public override string LossName => "sigmoid-focal";
-    public override string? BuiltInName => "torchvision.ops.sigmoid_focal_loss";
 
     public override IEnumerable<LossCase> Cases(Generator g)
     {
@@ -33,9 +32,6 @@ public sealed class SigmoidFocalCheck : LossCheck
         yield return new LossCase("logits ±100, ±1000, alpha -1, gamma 1", LossOptions.Of(("alpha", -1.0), ("gamma", 1.0)),
             [T(hardLogits, 8), T(hardTargets, 8)], hard: true);
     }
-
-    public override Tensor BuiltIn(LossCase c, Tensor[] x, nn.Reduction r) =>
-        torchvision.ops.sigmoid_focal_loss(x[0], x[1], Real(c, "alpha", 0.25), Real(c, "gamma", 2.0), r);
 
     public override double[] Reference(LossCase c, HostArray[] x, nn.Reduction r)
     {

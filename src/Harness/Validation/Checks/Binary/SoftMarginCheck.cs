@@ -9,7 +9,6 @@ namespace Harness.Validation.Checks.Binary;
 public sealed class SoftMarginCheck : LossCheck
 {
     public override string LossName => "soft-margin";
-    public override string? BuiltInName => "torch.nn.functional.soft_margin_loss";
 
     // libtorch defines no gradient for soft_margin_loss's target.
     static readonly bool[] InputOnly = [true, false];
@@ -30,8 +29,6 @@ public sealed class SoftMarginCheck : LossCheck
         yield return new LossCase("logits ±100, ±1000, wrong sign (built-in overflows)", LossOptions.Empty,
             [T([100, -100, 1000, -1000], 4), T([-1, 1, -1, 1], 4)], InputOnly, hard: true);
     }
-
-    public override Tensor BuiltIn(LossCase c, Tensor[] x, nn.Reduction r) => nn.functional.soft_margin_loss(x[0], x[1], r);
 
     public override double[] Reference(LossCase c, HostArray[] x, nn.Reduction r)
     {

@@ -9,7 +9,6 @@ namespace Harness.Validation.Checks.Embedding;
 public sealed class CosineEmbeddingCheck : LossCheck
 {
     public override string LossName => "cosine-embedding";
-    public override string? BuiltInName => "torch.nn.functional.cosine_embedding_loss";
 
     /// <summary>y is a label: it selects a branch and gets no gradient.</summary>
     static readonly bool[] Pair = [true, true, false];
@@ -42,9 +41,6 @@ public sealed class CosineEmbeddingCheck : LossCheck
         yield return new LossCase("y = 0 contributes nothing", LossOptions.Empty,
             [CaseInputs.Normal(g, [3, 4]), CaseInputs.Normal(g, [3, 4]), tensor(new[] { 1.0, 0.0, -1.0 })], Pair, hard: true);
     }
-
-    public override Tensor BuiltIn(LossCase c, Tensor[] x, nn.Reduction r) =>
-        nn.functional.cosine_embedding_loss(x[0], x[1], x[2], CaseOptionValues.Real(c, "margin", 0.0), r);
 
     public override double[] Reference(LossCase c, HostArray[] x, nn.Reduction r)
     {

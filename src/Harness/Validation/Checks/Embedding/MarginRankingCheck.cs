@@ -9,7 +9,6 @@ namespace Harness.Validation.Checks.Embedding;
 public sealed class MarginRankingCheck : LossCheck
 {
     public override string LossName => "margin-ranking";
-    public override string? BuiltInName => "torch.nn.functional.margin_ranking_loss";
 
     public override IEnumerable<LossCase> Cases(Generator g)
     {
@@ -30,9 +29,6 @@ public sealed class MarginRankingCheck : LossCheck
         yield return new LossCase("x1 equals x2, margin 0", LossOptions.Empty,
             [tensor(new[] { 1.0, -2.0, 0.0 }), tensor(new[] { 1.0, -2.0, 0.0 }), tensor(new[] { 1.0, -1.0, 1.0 })], hard: true, smooth: false);
     }
-
-    public override Tensor BuiltIn(LossCase c, Tensor[] x, nn.Reduction r) =>
-        nn.functional.margin_ranking_loss(x[0], x[1], x[2], CaseOptionValues.Real(c, "margin", 0.0), r);
 
     public override double[] Reference(LossCase c, HostArray[] x, nn.Reduction r)
     {

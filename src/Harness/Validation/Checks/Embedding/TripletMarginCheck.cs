@@ -9,8 +9,6 @@ namespace Harness.Validation.Checks.Embedding;
 public sealed class TripletMarginCheck : LossCheck
 {
     public override string LossName => "triplet-margin";
-    public override string? BuiltInName => "torch.nn.functional.triplet_margin_loss";
-
     static Tensor[] Triplet(Generator g, long[] shape, double scale = 1.0) =>
         [CaseInputs.Normal(g, shape, scale), CaseInputs.Normal(g, shape, scale), CaseInputs.Normal(g, shape, scale)];
 
@@ -35,11 +33,6 @@ public sealed class TripletMarginCheck : LossCheck
         yield return new LossCase("positive equals anchor, eps 0", LossOptions.Of(("margin", 5.0), ("eps", 0.0), ("p", 1L)),
             second, hard: true, smooth: false);
     }
-
-    public override Tensor BuiltIn(LossCase c, Tensor[] x, nn.Reduction r) =>
-        nn.functional.triplet_margin_loss(x[0], x[1], x[2],
-            CaseOptionValues.Real(c, "margin", 1.0), CaseOptionValues.Integer(c, "p", 2),
-            CaseOptionValues.Real(c, "eps", 1e-6), CaseOptionValues.Boolean(c, "swap", false), r);
 
     public override double[] Reference(LossCase c, HostArray[] x, nn.Reduction r)
     {

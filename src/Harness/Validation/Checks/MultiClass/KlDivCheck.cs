@@ -10,7 +10,6 @@ namespace Harness.Validation.Checks.MultiClass;
 public sealed class KlDivCheck : LossCheck
 {
     public override string LossName => "kl-div";
-    public override string? BuiltInName => "torch.nn.functional.kl_div";
 
     public override IEnumerable<LossCase> Cases(Generator g)
     {
@@ -42,19 +41,6 @@ public sealed class KlDivCheck : LossCheck
                 [HugeLogits(g, 4, 5, m).log_softmax(1), HugeLogits(g, 4, 5, m).log_softmax(1)], hard: true);
         }
         yield return new LossCase("batch of one [1,5] batchmean", batchMean, [LogProbabilities(g, [1, 5]), Probabilities(g, [1, 5])], hard: true);
-    }
-
-    // TorchSharp's kl_div defaults to log_target = true (PyTorch: false), so it is always passed; it has
-    // no 'batchmean' reduction: that is the sum divided by the batch size, as torch.nn.functional does.
-    public override Tensor BuiltIn(LossCase c, Tensor[] x, nn.Reduction r)
-    {
-        bool logTarget = Boolean(c, "log_target", false);
-        if (r == nn.Reduction.Mean && Boolean(c, "batchmean", false))
-        {
-            var sum = nn.functional.kl_div(x[0], x[1], log_target: logTarget, reduction: nn.Reduction.Sum);
-            return x[0].dim() == 0 ? sum : sum / CachedScalars.Of((double)x[0].shape[0]);
-        }
-        return nn.functional.kl_div(x[0], x[1], log_target: logTarget, reduction: r);
     }
 
     public override double[] Reference(LossCase c, HostArray[] x, nn.Reduction r)

@@ -9,7 +9,6 @@ namespace Harness.Validation.Checks.MultiClass;
 public sealed class MultiMarginCheck : LossCheck
 {
     public override string LossName => "multi-margin";
-    public override string? BuiltInName => "torch.nn.functional.multi_margin_loss";
 
     public override IEnumerable<LossCase> Cases(Generator g)
     {
@@ -37,10 +36,6 @@ public sealed class MultiMarginCheck : LossCheck
             yield return new LossCase($"on the hinge (margin - x_y + x_j = 0) p={p}", Of(("p", p)),
                 [tensor(new[] { 1.5, 0.5, -1.0, 0.5, 2.0, 1.0 }).reshape(2, 3), Targets(0, 2)], hard: true, smooth: false);
     }
-
-    public override Tensor BuiltIn(LossCase c, Tensor[] x, nn.Reduction r) =>
-        nn.functional.multi_margin_loss(x[0], x[1], p: (int)Integer(c, "p", 1), margin: Real(c, "margin", 1.0),
-            weight: OptionTensor(c, "weight", x[0]), reduction: r);
 
     public override double[] Reference(LossCase c, HostArray[] x, nn.Reduction r)
     {

@@ -10,7 +10,6 @@ namespace Harness.Validation.Checks.MultiClass;
 public sealed class NllCheck : LossCheck
 {
     public override string LossName => "nll";
-    public override string? BuiltInName => "torch.nn.functional.nll_loss";
 
     public override IEnumerable<LossCase> Cases(Generator g)
     {
@@ -35,26 +34,6 @@ public sealed class NllCheck : LossCheck
             [LogProbabilities(g, [3, 4]), Targets(-100, -100, -100)], hard: true, smooth: false);
         yield return new LossCase("every target ignored, weighted, ignore_index 2", Of(("weight", w4), ("ignore_index", 2L)),
             [LogProbabilities(g, [3, 4]), Targets(2, 2, 2)], hard: true, smooth: false);
-    }
-
-    // TorchSharp's nll_loss has no ignore_index parameter (libtorch's default -100 applies). For another
-    // ignore_index the targets equal to it are rewritten to -100, which libtorch then ignores; valid
-    // targets are never -100, so this is exactly nll_loss(..., ignore_index=ii). (Emulating through
-    // cross_entropy on log-probabilities would match values but not gradients.)
-    public override Tensor BuiltIn(LossCase c, Tensor[] x, nn.Reduction r)
-    {
-        long ignore = Integer(c, "ignore_index", -100);
-        var target = ignore == -100 ? x[1] : x[1].masked_fill(x[1].eq(CachedScalars.Of(ignore)), CachedScalars.Of(-100L));
-        var weight = OptionTensor(c, "weight", x[0]);
-        // libtorch's C++ torch::nn::functional::nll_loss (what TorchSharp binds) rejects a 1-D input [C]
-        // ("Expected 2 or more dimensions") although PyTorch's F.nll_loss takes it as one sample: call it
-        // on [1, C] with target [1] (the same computation) and give reduction none PyTorch's 0-d shape.
-        if (x[0].dim() == 1)
-        {
-            var one = nn.functional.nll_loss(x[0].unsqueeze(0), target.reshape(1), weight, r);
-            return r == nn.Reduction.None ? one.reshape(target.shape) : one;
-        }
-        return nn.functional.nll_loss(x[0], target, weight, r);
     }
 
     public override double[] Reference(LossCase c, HostArray[] x, nn.Reduction r)

@@ -12,8 +12,6 @@ namespace Harness.Validation.Checks.Regression;
 public sealed class PoissonNllCheck : LossCheck
 {
     public override string LossName => "poisson-nll";
-    public override string? BuiltInName => "torch.nn.functional.poisson_nll_loss";
-
     static readonly bool[] InputOnly = [true, false];
 
     static Tensor Counts(Generator g, long[] shape, long max = 7) =>
@@ -55,11 +53,6 @@ public sealed class PoissonNllCheck : LossCheck
         yield return new LossCase("rate exactly 0", LossOptions.Of(("log_input", false), ("full", true)),
             [tensor(new[] { 0.0, 0.0, 0.0, 1.5 }), tensor(new[] { 0.0, 1.0, 3.0, 2.0 })], InputOnly, hard: true, smooth: false);
     }
-
-    public override Tensor BuiltIn(LossCase c, Tensor[] x, nn.Reduction r) =>
-        nn.functional.poisson_nll_loss(x[0], x[1],
-            CaseOptionValues.Boolean(c, "log_input", true), CaseOptionValues.Boolean(c, "full", false),
-            (float)CaseOptionValues.Real(c, "eps", 1e-8), r);
 
     public override double[] Reference(LossCase c, HostArray[] x, nn.Reduction r)
     {
