@@ -399,7 +399,7 @@ public static class ExperimentRunner
             Dotnet = Environment.Version.ToString(),
             Os = System.Runtime.InteropServices.RuntimeInformation.OSDescription,
             Processors = Environment.ProcessorCount,
-            Dataset = new DatasetInfo
+            Dataset = new Harness.Results.ExperimentDataset
             {
                 Name = data.Name,
                 Source = data.Source,

@@ -5,7 +5,7 @@ using static Harness.Results.ResultsJson;
 namespace Harness.Results;
 
 /// <summary>The dataset part of experiment.json: the first seed's data (other seeds draw their own split of the same sizes).</summary>
-public sealed record DatasetInfo
+public sealed record ExperimentDataset
 {
     /// <summary>Dataset name.</summary>
     public string? Name { get; init; }
@@ -63,7 +63,7 @@ public sealed record ExperimentInfo
     /// <summary>Logical processors.</summary>
     public int? Processors { get; init; }
     /// <summary>The data.</summary>
-    public DatasetInfo? Dataset { get; init; }
+    public ExperimentDataset? Dataset { get; init; }
     /// <summary>The selection rule, e.g. "validation accuracy".</summary>
     public string? Selection { get; init; }
     /// <summary>The shard this process ran, e.g. "1/1".</summary>
@@ -122,7 +122,7 @@ public static class ExperimentInfoFile
         Threads = Integer(n["threads"]), GitCommit = Text(n["gitCommit"]), GitDirty = Boolean(n["gitDirty"]),
         TorchSharp = Text(n["torchSharp"]), LibTorch = Text(n["libTorch"]), Cpu = Text(n["cpu"]), VectorExtensions = Text(n["vectorExtensions"]),
         Dotnet = Text(n["dotnet"]), Os = Text(n["os"]), Processors = Integer(n["processors"]),
-        Dataset = n["dataset"] is JsonObject ds ? new DatasetInfo
+        Dataset = n["dataset"] is JsonObject ds ? new ExperimentDataset
         {
             Name = Text(ds["name"]), Source = Text(ds["source"]), Task = Text(ds["task"]), Classes = Integer(ds["classes"]),
             FeatureShape = ds["featureShape"] is JsonArray shape ? shape.Select(x => Long(x) ?? throw new FormatException($"expected a number at '{x?.GetPath() ?? "featureShape"}'")).ToList() : null,

@@ -11,7 +11,7 @@ public class ExperimentInfoFileTests
         Name = "quickstart", Description = "Four losses 'quoted'", Command = "harness run x.json", Device = "cpu", Threads = 1,
         GitCommit = null, GitDirty = true, TorchSharp = "0.107.0.0", LibTorch = "libtorch-cpu-linux-x64 2.10.0", Cpu = "AMD EPYC",
         VectorExtensions = "AVX2 FMA", Dotnet = "10.0.12", Os = "Debian GNU/Linux 12 (bookworm)", Processors = 2,
-        Dataset = new DatasetInfo
+        Dataset = new ExperimentDataset
         {
             Name = "digits", Source = "shipped", Task = "classification", Classes = 10, FeatureShape = [1, 28, 28], Train = 1294, Validation = 144,
             Test = 359, DataSeed = "per run seed", ValidationCorruption = "clean", Notes = ["a", "b"],
