@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Harness.Data;
 
 namespace Harness.Config;
 

@@ -29,7 +29,7 @@ internal static class CsvTableReader
             int b0 = file.ReadByte(), b1 = file.ReadByte();
             int b2 = file.ReadByte(), b3 = file.ReadByte();
             file.Position = 0;
-            if (Config.Utf16.Looks([(byte)b0, (byte)b1, (byte)b2, (byte)b3, .. ReadHead(file)]))
+            if (Utf16.Looks([(byte)b0, (byte)b1, (byte)b2, (byte)b3, .. ReadHead(file)]))
                 throw new DataException($"{path}: the file is UTF-16 encoded; save it as UTF-8 (the harness reads CSV files as UTF-8).");
             Stream stream = b0 == 0x1F && b1 == 0x8B ? new GZipStream(file, CompressionMode.Decompress) : file;
             using var reader = new StreamReader(stream);

@@ -1,4 +1,4 @@
-namespace Harness.Config;
+namespace Harness.Data;
 
 /// <summary>
 /// Recognizes UTF-16 text (with or without a byte-order mark), which the harness does not read: read as UTF-8 it
