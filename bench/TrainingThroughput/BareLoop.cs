@@ -8,7 +8,8 @@ using static TorchSharp.torch;
 /// The reference: the loop any TorchSharp user would write (whole set in memory, index_select batches, a dispose scope
 /// per step, TorchSharp's Adam over the model's parameters), with the harness's network, epoch orders and loss module,
 /// and nothing else. The harness's trainer can beat it: it steps one contiguous parameter buffer (ContiguousParameters)
-/// and gathers batches by a prefetching row copy from huge-page-backed features (RowCopyGather, TransparentHugePages).
+/// and gathers batches by a prefetching row copy from huge-page-backed features (RowCopyGather, TransparentHugePages:
+/// src/Harness.Acceleration, plugged in through TrainingAccelerators as the CLI does).
 /// </summary>
 static class BareLoop
 {

@@ -15,8 +15,8 @@ static class HarnessRuns
         var data = setup.Data;
         var binding = LossBinding.Create(setup.Loss, data.Task, data.ClassCount);
         var net = ModelFactory.Build(setup.Model, data.FeatureShape, binding.Outputs, seed: 0);
-        using var deviceData = new DeviceData(data, CPU);
-        var trainer = new Trainer(setup.Training, CPU, null);
+        using var deviceData = new DeviceData(data, CPU, TrainingAccelerators.Instance);
+        var trainer = new Trainer(setup.Training, CPU, null, paths: TrainingAccelerators.Instance);
         var run = new RunInfo("bench", "CE", "cross-entropy", 0, 0, 1, setup.Training.Epochs, WeightSnapshot.Hash(net));
         trainer.Train(run, net, binding, deviceData, [new EpochClock((m, cycle) => Print("harness", setup, round, m, cycle))]);
         net.Dispose();

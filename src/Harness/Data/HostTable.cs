@@ -40,7 +40,7 @@ internal sealed class HostTable
     public byte[]? Pixels { get; }
     /// <summary>
     /// For a float table decoded from pixels (<see cref="WithDecodedPixels"/>): the pixels it was decoded from, with
-    /// <c>Features[i] == PixelLookup[PixelCodes[i]]</c>; null otherwise. The trainer gathers batches from these bytes.
+    /// <c>Features[i] == PixelLookup[PixelCodes[i]]</c>; null otherwise. Opaque here: carried for the accelerators' batch source.
     /// </summary>
     public byte[]? PixelCodes { get; }
     /// <summary>The 256-entry table <see cref="PixelCodes"/> decode through; null when there are no codes.</summary>

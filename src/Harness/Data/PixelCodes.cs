@@ -4,8 +4,9 @@ namespace Harness.Data;
 
 /// <summary>
 /// Image features as the pixels they were decoded from: uint8 <see cref="Bytes"/> of the features' shape and the
-/// 256-entry table <see cref="Lookup"/>, with <c>features[i] == Lookup[Bytes[i]]</c> element by element. The CPU
-/// gather reads these bytes instead of the floats (a quarter of the memory). Owns <see cref="Bytes"/>.
+/// 256-entry table <see cref="Lookup"/>, with <c>features[i] == Lookup[Bytes[i]]</c> element by element. Opaque to the
+/// data code and to the training loop, which read only the floats: carried for the CPU batch source of the runner's
+/// accelerators (Harness.Acceleration), which gathers from these bytes instead (a quarter of the memory). Owns <see cref="Bytes"/>.
 /// </summary>
 public sealed class PixelCodes : IDisposable
 {

@@ -40,7 +40,7 @@ public sealed class DataSplit : IDisposable
     /// <summary>int64 [N] (classification) or float32 [N] (regression).</summary>
     public Tensor Targets { get; }
 
-    /// <summary>For image features, the pixels they were decoded from; null otherwise.</summary>
+    /// <summary>For image features, the pixels they were decoded from (opaque: see <see cref="PixelCodes"/>); null otherwise.</summary>
     public PixelCodes? Pixels { get; }
 
     /// <summary>Number of samples.</summary>

@@ -233,7 +233,7 @@ public static class ExperimentRunner
         {
             if (!trainers.TryGetValue(rate, out var trainer))
                 trainers[rate] = trainer = new Trainer(config.Training with { Optimizer = config.Training.Optimizer with { LearningRate = rate } },
-                    settings.Device, config.ConvergenceTarget, config.Calibration.TemperatureScaling);
+                    settings.Device, config.ConvergenceTarget, config.Calibration.TemperatureScaling, TrainingAccelerators.Instance);
             return trainer;
         }
 
@@ -255,7 +255,7 @@ public static class ExperimentRunner
             foreach (var seedRuns in runs.Where(r => rateOf(r) != null).GroupBy(r => r.Seed))
             {
                 var seedData = data.For(seedRuns.Key);
-                using var deviceData = new DeviceData(seedData, settings.Device);
+                using var deviceData = new DeviceData(seedData, settings.Device, TrainingAccelerators.Instance);
                 // One initial network per head size for this seed: every loss and rate with that head starts from its exact copy.
                 var snapshots = new Dictionary<int, WeightSnapshot>();
                 try

@@ -7,22 +7,26 @@ namespace Harness.Training;
 /// <summary>A dataset's splits on the training device, with the regression target scale.</summary>
 public sealed class DeviceData : IDisposable
 {
-    /// <summary>Copies every split to <paramref name="device"/> once.</summary>
+    /// <summary>
+    /// Copies every split to <paramref name="device"/> once; on the CPU the training features (and the pixel codes image
+    /// features were decoded from) through <paramref name="paths"/> (plain copies when null): batches read those in random rows.
+    /// </summary>
     /// <remarks>
     /// Always a copy, even on the CPU: the loader may wrap pinned managed arrays, whose alignment differs from
     /// process to process, and MKL's kernels round differently on differently aligned inputs. libtorch's own
     /// allocations are 64-byte aligned, which keeps CPU runs bit-reproducible across processes.
     /// </remarks>
-    public DeviceData(PreparedData data, Device device)
+    public DeviceData(PreparedData data, Device device, ITrainingPaths? paths = null)
     {
+        paths ??= PlainTrainingPaths.Instance;
         Data = data;
         static Tensor Copy(Tensor t, Device d) => t.to(d, copy: true).contiguous().DetachFromDisposeScope();
-        // Mini-batches read the training features in random rows: see TransparentHugePages for why and what it gains.
-        TrainFeatures = device.type == DeviceType.CPU ? TransparentHugePages.Copy(data.Train.Features) : Copy(data.Train.Features, device);
+        bool cpu = device.type == DeviceType.CPU;
+        TrainFeatures = cpu ? paths.CopyTrainingRows(data.Train.Features) : Copy(data.Train.Features, device);
         TrainTargets = Copy(data.Train.Targets, device);
-        // The bytes the training images were decoded from: the CPU gather reads these, a quarter of the floats' memory.
-        if (device.type == DeviceType.CPU && data.Train.Pixels is { } pixels)
-            TrainPixels = new PixelCodes(TransparentHugePages.Copy(pixels.Bytes), pixels.Lookup);
+        // Opaque here: a batch source may read these bytes instead of the floats (a quarter of the memory).
+        if (cpu && data.Train.Pixels is { } pixels)
+            TrainPixels = new PixelCodes(paths.CopyTrainingRows(pixels.Bytes), pixels.Lookup);
         ValidationFeatures = Copy(data.Validation.Features, device);
         ValidationTargets = Copy(data.Validation.Targets, device);
         TestFeatures = Copy(data.Test.Features, device);

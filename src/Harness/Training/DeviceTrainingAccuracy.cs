@@ -4,8 +4,8 @@ using static TorchSharp.torch;
 namespace Harness.Training;
 
 /// <summary>
-/// Counts an epoch's correct training predictions on the data's device (CUDA, or CPU outputs that
-/// <see cref="HostTrainingAccuracy"/> cannot read), without a kernel chain and a read-back on every step: each step's
+/// Counts an epoch's correct training predictions on the data's device (the plain count: the runner's
+/// accelerators count CPU outputs in managed code instead), without a kernel chain and a read-back on every step: each step's
 /// raw outputs are kept (detached from the graph), and every <see cref="MaxBatches"/> batches (or at the end of the
 /// epoch) they are turned into classes and compared with their labels in one go. The count is an integer, so it is
 /// exactly the one per-step counting gives.
@@ -16,7 +16,7 @@ namespace Harness.Training;
 /// 0.8 s epoch, keeping the outputs and counting them in bulk about half that. The batches of an epoch are consecutive
 /// ranges of the epoch's order, so the kept outputs always cover one range, whose labels are gathered once per count.
 /// </remarks>
-internal sealed class DeviceTrainingAccuracy(LossBinding binding, Tensor labels) : TrainingAccuracy
+public sealed class DeviceTrainingAccuracy(LossBinding binding, Tensor labels) : TrainingAccuracy
 {
     /// <summary>Outputs of at most this many batches are kept before they are counted.</summary>
     public const int MaxBatches = 32;

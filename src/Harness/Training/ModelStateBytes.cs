@@ -17,7 +17,7 @@ public static class ModelStateBytes
     /// </summary>
     public static ReadOnlyMemory<byte> Save(nn.Module model) => Save(model, new MemoryStream(SizeHint(model)));
 
-    /// <summary>As <see cref="Save(nn.Module)"/>, into <paramref name="stream"/> (empty, expandable; see <see cref="CheckpointBuffers"/>).</summary>
+    /// <summary>As <see cref="Save(nn.Module)"/>, into <paramref name="stream"/> (empty, expandable; see <see cref="ICheckpointMemory"/>).</summary>
     internal static ReadOnlyMemory<byte> Save(nn.Module model, MemoryStream stream)
     {
         using (var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))

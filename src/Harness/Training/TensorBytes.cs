@@ -17,7 +17,7 @@ internal static class TensorBytes
     /// <summary>Writes <paramref name="t"/>; tensors off the CPU, not contiguous or over 2 GB go through TorchSharp's own Save.</summary>
     public static void Write(BinaryWriter writer, Tensor t)
     {
-        if (t.device_type != DeviceType.CPU || !t.is_contiguous() || TensorMemory.Bytes(t) > int.MaxValue)
+        if (t.device_type != DeviceType.CPU || !t.is_contiguous() || t.numel() * t.ElementSize > int.MaxValue)
         {
             t.Save(writer);
             return;

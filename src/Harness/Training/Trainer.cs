@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using CustomLosses;
 using Harness.Config;
 using Harness.Data;
@@ -10,9 +9,10 @@ using static TorchSharp.torch;
 namespace Harness.Training;
 
 /// <summary>
-/// The training loop for one run: seeded epoch orders, gathered mini-batches (BatchGather), a dispose scope per step,
-/// evaluation per epoch, early stopping and divergence detection. It reports through <see cref="ITrainingObserver"/>s
-/// and writes nothing itself.
+/// The training loop for one run, in the shape of Lightning's fit loop: set up the stepper, batches and accuracy count
+/// (<see cref="ITrainingPaths"/>), resume, then per epoch train (<see cref="EpochLoop"/>: seeded order, a dispose scope
+/// per step, divergence detection), step the schedule, evaluate, stop early or checkpoint. It reports through
+/// <see cref="ITrainingObserver"/>s and writes nothing itself.
 /// </summary>
 /// <remarks>
 /// Dropout draws from libtorch's process-wide generator, which each run reseeds: run one trainer per process at a
@@ -22,16 +22,14 @@ namespace Harness.Training;
 /// <param name="device">The training device.</param>
 /// <param name="convergenceTarget">Validation target for epochs-to-target, or null.</param>
 /// <param name="temperatureScaling">Classification: fit a temperature on the validation split after training and report test calibration after it.</param>
-public sealed class Trainer(TrainingConfig config, Device device, double? convergenceTarget, bool temperatureScaling = false)
+/// <param name="paths">The implementations behind the loop's seams; null: the plain ones (<see cref="PlainTrainingPaths"/>).</param>
+public sealed class Trainer(TrainingConfig config, Device device, double? convergenceTarget, bool temperatureScaling = false, ITrainingPaths? paths = null)
 {
-    /// <summary>Test hook: force index_select batches even where the CPU row copy applies (both must train the same bits).</summary>
-    internal bool ForceIndexSelect { get; init; }
+    /// <summary>Where batches, steps, accuracy counts, checkpoint memory and the clock come from (the plain ones unless the runner plugs in faster ones).</summary>
+    readonly ITrainingPaths seams = paths ?? PlainTrainingPaths.Instance;
 
-    /// <summary>Test hook: step with TorchSharp's optimizer even where <see cref="FusedAdamStep"/> applies (both must train the same bits).</summary>
-    internal bool ForceOptimizerStep { get; init; }
-
-    /// <summary>What the epoch-end checkpoints are serialized into, reused once a store has written them (see <see cref="CheckpointBuffers"/>).</summary>
-    readonly CheckpointBuffers captureBuffers = new();
+    /// <summary>What the epoch-end checkpoints are serialized into, for every run of this trainer.</summary>
+    readonly ICheckpointMemory checkpointMemory = (paths ?? PlainTrainingPaths.Instance).CheckpointMemory();
 
     /// <summary>Trains <paramref name="model"/> (already on the device, with the run's initial weights) and returns the run's result.</summary>
     /// <param name="run">Which run.</param>
@@ -41,26 +39,12 @@ public sealed class Trainer(TrainingConfig config, Device device, double? conver
     /// <param name="observers">Sinks and displays.</param>
     /// <param name="checkpoints">Where to checkpoint at the end of every epoch (none when null).</param>
     /// <param name="resumeFrom">A checkpoint of this run to continue from (null: start at epoch 1).</param>
-    /// <remarks>
-    /// Compiled fully optimized at its first call (<c>AggressiveOptimization</c>). Why: a run calls this once, so tiered
-    /// compilation never promotes it; its loop ran as quick tier-0 code until the runtime replaced it on the stack, which
-    /// cost one step 27-47 ms (and another epoch 0.1 ms more bookkeeping on every step). Measured in the throughput
-    /// benchmark (MLP, 2 threads): an epoch's bookkeeping 53-55 ms instead of 5-8 ms in a quarter of the runs; with
-    /// loops compiled optimized from the start (<c>DOTNET_TC_QuickJitForLoops=0</c>) it stayed at 4.9-8.0 ms in all of them.
-    /// </remarks>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public RunResult Train(RunInfo run, nn.Module<Tensor, Tensor> model, LossBinding binding, DeviceData data, IReadOnlyList<ITrainingObserver> observers,
         ICheckpointStore? checkpoints = null, TrainingCheckpoint? resumeFrom = null)
     {
         var classification = binding.Task == TaskKind.Classification;
-        // One flat buffer for all parameters when they can share one: the optimizer and zero_grad then launch one kernel
-        // per operation for the whole model (see ContiguousParameters); otherwise the parameters are stepped one by one.
-        using var contiguous = ContiguousParameters.TryCreate(model);
-        IReadOnlyList<TorchSharp.Modules.Parameter> parameters = contiguous is null ? model.parameters().ToList() : [contiguous.Flat];
-        using var optimizer = OptimizerFactory.Create(config.Optimizer, parameters);
-        // Adam and AdamW over the flat buffer step in two SIMD passes, bit-identical to optimizer.step() (see FusedAdamStep).
-        var fusedStep = contiguous is null || ForceOptimizerStep ? null : FusedAdamStep.TryCreate(optimizer, contiguous.Flat);
-        var schedule = OptimizerFactory.CreateSchedule(config.Schedule, optimizer, config.Epochs);
+        using var stepper = seams.Stepper(model, config.Optimizer);
+        var schedule = OptimizerFactory.CreateSchedule(config.Schedule, stepper.Optimizer, config.Epochs);
         var stopping = new EarlyStopping(config.EarlyStopping, classification);
         binding.Module.to(device);
 
@@ -70,152 +54,40 @@ public sealed class Trainer(TrainingConfig config, Device device, double? conver
 
         var dtype = data.TrainFeatures.dtype;
         using var encodedTargets = binding.Encoding.Encode(data.TrainTargets, binding.ClassCount, dtype).DetachFromDisposeScope();
-        using var accuracy = classification ? TrainingAccuracy.For(binding, data.TrainTargets, dtype) : null;
-        using var gather = ForceIndexSelect ? new IndexSelectGather(data.TrainFeatures, encodedTargets) : BatchGather.For(data.TrainFeatures, encodedTargets, config.BatchSize, data.TrainPixels);
-        long n = data.TrainFeatures.shape[0];
-        int batchSize = config.BatchSize;
+        using var accuracy = classification ? seams.Accuracy(binding, data.TrainTargets, dtype) : null;
+        using var batches = seams.Batches(data, encodedTargets, config.BatchSize);
+        var loop = new EpochLoop(config, device, run, model, binding, data, stepper, batches, accuracy, seams.Clock(), observers);
+        loop.Clock.StartRun();
         var history = new List<EpochMetrics>();
-        var runWatch = Stopwatch.StartNew();
         double secondsBefore = 0;
         string? divergence = null;
         bool stoppedEarly = false;
         IReadOnlyList<double>? recall = null;
-        int firstEpoch = 1;
         if (resumeFrom != null)
         {
-            Restore(resumeFrom, run, model, optimizer, schedule, stopping);
+            Restore(resumeFrom, run, model, stepper.Optimizer, schedule, stopping);
             history.AddRange(resumeFrom.History);
-            secondsBefore = resumeFrom.Seconds;
-            stoppedEarly = resumeFrom.StoppedEarly;
-            recall = resumeFrom.TestRecallPerClass;
-            firstEpoch = resumeFrom.Epoch + 1;
+            (secondsBefore, stoppedEarly, recall) = (resumeFrom.Seconds, resumeFrom.StoppedEarly, resumeFrom.TestRecallPerClass);
         }
         foreach (var o in observers) o.RunStarted(run);
         if (resumeFrom != null)
             foreach (var o in observers) o.RunResumed(run, history);
 
-        for (int epoch = firstEpoch; epoch <= config.Epochs && divergence == null && !stoppedEarly; epoch++)
+        for (int epoch = resumeFrom is null ? 1 : resumeFrom.Epoch + 1; epoch <= config.Epochs && !stoppedEarly; epoch++)
         {
-            var epochWatch = Stopwatch.StartNew();
-            var learningRate = optimizer.ParamGroups.First().LearningRate;
-            using var permutation = EpochOrder.Permutation(run.Seed, epoch, n);
-            var orderHash = EpochOrder.Hash(permutation);
-            using var order = permutation.to(device);
-            gather.BeginEpoch(order);
-            // A final batch of one sample would break batch normalization (and says little): it is dropped.
-            int batches = (int)((n + batchSize - 1) / batchSize);
-            if (batches > 1 && n % batchSize == 1) batches--;
-            int normStride = GradientNormStride(batches);
-
-            model.train();
-            double lossSum = 0, gradientNormSum = 0;
-            int gradientNormCount = 0;
-            long seen = 0;
-            accuracy?.Start(order);
-            // Where the epoch's time goes, in Stopwatch ticks (reading the clock costs nanoseconds): the work every training
-            // loop does (forward + loss, backward, optimizer step, releasing the step's tensors) and the batch slicing every
-            // loop does too; what else the epoch spends is the harness's own bookkeeping (loss read-back, accuracy,
-            // gradient norms, observers).
-            long computeTicks = 0, dataTicks = 0;
-            for (int b = 0; b < batches; b++)
-            {
-                using var scope = NewDisposeScope();
-                long sliceStart = Stopwatch.GetTimestamp();
-                long start = (long)b * batchSize, len = Math.Min(batchSize, n - start);
-                var (x, y) = gather.Take(start, len);
-                long forwardStart = Stopwatch.GetTimestamp();
-                dataTicks += forwardStart - sliceStart;
-                optimizer.zero_grad();
-                var raw = model.call(x);
-                var loss = binding.Loss(raw, y);
-                computeTicks += Stopwatch.GetTimestamp() - forwardStart;
-                var lossValue = HostValue.ReadAsDouble(loss);
-                if (!double.IsFinite(lossValue))
-                {
-                    divergence = $"loss became {lossValue} at epoch {epoch}, batch {b + 1}";
-                    break;
-                }
-                // Counted now, while the outputs the forward just wrote are still in cache: after backward and the
-                // optimizer step the same count took 1.5x as long (MLP, 2 threads: 3.6 against 2.4 ms per epoch).
-                accuracy?.Add(raw, start, len);
-                long backwardStart = Stopwatch.GetTimestamp();
-                loss.backward();
-                if (config.GradientClipNorm > 0)
-                {
-                    // Clipping changes the update, so it is training work, not bookkeeping.
-                    gradientNormSum += nn.utils.clip_grad_norm_(parameters, config.GradientClipNorm);
-                    gradientNormCount++;
-                }
-                computeTicks += Stopwatch.GetTimestamp() - backwardStart;
-                if (config.GradientClipNorm <= 0 && b % normStride == 0)
-                {
-                    gradientNormSum += GradientNorm(parameters);
-                    gradientNormCount++;
-                }
-                long stepStart = Stopwatch.GetTimestamp();
-                if (fusedStep is null) optimizer.step();
-                else fusedStep.Step();
-                computeTicks += Stopwatch.GetTimestamp() - stepStart;
-                lossSum += lossValue * len;
-                seen += len;
-                // An indexed loop: foreach over the interface would allocate an enumerator on every step.
-                for (int o = 0; o < observers.Count; o++) observers[o].BatchCompleted(run, epoch, b + 1, batches);
-                // Releasing the step's tensors (the loss's saved tensors, the optimizer's temporaries) is work every
-                // training loop does (PyTorch's when the step's last references go), not bookkeeping: it is timed as compute.
-                long releaseStart = Stopwatch.GetTimestamp();
-                scope.Dispose();
-                computeTicks += Stopwatch.GetTimestamp() - releaseStart;
-            }
-            if (divergence != null) break;
-            contiguous?.EnsureIntact();
-            long? correct = accuracy?.Correct();
-            var trainSeconds = epochWatch.Elapsed.TotalSeconds;
+            if (loop.TrainEpoch(epoch, out divergence) is not { } trained) break;
             schedule?.step();
-
-            long evaluationStart = Stopwatch.GetTimestamp();
-            var validation = Evaluator.Evaluate(model, binding, data.ValidationFeatures, data.ValidationTargets, data.Data.TargetMean, data.Data.TargetStd);
-            var test = Evaluator.Evaluate(model, binding, data.TestFeatures, data.TestTargets, data.Data.TargetMean, data.Data.TargetStd)
-                       ?? throw new InvalidOperationException("The test split is empty.");
-            var evaluationSeconds = Stopwatch.GetElapsedTime(evaluationStart).TotalSeconds;
-            var metrics = new EpochMetrics
-            {
-                Epoch = epoch,
-                TrainLoss = lossSum / Math.Max(seen, 1),
-                TrainAccuracy = correct is { } c ? (double)c / Math.Max(seen, 1) : null,
-                ValidationAccuracy = validation?.Confusion?.Accuracy,
-                TestAccuracy = test.Confusion?.Accuracy,
-                TestBalancedAccuracy = test.Confusion?.BalancedAccuracy,
-                TestMacroF1 = test.Confusion?.MacroF1,
-                ValidationRmse = validation?.Regression?.Rmse,
-                TestRmse = test.Regression?.Rmse,
-                TestMae = test.Regression?.Mae,
-                TestR2 = test.Regression?.R2,
-                ValidationYardstick = validation?.Yardstick,
-                TestYardstick = test.Yardstick,
-                TestBrier = test.Calibration?.Brier,
-                TestEce = test.Calibration?.Ece,
-                TestAdaptiveEce = test.Calibration?.AdaptiveEce,
-                TestClasswiseEce = test.Calibration?.ClasswiseEce,
-                LearningRate = learningRate,
-                MeanGradientNorm = gradientNormSum / Math.Max(gradientNormCount, 1),
-                EpochSeconds = epochWatch.Elapsed.TotalSeconds,
-                SamplesPerSecond = seen / Math.Max(trainSeconds, 1e-9),
-                ComputeSeconds = computeTicks / (double)Stopwatch.Frequency,
-                DataSeconds = dataTicks / (double)Stopwatch.Frequency,
-                EvaluationSeconds = evaluationSeconds,
-                BatchOrderHash = orderHash,
-            };
-            recall = test.Confusion?.Recall();
+            var metrics = loop.Evaluate(trained, out recall);
             history.Add(metrics);
             foreach (var o in observers) o.EpochCompleted(run, metrics);
             stoppedEarly = stopping.ShouldStop(metrics);
-            checkpoints?.Save(run, Capture(run, model, optimizer, stopping, history, stoppedEarly, recall, secondsBefore + runWatch.Elapsed.TotalSeconds));
+            checkpoints?.Save(run, Capture(run, model, stepper.Optimizer, stopping, history, stoppedEarly, recall, secondsBefore + loop.Clock.RunSeconds));
         }
 
         var result = new RunResult(run, history,
             ConvergenceMetrics.From(history, classification, convergenceTarget, divergence != null, stoppedEarly,
                 config.EarlyStopping.Metric.Trim().Equals("loss", StringComparison.OrdinalIgnoreCase)),
-            secondsBefore + runWatch.Elapsed.TotalSeconds, divergence, recall)
+            secondsBefore + loop.Clock.RunSeconds, divergence, recall)
         {
             Calibration = classification && divergence == null && history.Count > 0 ? Calibrate(model, binding, data) : null,
         };
@@ -251,8 +123,8 @@ public sealed class Trainer(TrainingConfig config, Device device, double? conver
         var state = stopping.Save();
         using var generator = Generator.Default;
         using var rng = generator.get_state();
-        var modelStream = captureBuffers.Rent(ModelStateBytes.SizeHint(model));
-        var optimizerStream = captureBuffers.Rent(ModelStateBytes.SizeHint(model, tensorsPerParameter: 3));
+        var modelStream = checkpointMemory.Rent(ModelStateBytes.SizeHint(model));
+        var optimizerStream = checkpointMemory.Rent(ModelStateBytes.SizeHint(model, tensorsPerParameter: 3));
         return new TrainingCheckpoint
         {
             RunId = run.Id, Seed = run.Seed, LossName = run.LossName, InitialWeightsHash = run.InitialWeightsHash,
@@ -265,8 +137,8 @@ public sealed class Trainer(TrainingConfig config, Device device, double? conver
             RngState = rng.bytes.ToArray(),
             Release = () =>
             {
-                captureBuffers.Return(modelStream);
-                captureBuffers.Return(optimizerStream);
+                checkpointMemory.Return(modelStream);
+                checkpointMemory.Return(optimizerStream);
             },
         };
     }
@@ -326,20 +198,4 @@ public sealed class Trainer(TrainingConfig config, Device device, double? conver
 
     /// <summary>At most this many gradient-norm reads per epoch without clipping (see <see cref="GradientNormStride"/>).</summary>
     public const int MaxGradientNormReads = 16;
-
-    /// <summary>
-    /// The global L2 norm of the gradients, read without clipping: libtorch's clip_grad_norm_ also rescales every
-    /// gradient (a second pass over them) even when the factor is 1, which costs a few percent of a small model's step.
-    /// </summary>
-    static double GradientNorm(IReadOnlyList<TorchSharp.Modules.Parameter> parameters)
-    {
-        using var scope = NewDisposeScope();
-        var norms = new List<Tensor>(parameters.Count);
-        // Each read of Parameter.grad makes a new native handle and wrapper: read it once.
-        foreach (var p in parameters)
-            if (p.grad is { } g) norms.Add(g.norm());
-        if (norms.Count == 0) return 0;
-        var total = norms.Count == 1 ? norms[0] : stack(norms).norm();
-        return HostValue.ReadAsDouble(total);
-    }
 }

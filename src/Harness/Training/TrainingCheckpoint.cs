@@ -58,7 +58,7 @@ public sealed class TrainingCheckpoint : IDisposable
 
     /// <summary>
     /// Hands <see cref="ModelState"/>'s and <see cref="OptimizerState"/>'s buffers back to whoever lent them (the trainer's
-    /// <see cref="CheckpointBuffers"/>), once; a checkpoint read from a file, or one never disposed, lends nothing.
+    /// <see cref="ICheckpointMemory"/>), once; a checkpoint read from a file, or one never disposed, lends nothing.
     /// </summary>
     internal Action? Release { init => release = value; }
 

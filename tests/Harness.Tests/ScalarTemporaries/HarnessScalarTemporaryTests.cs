@@ -5,7 +5,7 @@ using Xunit;
 namespace Harness.Tests.ScalarTemporaries;
 
 /// <summary>
-/// No code in src/Harness hands TorchSharp a temporary Scalar: the check tests/CustomLosses.Tests runs over the loss
+/// No code in src/Harness (or src/Harness.Acceleration) hands TorchSharp a temporary Scalar: the check tests/CustomLosses.Tests runs over the loss
 /// library (see src/CustomLosses/CachedScalars.cs), over the harness's sources. A finalized temporary crashes or
 /// corrupts whichever native call reads it, in a data loader as much as in a loss.
 /// </summary>
@@ -19,8 +19,12 @@ public class HarnessScalarTemporaryTests
         var sources = Path.Combine(root, "src", "Harness");
         var files = ScalarTemporaryAnalyzer.SourcesUnder(root, sources);
         Assert.True(files.Count > 50, $"only {files.Count} source files under {sources}");
+        // The harness's fast paths (a project of their own, which the harness references) are analyzed with it.
+        var acceleration = ScalarTemporaryAnalyzer.SourcesUnder(root, Path.Combine(root, "src", "Harness.Acceleration"));
+        Assert.True(acceleration.Count > 5, $"only {acceleration.Count} source files under src/Harness.Acceleration");
+        files.AddRange(acceleration);
         // The test host's trusted assemblies are the harness's dependencies (CustomLosses, TorchSharp, Spectre.Console, ...);
-        // the harness itself (harness.dll) and this test assembly are left out: the harness's types come from its sources.
+        // the harness itself (harness.dll, Harness.Acceleration.dll) and this test assembly are left out: their types come from the sources.
         var compilation = ScalarTemporaryAnalyzer.Compile(files, ScalarTemporaryAnalyzer.ReferencesFrom([], exclude: "harness"), OutputKind.ConsoleApplication);
         // Source generators do not run in this compilation, so [GeneratedRegex] partial methods lack their generated half
         // (CS8795); that touches nothing but those methods' bodies, which call no TorchSharp.

@@ -1,3 +1,4 @@
+using Harness.Acceleration;
 using System.Runtime.InteropServices;
 using Harness.Config;
 using Harness.Data;
@@ -7,7 +8,7 @@ using Harness.Training;
 using Xunit;
 using static TorchSharp.torch;
 
-namespace Harness.Tests.Training;
+namespace Harness.Tests.Acceleration;
 
 /// <summary>
 /// The trainer serializes every epoch's checkpoint into buffers it reuses once a store has written them
@@ -83,11 +84,11 @@ public class CheckpointBuffersTests
         var training = new TrainingConfig { Epochs = 16, BatchSize = 256, Optimizer = new OptimizerConfig { Name = "adam", LearningRate = 1e-2 } };
         var binding = LossBinding.Create(new LossEntryConfig { Loss = "cross-entropy" }, data.Task, data.ClassCount);
         using var net = ModelFactory.Build(new ModelConfig { Kind = "mlp", Hidden = [16] }, data.FeatureShape, binding.Outputs, seed: 3);
-        using var deviceData = new DeviceData(data, CPU);
+        using var deviceData = new DeviceData(data, CPU, TrainingAccelerators.Instance);
         var run = new RunInfo("buffers", "CE", "cross-entropy", 3, 0, 1, training.Epochs, WeightSnapshot.Hash(net));
         var store = new Lockstep(net, training.Epochs);
         using (var writer = new BackgroundCheckpointWriter(store))
-            new Trainer(training, CPU, null).Train(run, net, binding, deviceData, [store], writer);
+            new Trainer(training, CPU, null, paths: TrainingAccelerators.Instance).Train(run, net, binding, deviceData, [store], writer);
         binding.Module.Dispose();
 
         Assert.Contains(store.Written, w => w.Epoch == training.Epochs);   // the last epoch's checkpoint is always written

@@ -1,8 +1,9 @@
+using Harness.Acceleration;
 using Harness.Training;
 using Xunit;
 using static TorchSharp.torch;
 
-namespace Harness.Tests.Training;
+namespace Harness.Tests.Acceleration;
 
 /// <summary>The huge-page copy keeps the bytes, dtype and shape, and the advice is accepted where the kernel offers THP.</summary>
 public class TransparentHugePagesTests

@@ -1,10 +1,12 @@
+using Harness.Experiments;
+using Harness.Acceleration;
 using Harness.Config;
 using Harness.Data;
 using Harness.Training;
 using Xunit;
 using static TorchSharp.torch;
 
-namespace Harness.Tests.Training;
+namespace Harness.Tests.Acceleration;
 
 /// <summary>Both ways of counting training accuracy give libtorch's count (argmax or sign, compared with the labels) batch by batch.</summary>
 public class TrainingAccuracyTests
@@ -32,7 +34,7 @@ public class TrainingAccuracyTests
         const long n = 1000, batch = 24; // 41 full batches and a short one: more than one bulk count, and a remainder
         var labels = randint(0, classes, [n], dtype: ScalarType.Int32, generator: generator);
         var outputs = HardOutputs(n, binding.Outputs, dtype, generator);
-        using var accuracy = counter == "host" ? (TrainingAccuracy)new HostTrainingAccuracy(binding, labels) : new DeviceTrainingAccuracy(binding, labels);
+        using var accuracy = counter == "host" ? TrainingAccelerators.Instance.Accuracy(binding, labels, dtype) : new DeviceTrainingAccuracy(binding, labels);
 
         for (int epoch = 0; epoch < 2; epoch++)
         {
@@ -70,7 +72,7 @@ public class TrainingAccuracyTests
             { float.NegativeInfinity, float.NegativeInfinity, -1 }, // class 2
         });
         var labels = tensor(new long[] { 0, 1, 0, 1, 0, 2 });
-        using var accuracy = new HostTrainingAccuracy(binding, labels);
+        var accuracy = new HostTrainingAccuracy(binding.Outputs, labels);
         accuracy.Start(arange(6L));
         accuracy.Add(outputs, 0, 6);
         Assert.Equal(6, accuracy.Correct());
@@ -82,7 +84,7 @@ public class TrainingAccuracyTests
     {
         using var scope = NewDisposeScope();
         var binding = LossBinding.Create(new LossEntryConfig { Loss = "cross-entropy" }, TaskKind.Classification, 4);
-        using var accuracy = new HostTrainingAccuracy(binding, zeros(10, dtype: ScalarType.Int64));
+        var accuracy = new HostTrainingAccuracy(binding.Outputs, zeros(10, dtype: ScalarType.Int64));
         accuracy.Start(arange(10L));
         Assert.Throws<ArgumentOutOfRangeException>(() => accuracy.Add(zeros(4, 4), 8, 4));
         Assert.Throws<ArgumentException>(() => accuracy.Add(zeros(4, 3), 0, 4));

@@ -1,12 +1,12 @@
 using static TorchSharp.torch;
 
-namespace Harness.Training;
+namespace Harness.Acceleration;
 
 /// <summary>
-/// Batches by <c>index_select</c> on the data's device (CUDA, or CPU tensors the row copy cannot read): fresh tensors
-/// per batch, in the step's dispose scope.
+/// Batches by <c>index_select</c> on the data's device: fresh tensors per batch, in the step's dispose scope. What
+/// <see cref="AdaptiveGather"/> measures the row copy against (the harness's plain batch source does the same).
 /// </summary>
-internal sealed class IndexSelectGather(Tensor features, Tensor targets) : BatchGather
+public sealed class IndexSelectGather(Tensor features, Tensor targets) : BatchGather
 {
     Tensor? order;
 

@@ -1,3 +1,5 @@
+using Harness.Tests.Training;
+using Harness.Acceleration;
 using Harness.Config;
 using Harness.Data;
 using Harness.Tests.Experiments;
@@ -7,7 +9,7 @@ using TorchSharp.Modules;
 using Xunit;
 using static TorchSharp.torch;
 
-namespace Harness.Tests.Training;
+namespace Harness.Tests.Acceleration;
 
 /// <summary>
 /// The fused Adam/AdamW step is TorchSharp's step bit for bit (parameter, both moments, step count), through learning-rate
@@ -174,8 +176,8 @@ public class FusedAdamStepTests
         };
         var model = new ModelConfig { Kind = "mlp", Hidden = [32], BatchNorm = true };
         Assert.Equal(
-            GatherComparison.Train(data, training, model, forceIndexSelect: false, forceOptimizerStep: true),
-            GatherComparison.Train(data, training, model, forceIndexSelect: false));
+            GatherComparison.Train(data, training, model, plainBatches: false, plainStepper: true),
+            GatherComparison.Train(data, training, model, plainBatches: false));
     }
 
     static void AssertSameState(optim.Optimizer expectedOptimizer, Parameter expected, optim.Optimizer actualOptimizer, Parameter actual, string when)

@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
-namespace Harness.Training;
+namespace Harness.Acceleration;
 
 /// <summary>
 /// Decodes rows of pixel bytes into float32 features through a 256-entry lookup table (<c>out[i] = lookup[in[i]]</c>),
@@ -26,7 +26,7 @@ namespace Harness.Training;
 /// <c>vpermb</c>) so that the four results come out as pixels 0-15, 16-31, 32-47, 48-63 in order. A row whose length
 /// is not a multiple of 64 ends with a chunk overlapping the one before it, rewriting the same values.</para>
 /// </remarks>
-internal sealed class PixelLookupDecoder
+public sealed class PixelLookupDecoder
 {
     /// <summary>Pixels per chunk; rows must be at least this long.</summary>
     public const int ChunkBytes = 64;

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using static TorchSharp.torch;
 
-namespace Harness.Training;
+namespace Harness.Acceleration;
 
 /// <summary>
 /// Gathers CPU batches with whichever of <see cref="RowCopyGather"/> and <see cref="IndexSelectGather"/> is faster on
@@ -17,7 +17,7 @@ namespace Harness.Training;
 /// session's EPYC the row copy was the faster in training (16 against 19 ms). A probe costs a few batches gathered the
 /// slower way (two clock reads per batch besides).
 /// </remarks>
-internal sealed class AdaptiveGather : BatchGather
+public sealed class AdaptiveGather : BatchGather
 {
     /// <summary>Batches each gather takes, alternating, in a probe.</summary>
     public const int ProbeBatchesEach = 8;

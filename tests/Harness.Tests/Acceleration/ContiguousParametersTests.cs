@@ -1,3 +1,4 @@
+using Harness.Acceleration;
 using TorchSharp;
 using Harness.Config;
 using Harness.Models;
@@ -6,7 +7,7 @@ using Harness.Training;
 using Xunit;
 using static TorchSharp.torch;
 
-namespace Harness.Tests.Training;
+namespace Harness.Tests.Acceleration;
 
 /// <summary>
 /// Stepping one flat buffer is the same training as stepping every parameter: bit for bit, for every optimizer and

@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Harness.Training;
+namespace Harness.Acceleration;
 
 /// <summary>
 /// CPU copies of a tensor in memory that Linux backs with 2 MB transparent huge pages: the copy is allocated by
@@ -19,7 +19,7 @@ namespace Harness.Training;
 /// an ordinary copy, MADV_COLLAPSE, took 0.65 s); 10-epoch studies train hundreds of epochs on one copy. Validation and
 /// test splits are read in order, where huge pages change nothing measurable, so only the training features get this.
 /// </remarks>
-internal static partial class TransparentHugePages
+public static partial class TransparentHugePages
 {
     const long HugePage = 2 << 20;
     const int MadviseHugePage = 14;

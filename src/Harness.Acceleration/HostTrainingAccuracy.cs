@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Harness.Training;
+namespace Harness.Acceleration;
 
 /// <summary>
 /// Counts correct training predictions of a CPU run in managed code, reading each step's outputs where they lie: a
@@ -13,13 +13,13 @@ namespace Harness.Training;
 /// <remarks>
 /// <para>Why: every tensor operation on the training path costs microseconds of dispatch. On the Fashion-MNIST MLP at 2
 /// threads, keeping each step's outputs (a detach per step) and counting them in bulk every 32 steps
-/// (<see cref="DeviceTrainingAccuracy"/>) took 6-8 ms of a 0.75 s epoch, about one percent; this loop over 128 x 10
+/// (the harness's plain <c>DeviceTrainingAccuracy</c>) took 6-8 ms of a 0.75 s epoch, about one percent; this loop over 128 x 10
 /// values takes 1 us per step alone and 2-3 ms per epoch inside training (where every call runs on cold caches).</para>
 /// <para>The predictions are libtorch's: argmax takes the first maximum, and a NaN counts as the maximum (the first
 /// NaN wins), as in ATen's CPU reduction; a single unit predicts class 1 when its output is above zero (NaN is not).
 /// The tests compare the count with libtorch's on ties, signed zeros and NaNs.</para>
 /// </remarks>
-internal sealed class HostTrainingAccuracy : TrainingAccuracy
+public sealed class HostTrainingAccuracy
 {
     readonly long[] labels;
     readonly long[] epochLabels;
@@ -29,19 +29,19 @@ internal sealed class HostTrainingAccuracy : TrainingAccuracy
     /// <summary>Whether outputs of <paramref name="dtype"/> can be read here.</summary>
     public static bool Supports(ScalarType dtype) => dtype is ScalarType.Float32 or ScalarType.Float64;
 
-    /// <summary>Copies the labels (any integer dtype, on the CPU) to the host once.</summary>
-    public HostTrainingAccuracy(LossBinding binding, Tensor labels)
+    /// <summary>Copies the labels (any integer dtype, on the CPU) to the host once; the model has <paramref name="outputs"/> output units (1: a sign test).</summary>
+    public HostTrainingAccuracy(int outputs, Tensor labels)
     {
         if (labels.device_type != DeviceType.CPU || labels.dim() != 1)
             throw new ArgumentException("the labels must be a 1-d CPU tensor", nameof(labels));
         using var wide = labels.to(ScalarType.Int64).contiguous();
         this.labels = MemoryMarshal.Cast<byte, long>(wide.bytes).ToArray();
         epochLabels = new long[this.labels.Length];
-        outputs = binding.Outputs;
+        this.outputs = outputs;
     }
 
-    /// <inheritdoc />
-    public override void Start(Tensor epochOrder)
+    /// <summary>Starts counting an epoch whose samples are visited in <paramref name="epochOrder"/> (int64, on the CPU).</summary>
+    public void Start(Tensor epochOrder)
     {
         if (epochOrder.device_type != DeviceType.CPU || epochOrder.dtype != ScalarType.Int64 || epochOrder.dim() != 1 || epochOrder.size(0) != labels.Length)
             throw new ArgumentException($"the epoch order must be a 1-d int64 CPU tensor of the split's {labels.Length} samples", nameof(epochOrder));
@@ -57,8 +57,8 @@ internal sealed class HostTrainingAccuracy : TrainingAccuracy
         correct = 0;
     }
 
-    /// <inheritdoc />
-    public override void Add(Tensor raw, long start, long count)
+    /// <summary>Adds a step's raw outputs, for the <paramref name="count"/> samples at positions [start, start + count) of the epoch's order.</summary>
+    public void Add(Tensor raw, long start, long count)
     {
         if (start < 0 || count < 0 || start + count > epochLabels.Length)
             throw new ArgumentOutOfRangeException(nameof(start), start, $"positions [{start}, {start + count}) are outside the epoch's {epochLabels.Length} samples");
@@ -75,8 +75,8 @@ internal sealed class HostTrainingAccuracy : TrainingAccuracy
         };
     }
 
-    /// <inheritdoc />
-    public override long Correct() => correct;
+    /// <summary>Correct predictions among the epoch's samples added so far.</summary>
+    public long Correct() => correct;
 
     /// <summary>Rows of <paramref name="outputs"/> values whose predicted class equals the row's label.</summary>
     static long CountCorrect<T>(ReadOnlySpan<T> values, int outputs, ReadOnlySpan<long> expected) where T : unmanaged, IFloatingPointIeee754<T>

@@ -5,7 +5,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace Harness.Training;
+namespace Harness.Acceleration;
 
 /// <summary>
 /// TorchSharp's <c>Adam</c> or <c>AdamW</c> step over one flat float32 CPU parameter (<see cref="ContiguousParameters.Flat"/>),

@@ -1,3 +1,6 @@
+using Harness.Experiments;
+using Harness.Tests.Training;
+using Harness.Acceleration;
 using System.Buffers.Binary;
 using Harness.Config;
 using Harness.Data;
@@ -8,7 +11,7 @@ using TorchSharp;
 using Xunit;
 using static TorchSharp.torch;
 
-namespace Harness.Tests.Training;
+namespace Harness.Tests.Acceleration;
 
 /// <summary>
 /// Image batches gathered from the pixel bytes decode to exactly the standardized floats: the decoder reproduces any
@@ -35,7 +38,14 @@ public class PixelDecodeGatherTests
         return lookup;
     }
 
-    [Theory]
+    [SkippableFact]
+    public void The_decoder_refuses_CPUs_without_AVX512_VBMI()
+    {
+        Skip.If(PixelLookupDecoder.IsSupported, "this CPU has AVX-512 VBMI: the decoder is checked bit for bit instead");
+        Assert.Throws<PlatformNotSupportedException>(() => new PixelLookupDecoder(AwkwardLookup()));
+    }
+
+    [SkippableTheory]
     [InlineData(64)]
     [InlineData(65)]
     [InlineData(100)]
@@ -44,11 +54,7 @@ public class PixelDecodeGatherTests
     public void The_decoder_reproduces_the_lookup_bit_for_bit(int length)
     {
         var lookup = AwkwardLookup();
-        if (!PixelLookupDecoder.IsSupported)
-        {
-            Assert.Throws<PlatformNotSupportedException>(() => new PixelLookupDecoder(lookup));
-            return;
-        }
+        Skip.IfNot(PixelLookupDecoder.IsSupported, "this CPU lacks AVX-512 VBMI: the decoder is not used here (its refusal is checked instead)");
         var decoder = new PixelLookupDecoder(lookup);
         var random = new Random(length);
         var source = new byte[length];
@@ -65,16 +71,17 @@ public class PixelDecodeGatherTests
     [SkippableFact]
     public void The_decoder_refuses_short_rows_and_wrong_tables()
     {
-        Skip.IfNot(PixelLookupDecoder.IsSupported, "this CPU lacks AVX-512 VBMI: the decoder is not used here (its refusal is checked by the theory above)");
+        Skip.IfNot(PixelLookupDecoder.IsSupported, "this CPU lacks AVX-512 VBMI: the decoder is not used here (its refusal is checked instead)");
         Assert.Throws<ArgumentException>(() => new PixelLookupDecoder(new float[255]));
         using var features = zeros(10, 7, 7);
         using var codes = new PixelCodes(zeros(10, 7, 7, dtype: ScalarType.Byte), new float[256]);
-        Assert.False(RowCopyGather.CanDecode(features, codes));                  // 49-pixel rows
+        Assert.False(RowCopyGather.CanDecode(features, new PixelSource(codes.Bytes, codes.Lookup)));                  // 49-pixel rows
         using var wide = zeros(10, 1, 8, 8);
         using var wideCodes = new PixelCodes(zeros(10, 1, 8, 8, dtype: ScalarType.Byte), new float[256]);
-        Assert.True(RowCopyGather.CanDecode(wide, wideCodes));
+        var wideSource = new PixelSource(wideCodes.Bytes, wideCodes.Lookup);
+        Assert.True(RowCopyGather.CanDecode(wide, wideSource));
         using var doubles = zeros(10, 1, 8, 8, dtype: ScalarType.Float64);
-        Assert.False(RowCopyGather.CanDecode(doubles, wideCodes));              // only float32 features
+        Assert.False(RowCopyGather.CanDecode(doubles, wideSource));              // only float32 features
         using var floats = zeros(10, 1, 8, 8);
         Assert.Throws<ArgumentException>(() => new PixelCodes(floats, new float[256]));   // only uint8 codes
         using var bytes = zeros(10, 1, 8, 8, dtype: ScalarType.Byte);
@@ -98,7 +105,7 @@ public class PixelDecodeGatherTests
         using var order = randperm(n, generator: generator, dtype: ScalarType.Int64);
         foreach (var batchSize in new[] { 1, 16, 128 })
         {
-            using var decode = new RowCopyGather(features, targets, batchSize, codes);
+            using var decode = new RowCopyGather(features, targets, batchSize, new PixelSource(codes.Bytes, codes.Lookup));
             Assert.True(decode.DecodesPixels);
             GatherComparison.AssertSameBatchesAsIndexSelect(decode, features, targets, order, batchSize);
         }
@@ -123,13 +130,14 @@ public class PixelDecodeGatherTests
 
         var training = new TrainingConfig { Epochs = 2, BatchSize = 64, Optimizer = new OptimizerConfig { Name = "adam", LearningRate = 1e-2 } };
         var model = new ModelConfig { Kind = "mlp", Hidden = [32] };
-        using (var deviceData = new DeviceData(data, CPU))
+        using (var deviceData = new DeviceData(data, CPU, TrainingAccelerators.Instance))
         {
             Assert.NotNull(deviceData.TrainPixels);
-            using var gather = BatchGather.For(deviceData.TrainFeatures, deviceData.TrainTargets, 64, deviceData.TrainPixels);
+            using var gather = BatchGather.TryCreate(deviceData.TrainFeatures, deviceData.TrainTargets, 64,
+                new PixelSource(deviceData.TrainPixels!.Bytes, deviceData.TrainPixels.Lookup));
             Assert.Equal(PixelLookupDecoder.IsSupported, Assert.IsType<AdaptiveGather>(gather).RowCopy.DecodesPixels);
         }
-        Assert.Equal(GatherComparison.Train(data, training, model, forceIndexSelect: true), GatherComparison.Train(data, training, model, forceIndexSelect: false));
+        Assert.Equal(GatherComparison.Train(data, training, model, plainBatches: true), GatherComparison.Train(data, training, model, plainBatches: false));
     }
 
     /// <summary>MNIST-format files of random 28x28 images with labels 0-9.</summary>

@@ -2,7 +2,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace Harness.Training;
+namespace Harness.Acceleration;
 
 /// <summary>
 /// A model's trainable parameters moved into one flat buffer and their gradients into another, with one

@@ -1,9 +1,8 @@
-using Harness.Data;
 using System.Runtime.Intrinsics.X86;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Harness.Training;
+namespace Harness.Acceleration;
 
 /// <summary>
 /// Batches of contiguous CPU data by copying each sample's row into two buffers made once per run, prefetching the
@@ -25,7 +24,7 @@ namespace Harness.Training;
 /// L1 prefetch 25.4 ms; with the features on huge pages (see <see cref="TransparentHugePages"/>) 19.0 and 16.0 ms.
 /// Without any prefetch the single-threaded copy is slower than index_select, which splits the rows over two threads.</para>
 /// </remarks>
-internal sealed unsafe class RowCopyGather : BatchGather
+public sealed unsafe class RowCopyGather : BatchGather
 {
     /// <summary>How many samples ahead the rows are prefetched (2-8 measured the same, 16 slower).</summary>
     const int PrefetchDistance = 4;
@@ -48,7 +47,7 @@ internal sealed unsafe class RowCopyGather : BatchGather
     /// Whether <paramref name="pixels"/> can stand in for float32 <paramref name="features"/>: contiguous CPU pixels of
     /// the same shape, rows of at least <see cref="PixelLookupDecoder.ChunkBytes"/>, and a CPU that decodes them.
     /// </summary>
-    public static bool CanDecode(Tensor features, PixelCodes? pixels) =>
+    public static bool CanDecode(Tensor features, PixelSource? pixels) =>
         pixels is not null && PixelLookupDecoder.IsSupported && features.dtype == ScalarType.Float32
         && pixels.Bytes.device_type == DeviceType.CPU && pixels.Bytes.is_contiguous()
         && pixels.Bytes.shape.SequenceEqual(features.shape) && features.shape[0] > 0
@@ -59,7 +58,7 @@ internal sealed unsafe class RowCopyGather : BatchGather
     /// <see cref="CanDecode"/>), feature rows are decoded from those bytes; <paramref name="features"/> must be what
     /// they decode to.
     /// </summary>
-    public RowCopyGather(Tensor features, Tensor targets, int batchSize, PixelCodes? pixels = null)
+    public RowCopyGather(Tensor features, Tensor targets, int batchSize, PixelSource? pixels = null)
     {
         if (!Supports(features, targets)) throw new ArgumentException("RowCopyGather needs contiguous CPU tensors with the same number of rows.");
         if (pixels is not null && !CanDecode(features, pixels))

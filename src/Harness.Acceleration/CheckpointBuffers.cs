@@ -1,4 +1,4 @@
-namespace Harness.Training;
+namespace Harness.Acceleration;
 
 /// <summary>
 /// The growable buffers a trainer serializes its epoch-end checkpoint states into (model and optimizer), lent to the
@@ -11,11 +11,11 @@ namespace Harness.Training;
 /// model's 0.9 MB 0.6-1.0 ms against about 0.17 ms. That was half of what the CLI's sinks and checkpoints add to an
 /// epoch.</para>
 /// <para>Safe under any store: a buffer is only reused after the checkpoint that holds it is disposed (stores dispose a
-/// checkpoint once its bytes are copied out, see <see cref="ICheckpointStore.Save"/>), and a checkpoint that is never
+/// checkpoint once its bytes are copied out, see the harness's <c>ICheckpointStore.Save</c>), and a checkpoint that is never
 /// disposed only means a new buffer next time. Thread-safe: checkpoints are disposed on the background writer's
 /// thread while the trainer rents on its own.</para>
 /// </remarks>
-internal sealed class CheckpointBuffers
+public sealed class CheckpointBuffers
 {
     readonly object gate = new();
     readonly Stack<MemoryStream> free = new();

@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace Harness.Training;
+namespace Harness.Acceleration;
 
 /// <summary>Where a contiguous CPU tensor's bytes are, for the code that reads or advises them by address.</summary>
 internal static unsafe class TensorMemory
