@@ -49,7 +49,9 @@ sealed record BenchRow
         var row = this with
         {
             GcPauseMs = Math.Round((pause - lastPause).TotalMilliseconds, 2),
-            GcGen0 = delta[0] - delta[1], GcGen1 = delta[1] - delta[2], GcGen2 = delta[2],
+            GcGen0 = delta[0] - delta[1],
+            GcGen1 = delta[1] - delta[2],
+            GcGen2 = delta[2],
         };
         lastPause = pause;
         now.CopyTo(lastCollections, 0);
@@ -58,8 +60,11 @@ sealed record BenchRow
 
     void Write() => Console.WriteLine(JsonSerializer.Serialize(this with
     {
-        SamplesPerSecond = Math.Round(SamplesPerSecond), TrainSeconds = Math.Round(TrainSeconds, 4),
-        EpochSeconds = Rounded(EpochSeconds), ComputeSeconds = Rounded(ComputeSeconds), DataSeconds = Rounded(DataSeconds),
+        SamplesPerSecond = Math.Round(SamplesPerSecond),
+        TrainSeconds = Math.Round(TrainSeconds, 4),
+        EpochSeconds = Rounded(EpochSeconds),
+        ComputeSeconds = Rounded(ComputeSeconds),
+        DataSeconds = Rounded(DataSeconds),
         EvaluationSeconds = Rounded(EvaluationSeconds),
     }, Json));
 

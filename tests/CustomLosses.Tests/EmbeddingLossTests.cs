@@ -1,6 +1,5 @@
 using CustomLosses.Catalog;
 using CustomLosses.Embedding;
-using TorchSharp;
 using Xunit;
 using static TorchSharp.torch;
 

@@ -1,6 +1,5 @@
 using CustomLosses.Catalog;
 using CustomLosses.Regression;
-using TorchSharp;
 using Xunit;
 using static TorchSharp.torch;
 

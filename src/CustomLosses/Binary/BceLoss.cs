@@ -1,5 +1,4 @@
 using CustomLosses.Catalog;
-using TorchSharp;
 using static CustomLosses.KeptMath;
 using static TorchSharp.torch;
 
@@ -30,7 +29,7 @@ public sealed class BceLoss : CustomLoss
     /// </summary>
     const double GradientEpsilon = 1e-12f;
 
-    Tensor? weight;
+    readonly Tensor? weight;
 
     /// <summary>Creates the loss.</summary>
     /// <param name="weight">Optional per-label weights (last dimension), any finite reals.</param>

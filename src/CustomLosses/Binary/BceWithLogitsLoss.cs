@@ -1,5 +1,4 @@
 using CustomLosses.Catalog;
-using TorchSharp;
 using static CustomLosses.KeptMath;
 using static TorchSharp.torch;
 
@@ -24,8 +23,8 @@ public sealed class BceWithLogitsLoss : CustomLoss
 {
     const string Name = "BCE-with-logits";
 
-    Tensor? weight;
-    Tensor? pos_weight;
+    readonly Tensor? weight;
+    readonly Tensor? pos_weight;
 
     /// <summary>Creates the loss.</summary>
     /// <param name="weight">Optional per-label weights (last dimension), any finite reals.</param>

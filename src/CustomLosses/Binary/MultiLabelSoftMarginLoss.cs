@@ -1,5 +1,4 @@
 using CustomLosses.Catalog;
-using TorchSharp;
 using static CustomLosses.KeptMath;
 using static TorchSharp.torch;
 
@@ -22,7 +21,7 @@ public sealed class MultiLabelSoftMarginLoss : CustomLoss
 {
     const string Name = "Multi-label soft margin";
 
-    Tensor? weight;
+    readonly Tensor? weight;
 
     /// <summary>Creates the loss.</summary>
     /// <param name="weight">Optional per-class weights (C entries), any finite reals.</param>

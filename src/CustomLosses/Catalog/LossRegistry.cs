@@ -2,7 +2,6 @@ using CustomLosses.Binary;
 using CustomLosses.Embedding;
 using CustomLosses.MultiClass;
 using CustomLosses.Regression;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace CustomLosses.Catalog;

@@ -1,5 +1,4 @@
 using CustomLosses.Catalog;
-using TorchSharp;
 using static CustomLosses.KeptMath;
 using static TorchSharp.torch;
 

@@ -1,5 +1,4 @@
 using CustomLosses.Catalog;
-using TorchSharp;
 using static CustomLosses.KeptMath;
 using static TorchSharp.torch;
 
@@ -28,7 +27,7 @@ public sealed class CrossEntropyLoss : CustomLoss
 {
     const string Name = "CrossEntropy";
 
-    Tensor? weight;
+    readonly Tensor? weight;
 
     /// <summary>Creates the loss.</summary>
     /// <param name="weight">Optional per-class weights (length C, each finite and &gt;= 0).</param>

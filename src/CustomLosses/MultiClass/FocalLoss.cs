@@ -1,5 +1,4 @@
 using CustomLosses.Catalog;
-using TorchSharp;
 using static CustomLosses.KeptMath;
 using static TorchSharp.torch;
 
@@ -25,7 +24,7 @@ namespace CustomLosses.MultiClass;
 public sealed class FocalLoss : CustomLoss
 {
     readonly double gamma;
-    Tensor? alpha;
+    readonly Tensor? alpha;
 
     /// <summary>Creates the loss.</summary>
     /// <param name="gamma">Focusing parameter, &gt;= 0 (finite). 0 gives cross-entropy.</param>

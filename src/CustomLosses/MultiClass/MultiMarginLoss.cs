@@ -1,5 +1,4 @@
 using CustomLosses.Catalog;
-using TorchSharp;
 using static CustomLosses.KeptMath;
 using static TorchSharp.torch;
 
@@ -22,7 +21,7 @@ public sealed class MultiMarginLoss : CustomLoss
 {
     const string Name = "MultiMargin";
 
-    Tensor? weight;
+    readonly Tensor? weight;
 
     /// <summary>Creates the loss.</summary>
     /// <param name="p">Exponent of the hinge: 1 or 2.</param>

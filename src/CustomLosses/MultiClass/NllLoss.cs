@@ -1,5 +1,4 @@
 using CustomLosses.Catalog;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace CustomLosses.MultiClass;
@@ -19,7 +18,7 @@ public sealed class NllLoss : CustomLoss
 {
     const string Name = "NLL";
 
-    Tensor? weight;
+    readonly Tensor? weight;
 
     /// <summary>Creates the loss.</summary>
     /// <param name="weight">Optional per-class weights (length C, each finite and &gt;= 0).</param>

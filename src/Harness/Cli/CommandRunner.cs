@@ -3,7 +3,6 @@ using Harness.Config;
 using Harness.Data;
 using Harness.Output;
 using Harness.Training;
-using Spectre.Console;
 
 namespace Harness.Cli;
 

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using Harness.Config;
 using Harness.Data;
 using Harness.Experiments;

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Reflection;
-using CustomLosses.Catalog;
 using Microsoft.Extensions.Configuration;
 
 namespace Harness.Config;

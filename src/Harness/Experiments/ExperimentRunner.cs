@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using static System.FormattableString;
 using System.Text.Json;
 using Harness.Config;
 using Harness.Data;
@@ -8,9 +7,9 @@ using Harness.Metrics;
 using Harness.Models;
 using Harness.Output;
 using Harness.Results;
-using Harness.Sinks;
 using Harness.Training;
 using TorchSharp;
+using static System.FormattableString;
 using static TorchSharp.torch;
 
 namespace Harness.Experiments;

@@ -1,4 +1,3 @@
-using Harness.Config;
 using Harness.Data;
 
 namespace Harness.Experiments;

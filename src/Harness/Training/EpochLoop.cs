@@ -2,7 +2,6 @@ using System.Runtime.CompilerServices;
 using CustomLosses;
 using Harness.Config;
 using Harness.Metrics;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Harness.Training;

@@ -2,7 +2,6 @@ using CustomLosses;
 using Harness.Data;
 using Harness.Metrics;
 using Harness.Metrics.Calibration;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Harness.Training;

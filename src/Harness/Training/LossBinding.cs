@@ -3,7 +3,6 @@ using CustomLosses.Catalog;
 using Harness.Config;
 using Harness.Data;
 using Harness.Losses;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Harness.Training;

@@ -1,4 +1,3 @@
-using CustomLosses;
 using Harness.Config;
 using Harness.Data;
 using Harness.Metrics;

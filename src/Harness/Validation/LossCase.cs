@@ -1,5 +1,4 @@
 using CustomLosses.Catalog;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Harness.Validation;

@@ -1,7 +1,6 @@
 using CustomLosses;
 using CustomLosses.Catalog;
 using Harness.Losses;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Harness.Validation;

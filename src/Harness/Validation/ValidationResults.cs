@@ -1,5 +1,3 @@
-using TorchSharp;
-
 namespace Harness.Validation;
 
 /// <summary>Whether a finding is a failure of the custom loss (or its reference) or a defect of the built-in.</summary>

@@ -1,7 +1,6 @@
 using CustomLosses.Binary;
 using CustomLosses.MultiClass;
 using CustomLosses.Regression;
-using TorchSharp;
 using Xunit;
 using static TorchSharp.torch;
 

@@ -1,4 +1,3 @@
-using TorchSharp;
 using Xunit;
 using static TorchSharp.torch;
 
@@ -86,7 +85,8 @@ public class GarbageCollectionStressTests
                     GC.WaitForPendingFinalizers();
                     Interlocked.Increment(ref collections);
                 }
-            }) { IsBackground = true, Name = "gc-stress" };
+            })
+            { IsBackground = true, Name = "gc-stress" };
             thread.Start();
         }
 

@@ -1,4 +1,3 @@
-using TorchSharp;
 using Xunit;
 using static CustomLosses.KeptMath;
 using static TorchSharp.torch;

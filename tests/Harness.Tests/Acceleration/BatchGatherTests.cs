@@ -1,10 +1,8 @@
-using Harness.Tests.Training;
 using Harness.Acceleration;
 using Harness.Config;
 using Harness.Data;
 using Harness.Tests.Experiments;
-using Harness.Training;
-using TorchSharp;
+using Harness.Tests.Training;
 using Xunit;
 using static TorchSharp.torch;
 

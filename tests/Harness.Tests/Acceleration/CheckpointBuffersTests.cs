@@ -1,5 +1,5 @@
-using Harness.Acceleration;
 using System.Runtime.InteropServices;
+using Harness.Acceleration;
 using Harness.Config;
 using Harness.Data;
 using Harness.Experiments;

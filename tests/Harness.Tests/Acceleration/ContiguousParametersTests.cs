@@ -1,9 +1,9 @@
 using Harness.Acceleration;
-using TorchSharp;
 using Harness.Config;
 using Harness.Models;
 using Harness.Tests.Experiments;
 using Harness.Training;
+using TorchSharp;
 using Xunit;
 using static TorchSharp.torch;
 

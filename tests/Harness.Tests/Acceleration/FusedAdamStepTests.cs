@@ -1,10 +1,9 @@
-using Harness.Tests.Training;
 using Harness.Acceleration;
 using Harness.Config;
 using Harness.Data;
 using Harness.Tests.Experiments;
+using Harness.Tests.Training;
 using Harness.Training;
-using TorchSharp;
 using TorchSharp.Modules;
 using Xunit;
 using static TorchSharp.torch;

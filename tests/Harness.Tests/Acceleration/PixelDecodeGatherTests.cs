@@ -1,13 +1,12 @@
-using Harness.Experiments;
-using Harness.Tests.Training;
-using Harness.Acceleration;
 using System.Buffers.Binary;
+using Harness.Acceleration;
 using Harness.Config;
 using Harness.Data;
+using Harness.Experiments;
 using Harness.Tests.Data;
 using Harness.Tests.Experiments;
+using Harness.Tests.Training;
 using Harness.Training;
-using TorchSharp;
 using Xunit;
 using static TorchSharp.torch;
 

@@ -1,4 +1,3 @@
-using Harness.Acceleration;
 using Harness.Config;
 using Harness.Data;
 using Harness.Experiments;

@@ -1,7 +1,7 @@
-using Harness.Experiments;
 using Harness.Acceleration;
 using Harness.Config;
 using Harness.Data;
+using Harness.Experiments;
 using Harness.Training;
 using Xunit;
 using static TorchSharp.torch;
@@ -15,12 +15,12 @@ public class TrainingAccuracyTests
     {
         var cases = new TheoryData<string, string, int, ScalarType, int>();
         foreach (var counter in new[] { "host", "device" })
-        foreach (var dtype in new[] { ScalarType.Float32, ScalarType.Float64 })
-        {
-            cases.Add(counter, "cross-entropy", 10, dtype, 7);
-            cases.Add(counter, "cross-entropy", 3, dtype, 8);
-            cases.Add(counter, "bce-with-logits", 2, dtype, 9);
-        }
+            foreach (var dtype in new[] { ScalarType.Float32, ScalarType.Float64 })
+            {
+                cases.Add(counter, "cross-entropy", 10, dtype, 7);
+                cases.Add(counter, "cross-entropy", 3, dtype, 8);
+                cases.Add(counter, "bce-with-logits", 2, dtype, 9);
+            }
         return cases;
     }
 

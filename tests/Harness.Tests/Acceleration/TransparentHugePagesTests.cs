@@ -1,5 +1,4 @@
 using Harness.Acceleration;
-using Harness.Training;
 using Xunit;
 using static TorchSharp.torch;
 

@@ -1,5 +1,5 @@
-using Xunit;
 using Harness.Config;
+using Xunit;
 
 namespace Harness.Tests.Config;
 

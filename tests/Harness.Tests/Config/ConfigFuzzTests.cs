@@ -1,9 +1,9 @@
-using Xunit;
 using System.Text.Json.Nodes;
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
 using Harness.Config;
+using Xunit;
 
 namespace Harness.Tests.Config;
 

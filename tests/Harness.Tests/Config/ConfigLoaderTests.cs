@@ -1,6 +1,6 @@
-using Xunit;
 using Harness.Config;
 using Harness.Data;
+using Xunit;
 
 namespace Harness.Tests.Config;
 

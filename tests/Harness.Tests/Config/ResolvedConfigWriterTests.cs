@@ -1,6 +1,6 @@
-using Xunit;
 using System.Text.Json.Nodes;
 using Harness.Config;
+using Xunit;
 
 namespace Harness.Tests.Config;
 

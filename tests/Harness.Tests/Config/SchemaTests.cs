@@ -1,9 +1,9 @@
-using Xunit;
 using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Harness.Config;
 using Json.Schema;
+using Xunit;
 
 namespace Harness.Tests.Config;
 

@@ -1,8 +1,7 @@
-using Xunit;
 using System.Globalization;
 using System.Text;
-using Harness.Config;
 using Harness.Data;
+using Xunit;
 using static TorchSharp.torch;
 
 namespace Harness.Tests.Data;

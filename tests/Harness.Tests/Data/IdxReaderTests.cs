@@ -1,8 +1,7 @@
-using Xunit;
 using System.Buffers.Binary;
 using System.IO.Compression;
-using Harness.Config;
 using Harness.Data;
+using Xunit;
 using static Harness.Tests.Data.DataTestSupport;
 
 namespace Harness.Tests.Data;

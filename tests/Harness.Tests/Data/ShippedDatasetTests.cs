@@ -1,6 +1,5 @@
-using Xunit;
-using Harness.Config;
 using Harness.Data;
+using Xunit;
 using static Harness.Tests.Data.DataTestSupport;
 
 namespace Harness.Tests.Data;

@@ -1,7 +1,6 @@
-using Xunit;
 using System.Diagnostics;
-using Harness.Config;
 using Harness.Data;
+using Xunit;
 using Xunit.Abstractions;
 using static Harness.Tests.Data.DataTestSupport;
 

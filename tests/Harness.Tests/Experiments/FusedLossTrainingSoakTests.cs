@@ -1,9 +1,7 @@
 using Harness.Config;
 using Harness.Data;
-using Harness.Experiments;
 using Harness.Training;
 using Xunit;
-using static TorchSharp.torch;
 
 namespace Harness.Tests.Experiments;
 

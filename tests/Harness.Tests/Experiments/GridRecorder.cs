@@ -1,5 +1,4 @@
 using Harness.Config;
-using Harness.Data;
 using Harness.Experiments;
 using Harness.Metrics;
 using Harness.Training;

@@ -1,9 +1,6 @@
 using Harness.Config;
 using Harness.Data;
-using Harness.Experiments;
-using Harness.Training;
 using Xunit;
-using static TorchSharp.torch;
 
 namespace Harness.Tests.Experiments;
 
@@ -60,7 +57,8 @@ public class IdenticalNetworksTests
     {
         var recorder = Run(SmallGrid(
             new LossEntryConfig { Loss = "cross-entropy", DisplayName = "custom" },
-            new LossEntryConfig { Loss = "builtin:cross-entropy", DisplayName = "builtin" }) with { Seeds = [5] });
+            new LossEntryConfig { Loss = "builtin:cross-entropy", DisplayName = "builtin" }) with
+        { Seeds = [5] });
         var custom = recorder.Epochs["custom-seed5"];
         var builtIn = recorder.Epochs["builtin-seed5"];
         Assert.Equal(custom.Count, builtIn.Count);

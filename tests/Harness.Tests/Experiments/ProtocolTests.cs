@@ -25,7 +25,11 @@ public class ProtocolTests
 
     static string[] Untimed(IEnumerable<EpochMetrics> epochs) => epochs.Select(m => m with
     {
-        EpochSeconds = 0, SamplesPerSecond = 0, ComputeSeconds = 0, DataSeconds = 0, EvaluationSeconds = 0,
+        EpochSeconds = 0,
+        SamplesPerSecond = 0,
+        ComputeSeconds = 0,
+        DataSeconds = 0,
+        EvaluationSeconds = 0,
     }).Select(m => m.ToString()).ToArray();
 
     [Fact]

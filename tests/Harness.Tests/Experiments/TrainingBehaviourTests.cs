@@ -1,8 +1,6 @@
 using Harness.Config;
 using Harness.Data;
-using Harness.Experiments;
 using Xunit;
-using static TorchSharp.torch;
 
 namespace Harness.Tests.Experiments;
 

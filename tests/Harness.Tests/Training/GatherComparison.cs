@@ -4,7 +4,6 @@ using Harness.Data;
 using Harness.Experiments;
 using Harness.Models;
 using Harness.Training;
-using TorchSharp;
 using Xunit;
 using static TorchSharp.torch;
 

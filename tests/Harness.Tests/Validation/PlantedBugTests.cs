@@ -1,9 +1,7 @@
 using CustomLosses;
 using CustomLosses.Catalog;
-using CustomLosses.Regression;
 using Harness.Validation;
 using Harness.Validation.Checks.Regression;
-using TorchSharp;
 using Xunit;
 using static TorchSharp.torch;
 

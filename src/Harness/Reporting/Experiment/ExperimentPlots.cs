@@ -1,6 +1,6 @@
 using System.Globalization;
-using Harness.Output;
 using Harness.Metrics.Calibration;
+using Harness.Output;
 using ScottPlot;
 
 namespace Harness.Reporting;

@@ -1,7 +1,7 @@
-using Harness.Metrics;
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
+using Harness.Metrics;
 
 namespace Harness.Reporting;
 

@@ -22,25 +22,29 @@ internal static class ComposedFormulas
         {
             var d = x[1].sub(x[0]);                                                  // tau 0.5: max(tau d, (tau - 1) d)
             return maximum(Scaled(d, 0.5), Scaled(d, -0.5)).mean();
-        },
+        }
+        ,
         "hinge" => x => Minus(1.0, x[1].mul(x[0])).relu().mean(),
         "squared-hinge" => x =>
         {
             var h = Minus(1.0, x[1].mul(x[0])).relu();
             return h.mul(h).mean();
-        },
+        }
+        ,
         "crammer-singer" => x =>
         {
             var y = x[1].unsqueeze(1);
             var others = x[0].scatter(1, y, full_like(y, CachedScalars.Of(double.NegativeInfinity), dtype: x[0].dtype));
             return others.amax(1).sub(x[0].gather(1, y).squeeze(1)).add(CachedScalars.Of(1.0), CachedScalars.One).relu().mean();
-        },
+        }
+        ,
         "focal" => x =>
         {
             var logpY = TargetLogProbability(x);                                      // gamma 2: -(1 - p_y)^2 log p_y
             var w = Minus(1.0, logpY.exp());
             return w.mul(w).mul(logpY).neg().mean();
-        },
+        }
+        ,
         "gce" => x => Scaled(Minus(1.0, Scaled(TargetLogProbability(x), 0.7).exp()), 1 / 0.7).mean(),   // q 0.7: (1 - p_y^q) / q
         "mae-prob" => x => x[0].softmax(1).sub(OneHot(x)).abs().sum(1).mean(),
         "sce" => x =>
@@ -49,12 +53,14 @@ internal static class ComposedFormulas
             var p = x[0].softmax(1).clamp(CachedScalars.Of(1e-7), CachedScalars.Of(1.0));
             var offTarget = p.mul(Minus(1.0, OneHot(x))).sum(1);
             return Scaled(TargetLogProbability(x), -0.1).add(Scaled(offTarget, 4.0), CachedScalars.One).mean();
-        },
+        }
+        ,
         "poly1" => x =>
         {
             var logpY = TargetLogProbability(x);                                      // epsilon 1: CE + (1 - p_y)
             return logpY.neg().add(Minus(1.0, logpY.exp()), CachedScalars.One).mean();
-        },
+        }
+        ,
         _ => null,
     };
 

@@ -1,5 +1,4 @@
 using CustomLosses;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Harness.Validation.TrainingParity;

@@ -1,4 +1,3 @@
-using CustomLosses;
 using CustomLosses.Catalog;
 using static TorchSharp.torch;
 

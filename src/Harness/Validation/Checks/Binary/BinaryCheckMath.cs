@@ -1,5 +1,3 @@
-using CustomLosses.Catalog;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Harness.Validation.Checks.Binary;

@@ -1,7 +1,5 @@
-using CustomLosses.Catalog;
-using TorchSharp;
-using static TorchSharp.torch;
 using static Harness.Validation.Checks.Binary.BinaryCheckMath;
+using static TorchSharp.torch;
 
 namespace Harness.Validation.Checks.Binary;
 

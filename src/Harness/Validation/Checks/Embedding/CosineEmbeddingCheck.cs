@@ -1,6 +1,5 @@
 using CustomLosses.Catalog;
 using Harness.Validation.Checks.Regression;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Harness.Validation.Checks.Embedding;

@@ -1,5 +1,4 @@
 using CustomLosses.Catalog;
-using TorchSharp;
 using static Harness.Validation.Checks.MultiClass.ClassCases;
 using static TorchSharp.torch;
 

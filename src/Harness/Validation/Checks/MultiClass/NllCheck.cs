@@ -1,6 +1,4 @@
-using CustomLosses;
 using CustomLosses.Catalog;
-using TorchSharp;
 using static Harness.Validation.Checks.MultiClass.ClassCases;
 using static TorchSharp.torch;
 

@@ -1,5 +1,3 @@
-using CustomLosses.Catalog;
-
 namespace Harness.Validation.Checks.Regression;
 
 /// <summary>Reads a case's option values (as given, or the default) for built-in calls and reference formulas.</summary>
