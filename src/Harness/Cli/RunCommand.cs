@@ -29,21 +29,30 @@ public static class RunCommand
         var resume = new Option<bool>("--resume") { Description = "Finish an interrupted experiment in its existing results folder (same config and overrides): finished runs (with summary.json) are kept, unfinished ones go on from their last end-of-epoch checkpoint. With --shard: this shard's runs." };
         var quiet = new Option<bool>("--quiet") { Description = "Print only the ranking table and the verdict (and errors)." };
         var verbose = new Option<bool>("--verbose") { Description = "When the output is not a terminal, also print a line per run and per epoch." };
-        var command = new Command("run", "Train identical networks with different losses, as an experiment file describes.") { config, set, output, device, force, resume, shard, quiet, verbose };
+        var jobs = new Option<string?>("--jobs") { Description = "Train up to N runs at once, each in its own process (N, or auto: one per core; default 1). Torch threads per run: the config's, else cores / N." };
+        var noReport = new Option<bool>("--no-report") { Description = "Do not write the report at the end (shards: run `harness report` once every shard is done)." };
+        var autoThreads = new Option<int>("--auto-threads") { Description = "Torch threads when the config leaves them to the machine (set by --jobs for its workers).", Hidden = true };
+        var command = new Command("run", "Train identical networks with different losses, as an experiment file describes.")
+        {
+            config, set, output, device, force, resume, shard, jobs, noReport, autoThreads, quiet, verbose,
+        };
         command.SetAction(parse => CommandRunner.Run(() => Execute(
             parse.GetValue(config)!, parse.GetValue(set) ?? [], parse.GetValue(output), parse.GetValue(device), parse.GetValue(force), parse.GetValue(shard),
             parse.GetValue(resume), parse.GetValue(quiet) ? Verbosity.Quiet : parse.GetValue(verbose) ? Verbosity.Verbose : Verbosity.Normal,
-            parse.GetValue(quiet) && parse.GetValue(verbose))));
+            parse.GetValue(quiet) && parse.GetValue(verbose), parse.GetValue(jobs), parse.GetValue(noReport), parse.GetValue(autoThreads))));
         return command;
     }
 
     /// <summary>Runs an experiment; returns the exit code.</summary>
     public static int Execute(string configPath, IReadOnlyList<string> overrides, string? output, string? device, bool force, string? shardText = null,
-        bool resume = false, Verbosity verbosity = Verbosity.Normal, bool quietAndVerbose = false)
+        bool resume = false, Verbosity verbosity = Verbosity.Normal, bool quietAndVerbose = false, string? jobsText = null, bool noReport = false,
+        int autoThreads = 0)
     {
         // Everything that can be wrong with the input is checked before the results folder is touched.
         if (force && resume) throw new UsageException("--resume and --force exclude each other: --resume keeps the results folder, --force replaces it.");
         if (quietAndVerbose) throw new UsageException("--quiet and --verbose exclude each other: pass one of them, or neither for the default.");
+        if (jobsText != null && shardText != null) throw new UsageException("--jobs and --shard exclude each other: --jobs splits the grid into shards itself.");
+        if (autoThreads < 0) throw new UsageException($"--auto-threads {autoThreads}: pass a positive number of threads.");
         GridShard shard;
         try { shard = shardText is null ? GridShard.All : GridShard.Parse(shardText); }
         catch (ArgumentException e) { throw new UsageException(e.Message); }
@@ -71,12 +80,19 @@ public static class RunCommand
         var folder = Path.Combine(outputRoot, config.Name);
         var commandLine = "harness " + string.Join(" ", Environment.GetCommandLineArgs().Skip(1));
         var log = verbosity == Verbosity.Quiet ? TextWriter.Null : Console.Out;
+        var jobs = Jobs(jobsText, config, plan.Runs.Count);
+        if (jobs > 1)
+        {
+            var workers = new ParallelRun.Workers(configPath, overrides, outputRoot, device, jobs,
+                config.Threads > 0 ? 0 : Math.Max(1, Environment.ProcessorCount / jobs), verbosity == Verbosity.Quiet ? null : Console.Out);
+            return RunInWorkers(workers, config, plan, folder, dev, force, resume, commandLine, log, noReport);
+        }
         // Held until the process ends: no other process writes this folder (or these runs, for a shard) meanwhile.
         using var locks = ResultsFolderLocks.ForRun(folder, shard.IsPartial, plan.Runs.Select(r => r.Id), commandLine);
         // Shards share the grid lock, so only a whole-grid process may settle what a killed --force left behind.
         if (!shard.IsPartial)
             foreach (var notice in ReplacedResults.SettleAbandoned(folder)) Console.Error.WriteLine("notice: " + notice);
-        var settings = new RunSettings(folder, dev, force, commandLine, shard, resume, locks, log);
+        var settings = new RunSettings(folder, dev, force, commandLine, shard, resume, locks, log, autoThreads);
         var replaced = ExperimentRunner.PrepareFolder(settings, config, plan);
         if (replaced != null) log.WriteLine($"--force: the old results wait in '{replaced.Aside}' until the first run finishes (they come back if none does).");
 
@@ -110,6 +126,7 @@ public static class RunCommand
             replaced.Restore();
             Console.Error.WriteLine($"notice: no run finished: the old results are back in '{folder}'.");
         }
+        else if (noReport) replaced?.Commit();
         else
         {
             replaced?.Commit();
@@ -124,6 +141,60 @@ public static class RunCommand
         Console.Error.WriteLine($"error: {summaries.Failures.Count} run(s) failed: {string.Join(", ", summaries.Failures.Select(f => f.Run.Id))}; " +
                                 "their summary.json files say why; fix the cause and pass --resume to retry them.");
         return ExitCodes.RunsFailed;
+    }
+
+    /// <summary>The worker count --jobs asks for: a number, or auto (one per core a run's threads leave, never more than runs).</summary>
+    static int Jobs(string? text, ExperimentConfig config, int runs)
+    {
+        if (text == null) return 1;
+        if (text.Equals("auto", StringComparison.OrdinalIgnoreCase))
+            return Math.Max(1, Math.Min(Environment.ProcessorCount / Math.Max(1, config.Threads), runs));
+        if (!int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) || n < 1 || n > 256)
+            throw new UsageException($"--jobs {text}: pass a whole number from 1 to 256, or auto.");
+        return Math.Min(n, runs);
+    }
+
+    /// <summary>
+    /// --jobs: this process prepares the folder (and moves forced results aside) under the exclusive lock, holds the
+    /// shared lock while the workers train their shards, then writes the one report under the exclusive lock again.
+    /// </summary>
+    static int RunInWorkers(ParallelRun.Workers workers, ExperimentConfig config, ExperimentPlan plan, string folder, TorchSharp.torch.Device dev,
+        bool force, bool resume, string commandLine, TextWriter log, bool noReport)
+    {
+        ReplacedResults? replaced;
+        using (var locks = ResultsFolderLocks.ForRun(folder, shard: false, [], commandLine))
+        {
+            foreach (var notice in ReplacedResults.SettleAbandoned(folder)) Console.Error.WriteLine("notice: " + notice);
+            replaced = ExperimentRunner.PrepareFolder(new RunSettings(folder, dev, force, commandLine, GridShard.All, resume, locks, log), config, plan);
+        }
+        if (replaced != null) log.WriteLine($"--force: the old results wait in '{replaced.Aside}' until a run finishes (they come back if none does).");
+        log.WriteLine($"{config.Name}: {plan.Runs.Count} runs in {workers.Jobs} worker processes" +
+                      (workers.ThreadsPerJob > 0 ? $" of {workers.ThreadsPerJob} torch thread(s) each" : $" of {config.Threads} torch thread(s) each"));
+        int code;
+        // Shared: the workers (shards) run beside each other, and no whole-grid process can start meanwhile.
+        using (ResultsFolderLocks.ForRun(folder, shard: true, [], commandLine))
+            code = ParallelRun.RunShards(workers, config.Tuning.LearningRates.Count > 0, resume);
+        using var final = ResultsFolderLocks.ForRun(folder, shard: false, [], commandLine);
+        var layout = new Results.ResultsLayout(folder);
+        var finished = plan.Runs.Count(r => Results.RunFiles.IsFinished(layout, r.Id));
+        if (replaced != null && finished == 0)
+        {
+            replaced.Restore();
+            Console.Error.WriteLine($"notice: no run finished: the old results are back in '{folder}'.");
+            return code == ExitCodes.Success ? ExitCodes.RunsFailed : code;
+        }
+        replaced?.Commit();
+        if (!noReport && Directory.Exists(folder))
+        {
+            var report = ExperimentReport.Write(folder);
+            ConsoleSummary.Print(report.Analysis);
+            log.WriteLine($"Report: {report.Markdown}");
+            log.WriteLine($"Results: {folder}");
+        }
+        var failed = plan.Runs.Where(r => Results.RunFiles.IsFailed(layout, r.Id)).Select(r => r.Id).ToList();
+        if (failed.Count > 0)
+            Console.Error.WriteLine($"error: {failed.Count} run(s) failed: {string.Join(", ", failed)}; their summary.json files say why; fix the cause and pass --resume to retry them.");
+        return code;
     }
 
     static void RunGrid(ExperimentConfig config, SeedData seedData, ExperimentPlan plan, RunSettings settings, List<ITrainingObserver> sinks, bool classification,

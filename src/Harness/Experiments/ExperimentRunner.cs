@@ -23,8 +23,9 @@ namespace Harness.Experiments;
 /// <param name="Resume">Continue the experiment in an existing folder: finished runs are kept, unfinished ones go on from their last checkpoint.</param>
 /// <param name="Locks">The folder's locks, held by the caller; grid-level files are written under their short lock (none in tests that run alone).</param>
 /// <param name="Log">Where the runner says what it is doing (phases, the rates tuning chose); null: standard output.</param>
+/// <param name="AutoThreads">Torch threads when the config leaves them to the machine (0: libtorch's default); --jobs gives each worker its share of the cores.</param>
 public sealed record RunSettings(string Folder, Device Device, bool Force, string CommandLine, GridShard? Shard = null, bool Resume = false,
-    ResultsFolderLocks? Locks = null, TextWriter? Log = null)
+    ResultsFolderLocks? Locks = null, TextWriter? Log = null, int AutoThreads = 0)
 {
     /// <summary>The log, never null.</summary>
     public TextWriter Output => Log ?? Console.Out;
@@ -135,6 +136,7 @@ public static class ExperimentRunner
     {
         var watch = Stopwatch.StartNew();
         if (config.Threads > 0) set_num_threads(config.Threads);
+        else if (settings.AutoThreads > 0) set_num_threads(settings.AutoThreads);
         using (settings.Locks?.GridFiles())
         {
             AtomicFile.WriteAllText(new ResultsLayout(settings.Folder).ResolvedConfig, ResolvedConfigWriter.Write(config));

@@ -1,0 +1,96 @@
+using System.Diagnostics;
+using Harness.Experiments;
+
+namespace Harness.Cli;
+
+/// <summary>
+/// <c>harness run --jobs N</c>: the grid's runs in N worker processes at once, each a shard of the grid
+/// (<c>--shard k/N --no-report</c>) into the one results folder, then one report. Processes, not threads: libtorch's
+/// thread pool and its random generator (dropout) are per process, so runs in one process would share both, and the
+/// results would no longer be those of sequential runs. With learning-rate tuning the workers run twice: first every
+/// tuning run (each worker's evaluation runs wait while another worker still tunes their loss), then, with --resume,
+/// the evaluation runs, each at the rate its loss's tuning chose. Each run trains exactly as it would alone.
+/// </summary>
+public static class ParallelRun
+{
+    /// <summary>What a worker needs beyond its shard.</summary>
+    /// <param name="ConfigPath">The experiment file, as given.</param>
+    /// <param name="Overrides">The --set overrides, as given.</param>
+    /// <param name="OutputRoot">The results root (the workers' --output).</param>
+    /// <param name="Device">The --device given, if any.</param>
+    /// <param name="Jobs">How many workers run at once.</param>
+    /// <param name="ThreadsPerJob">Torch threads per worker when the config leaves threads to the machine (0: leave them).</param>
+    /// <param name="Log">Where the workers' progress lines go (null: nowhere).</param>
+    public sealed record Workers(string ConfigPath, IReadOnlyList<string> Overrides, string OutputRoot, string? Device, int Jobs, int ThreadsPerJob, TextWriter? Log);
+
+    /// <summary>
+    /// Runs every shard in its own process, twice when the grid tunes learning rates; returns the exit code that
+    /// sums them up: the first input or environment failure of a worker (2, 4, 70), else 3 when a run failed, else 0.
+    /// </summary>
+    public static int RunShards(Workers workers, bool tuning, bool resume)
+    {
+        var codes = RunPhase(workers, resume);
+        // Tuning first: a worker's evaluation runs wait while another worker still tunes their loss; the second pass
+        // (--resume) skips every finished run and trains the evaluation runs with the chosen rates.
+        if (tuning && codes.All(c => c is ExitCodes.Success or ExitCodes.RunsFailed))
+            codes = RunPhase(workers, resume: true);
+        return codes.FirstOrDefault(c => c is not (ExitCodes.Success or ExitCodes.RunsFailed),
+            codes.Contains(ExitCodes.RunsFailed) ? ExitCodes.RunsFailed : ExitCodes.Success);
+    }
+
+    static int[] RunPhase(Workers workers, bool resume)
+    {
+        var processes = Enumerable.Range(1, workers.Jobs).Select(k => Start(workers, k, resume)).ToList();
+        // Ctrl-C or a kill of this process ends the workers too; their folders resume as any killed run's do.
+        void KillAll(object? sender, EventArgs e)
+        {
+            foreach (var p in processes)
+                try { if (!p.HasExited) p.Kill(entireProcessTree: true); }
+                catch (InvalidOperationException) { }
+        }
+        Console.CancelKeyPress += KillAll;
+        AppDomain.CurrentDomain.ProcessExit += KillAll;
+        try
+        {
+            foreach (var p in processes) p.WaitForExit();
+            return processes.Select(p => p.ExitCode).ToArray();
+        }
+        finally
+        {
+            Console.CancelKeyPress -= KillAll;
+            AppDomain.CurrentDomain.ProcessExit -= KillAll;
+            foreach (var p in processes) p.Dispose();
+        }
+    }
+
+    static Process Start(Workers workers, int k, bool resume)
+    {
+        var start = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true, RedirectStandardError = true };
+        // Under `dotnet harness.dll` the process is dotnet and the first argument the assembly.
+        var self = Environment.GetCommandLineArgs()[0];
+        if (Path.GetFileNameWithoutExtension(Environment.ProcessPath!) == "dotnet") start.ArgumentList.Add(self);
+        foreach (var a in Arguments(workers, k, resume)) start.ArgumentList.Add(a);
+        var process = Process.Start(start) ?? throw new InvalidOperationException("could not start a worker process");
+        var prefix = $"[job {k}/{workers.Jobs}] ";
+        process.OutputDataReceived += (_, e) => { if (e.Data is { Length: > 0 } line && workers.Log != null) lock (workers) workers.Log.WriteLine(prefix + line); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is { Length: > 0 } line) lock (workers) Console.Error.WriteLine(prefix + line); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    /// <summary>A worker's command line after <c>harness</c>.</summary>
+    public static IReadOnlyList<string> Arguments(Workers workers, int k, bool resume)
+    {
+        var args = new List<string> { "run", workers.ConfigPath };
+        foreach (var o in workers.Overrides) args.AddRange(["--set", o]);
+        args.AddRange(["--output", workers.OutputRoot, "--shard", $"{k}/{workers.Jobs}", "--no-report"]);
+        if (workers.Device != null) args.AddRange(["--device", workers.Device]);
+        if (resume) args.Add("--resume");
+        if (workers.ThreadsPerJob > 0) args.AddRange(["--auto-threads", workers.ThreadsPerJob.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        return args;
+    }
+
+    /// <summary>The default worker count: one per core, but never more workers than runs.</summary>
+    public static int Auto(int runs) => Math.Max(1, Math.Min(Environment.ProcessorCount, runs));
+}
