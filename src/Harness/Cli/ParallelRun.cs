@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Harness.Experiments;
 
 namespace Harness.Cli;
 
