@@ -6,9 +6,9 @@ namespace Harness.Cli;
 /// <c>harness run --jobs N</c>: the grid's runs in N worker processes at once, each a shard of the grid
 /// (<c>--shard k/N --no-report</c>) into the one results folder, then one report. Processes, not threads: libtorch's
 /// thread pool and its random generator (dropout) are per process, so runs in one process would share both, and the
-/// results would no longer be those of sequential runs. With learning-rate tuning the workers run twice: first every
-/// tuning run (each worker's evaluation runs wait while another worker still tunes their loss), then, with --resume,
-/// the evaluation runs, each at the rate its loss's tuning chose. Each run trains exactly as it would alone.
+/// results would no longer be those of sequential runs. With learning-rate tuning each worker trains its tuning runs,
+/// waits until every worker's have ended (<c>--wait-for-tuning</c>), then trains its evaluation runs at the rates the
+/// tuning chose. Each run trains exactly as it would alone.
 /// </summary>
 public static class ParallelRun
 {
@@ -23,21 +23,17 @@ public static class ParallelRun
     public sealed record Workers(string ConfigPath, IReadOnlyList<string> Overrides, string OutputRoot, string? Device, int Jobs, int ThreadsPerJob, TextWriter? Log);
 
     /// <summary>
-    /// Runs every shard in its own process, twice when the grid tunes learning rates; returns the exit code that
-    /// sums them up: the first input or environment failure of a worker (2, 4, 70), else 3 when a run failed, else 0.
+    /// Runs every shard in its own process; returns the exit code that sums them up: the first input or environment
+    /// failure of a worker (2, 4, 70), else 3 when a run failed, else 0.
     /// </summary>
-    public static int RunShards(Workers workers, bool tuning, bool resume)
+    public static int RunShards(Workers workers, bool resume)
     {
-        var codes = RunPhase(workers, resume);
-        // Tuning first: a worker's evaluation runs wait while another worker still tunes their loss; the second pass
-        // (--resume) skips every finished run and trains the evaluation runs with the chosen rates.
-        if (tuning && codes.All(c => c is ExitCodes.Success or ExitCodes.RunsFailed))
-            codes = RunPhase(workers, resume: true);
+        var codes = RunAll(workers, resume);
         return codes.FirstOrDefault(c => c is not (ExitCodes.Success or ExitCodes.RunsFailed),
             codes.Contains(ExitCodes.RunsFailed) ? ExitCodes.RunsFailed : ExitCodes.Success);
     }
 
-    static int[] RunPhase(Workers workers, bool resume)
+    static int[] RunAll(Workers workers, bool resume)
     {
         var processes = Enumerable.Range(1, workers.Jobs).Select(k => Start(workers, k, resume)).ToList();
         // Ctrl-C or a kill of this process ends the workers too; their folders resume as any killed run's do.
@@ -51,6 +47,12 @@ public static class ParallelRun
         AppDomain.CurrentDomain.ProcessExit += KillAll;
         try
         {
+            // A worker that stops abnormally leaves tuning runs the others would wait for: stop them too (the folder resumes).
+            while (processes.Any(p => !p.HasExited))
+            {
+                if (processes.Any(p => p.HasExited && p.ExitCode is not (ExitCodes.Success or ExitCodes.RunsFailed))) KillAll(null, EventArgs.Empty);
+                Thread.Sleep(100);
+            }
             foreach (var p in processes) p.WaitForExit();
             return processes.Select(p => p.ExitCode).ToArray();
         }
@@ -83,7 +85,7 @@ public static class ParallelRun
     {
         var args = new List<string> { "run", workers.ConfigPath };
         foreach (var o in workers.Overrides) args.AddRange(["--set", o]);
-        args.AddRange(["--output", workers.OutputRoot, "--shard", $"{k}/{workers.Jobs}", "--no-report"]);
+        args.AddRange(["--output", workers.OutputRoot, "--shard", $"{k}/{workers.Jobs}", "--no-report", "--wait-for-tuning"]);
         if (workers.Device != null) args.AddRange(["--device", workers.Device]);
         if (resume) args.Add("--resume");
         if (workers.ThreadsPerJob > 0) args.AddRange(["--auto-threads", workers.ThreadsPerJob.ToString(System.Globalization.CultureInfo.InvariantCulture)]);

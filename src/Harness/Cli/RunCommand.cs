@@ -32,26 +32,29 @@ public static class RunCommand
         var jobs = new Option<string?>("--jobs") { Description = "Train up to N runs at once, each in its own process (N, or auto: one per core; default 1). Torch threads per run: the config's, else cores / N." };
         var noReport = new Option<bool>("--no-report") { Description = "Do not write the report at the end (shards: run `harness report` once every shard is done)." };
         var autoThreads = new Option<int>("--auto-threads") { Description = "Torch threads when the config leaves them to the machine (set by --jobs for its workers).", Hidden = true };
+        var waitForTuning = new Option<bool>("--wait-for-tuning") { Description = "Wait for the other shards' tuning runs instead of leaving evaluation to --resume (set by --jobs for its workers).", Hidden = true };
         var command = new Command("run", "Train identical networks with different losses, as an experiment file describes.")
         {
-            config, set, output, device, force, resume, shard, jobs, noReport, autoThreads, quiet, verbose,
+            config, set, output, device, force, resume, shard, jobs, noReport, autoThreads, waitForTuning, quiet, verbose,
         };
         command.SetAction(parse => CommandRunner.Run(() => Execute(
             parse.GetValue(config)!, parse.GetValue(set) ?? [], parse.GetValue(output), parse.GetValue(device), parse.GetValue(force), parse.GetValue(shard),
             parse.GetValue(resume), parse.GetValue(quiet) ? Verbosity.Quiet : parse.GetValue(verbose) ? Verbosity.Verbose : Verbosity.Normal,
-            parse.GetValue(quiet) && parse.GetValue(verbose), parse.GetValue(jobs), parse.GetValue(noReport), parse.GetValue(autoThreads))));
+            parse.GetValue(quiet) && parse.GetValue(verbose), parse.GetValue(jobs), parse.GetValue(noReport), parse.GetValue(autoThreads),
+            parse.GetValue(waitForTuning))));
         return command;
     }
 
     /// <summary>Runs an experiment; returns the exit code.</summary>
     public static int Execute(string configPath, IReadOnlyList<string> overrides, string? output, string? device, bool force, string? shardText = null,
         bool resume = false, Verbosity verbosity = Verbosity.Normal, bool quietAndVerbose = false, string? jobsText = null, bool noReport = false,
-        int autoThreads = 0)
+        int autoThreads = 0, bool waitForTuning = false)
     {
         // Everything that can be wrong with the input is checked before the results folder is touched.
         if (force && resume) throw new UsageException("--resume and --force exclude each other: --resume keeps the results folder, --force replaces it.");
         if (quietAndVerbose) throw new UsageException("--quiet and --verbose exclude each other: pass one of them, or neither for the default.");
         if (jobsText != null && shardText != null) throw new UsageException("--jobs and --shard exclude each other: --jobs splits the grid into shards itself.");
+        if (waitForTuning && shardText == null) throw new UsageException("--wait-for-tuning is for shards that run at the same time (--shard k/n), as --jobs starts them.");
         if (autoThreads < 0) throw new UsageException($"--auto-threads {autoThreads}: pass a positive number of threads.");
         GridShard shard;
         try { shard = shardText is null ? GridShard.All : GridShard.Parse(shardText); }
@@ -92,7 +95,7 @@ public static class RunCommand
         // Shards share the grid lock, so only a whole-grid process may settle what a killed --force left behind.
         if (!shard.IsPartial)
             foreach (var notice in ReplacedResults.SettleAbandoned(folder)) Console.Error.WriteLine("notice: " + notice);
-        var settings = new RunSettings(folder, dev, force, commandLine, shard, resume, locks, log, autoThreads);
+        var settings = new RunSettings(folder, dev, force, commandLine, shard, resume, locks, log, autoThreads, waitForTuning);
         var replaced = ExperimentRunner.PrepareFolder(settings, config, plan);
         if (replaced != null) log.WriteLine($"--force: the old results wait in '{replaced.Aside}' until the first run finishes (they come back if none does).");
 
@@ -173,7 +176,7 @@ public static class RunCommand
         int code;
         // Shared: the workers (shards) run beside each other, and no whole-grid process can start meanwhile.
         using (ResultsFolderLocks.ForRun(folder, shard: true, [], commandLine))
-            code = ParallelRun.RunShards(workers, config.Tuning.LearningRates.Count > 0, resume);
+            code = ParallelRun.RunShards(workers, resume);
         using var final = ResultsFolderLocks.ForRun(folder, shard: false, [], commandLine);
         var layout = new Results.ResultsLayout(folder);
         var finished = plan.Runs.Count(r => Results.RunFiles.IsFinished(layout, r.Id));

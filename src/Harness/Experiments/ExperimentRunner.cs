@@ -23,9 +23,10 @@ namespace Harness.Experiments;
 /// <param name="Resume">Continue the experiment in an existing folder: finished runs are kept, unfinished ones go on from their last checkpoint.</param>
 /// <param name="Locks">The folder's locks, held by the caller; grid-level files are written under their short lock (none in tests that run alone).</param>
 /// <param name="Log">Where the runner says what it is doing (phases, the rates tuning chose); null: standard output.</param>
+/// <param name="WaitForTuning">A shard waits until every tuning run of the grid has ended (other shards train them) before it chooses the rates, instead of leaving its evaluation runs for a later --resume (--jobs workers, which all run at once).</param>
 /// <param name="AutoThreads">Torch threads when the config leaves them to the machine (0: libtorch's default); --jobs gives each worker its share of the cores.</param>
 public sealed record RunSettings(string Folder, Device Device, bool Force, string CommandLine, GridShard? Shard = null, bool Resume = false,
-    ResultsFolderLocks? Locks = null, TextWriter? Log = null, int AutoThreads = 0)
+    ResultsFolderLocks? Locks = null, TextWriter? Log = null, int AutoThreads = 0, bool WaitForTuning = false)
 {
     /// <summary>The log, never null.</summary>
     public TextWriter Output => Log ?? Console.Out;
@@ -183,6 +184,7 @@ public static class ExperimentRunner
             foreach (var b in bindings) rates[b] = config.Training.Optimizer.LearningRate;
             return rates;
         }
+        if (context.Settings.WaitForTuning) WaitForTuningRuns(context);
         var byId = tuned.ToDictionary(r => r.Run.Id);
         bool higher = SelectionRule.HigherIsBetter(context.Classification, context.SelectByLoss);
         foreach (var binding in bindings)
@@ -214,6 +216,13 @@ public static class ExperimentRunner
         return rates;
     }
 
+    /// <summary>Polls until every tuning run of the grid has a summary.json (finished or failed): other workers train them.</summary>
+    static void WaitForTuningRuns(RunContext context)
+    {
+        var pending = context.Plan.Grid.Where(r => r.Tuning).Select(r => context.Layout.RunSummary(r.Id)).ToList();
+        for (pending.RemoveAll(File.Exists); pending.Count > 0; pending.RemoveAll(File.Exists)) Thread.Sleep(100);
+    }
+
     static string Fmt(double v) => v.ToString("G4", CultureInfo.InvariantCulture);
 
     /// <summary>What every run of one `harness run` shares: the config, the data, the sinks and the checkpoint files.</summary>
@@ -226,6 +235,7 @@ public static class ExperimentRunner
         public ExperimentConfig Config => config;
         public TextWriter Log => settings.Output;
         public ExperimentPlan Plan => plan;
+        public RunSettings Settings => settings;
         public bool Classification => data.First.Task == TaskKind.Classification;
         public ResultsLayout Layout { get; } = new(settings.Folder);
         public bool SelectByLoss => config.Training.EarlyStopping.Metric.Trim().Equals("loss", StringComparison.OrdinalIgnoreCase);
