@@ -91,7 +91,4 @@ public static class ParallelRun
         if (workers.ThreadsPerJob > 0) args.AddRange(["--auto-threads", workers.ThreadsPerJob.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
         return args;
     }
-
-    /// <summary>The default worker count: one per core, but never more workers than runs.</summary>
-    public static int Auto(int runs) => Math.Max(1, Math.Min(Environment.ProcessorCount, runs));
 }
