@@ -50,6 +50,20 @@ public class RegistryTests
     }
 
     [Fact]
+    public void Pytorchs_batchmean_reduction_is_kl_divs_mean_with_batchmean()
+    {
+        var alias = LossRegistry.Resolve("kl-div", LossOptions.Of(("reduction", "batchmean")));
+        Assert.Equal(nn.Reduction.Mean, alias.Reduction);
+        Assert.True(alias.Boolean("batchmean"));
+        var agreeing = LossRegistry.Resolve("kl-div", LossOptions.Of(("reduction", "BatchMean"), ("batchmean", "true"), ("log_target", "true")));
+        Assert.True(agreeing.Boolean("batchmean") && agreeing.Boolean("log_target"));
+        var conflict = Assert.Throws<LossOptionException>(() => LossRegistry.Resolve("kl-div", LossOptions.Of(("reduction", "batchmean"), ("batchmean", "false"))));
+        Assert.Contains("batchmean is also set to false", conflict.Message);
+        // Plain reductions are untouched.
+        Assert.False(LossRegistry.Resolve("kl-div", LossOptions.Of(("reduction", "mean"))).Boolean("batchmean"));
+    }
+
+    [Fact]
     public void Every_spec_is_consistent()
     {
         foreach (var spec in LossRegistry.All)

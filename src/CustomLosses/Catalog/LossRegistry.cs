@@ -48,6 +48,24 @@ public static class LossRegistry
     public static bool Contains(string name) => Find(name) != null;
 
     /// <summary>
+    /// PyTorch's <c>reduction='batchmean'</c> and the like (<see cref="LossSpec.ReductionAliases"/>): mean reduction plus
+    /// the option the alias stands for, unless the same options also set that option to false.
+    /// </summary>
+    static LossOptions ExpandReductionAlias(LossSpec spec, LossOptions options)
+    {
+        var reduction = options.Values.FirstOrDefault(kv => string.Equals(kv.Key, "reduction", StringComparison.OrdinalIgnoreCase));
+        if (reduction.Key == null || reduction.Value is not string text) return options;
+        var alias = spec.ReductionAliases.FirstOrDefault(kv => string.Equals(kv.Key, text.Trim(), StringComparison.OrdinalIgnoreCase));
+        if (alias.Key == null) return options;
+        var set = options.Values.FirstOrDefault(kv => string.Equals(kv.Key, alias.Value, StringComparison.OrdinalIgnoreCase));
+        if (set.Key != null && set.Value != null && !(set.Value is true || set.Value is string s && s.Trim().Equals("true", StringComparison.OrdinalIgnoreCase)))
+            throw new LossOptionException(
+                $"Loss '{spec.Name}': reduction '{alias.Key}' means reduction 'mean' with {alias.Value} = true, but {alias.Value} is also set to {OptionSpec.FormatValue(set.Value)}; drop one of them.");
+        return LossOptions.Of(options.Values.Where(kv => kv.Key != reduction.Key && kv.Key != set.Key).Select(kv => (kv.Key, kv.Value))
+            .Append(("reduction", (object?)"mean")).Append((alias.Value, (object?)true)).ToArray());
+    }
+
+    /// <summary>
     /// Checks options against the loss's specs: unknown names, wrong types and out-of-range values
     /// are errors naming the option, the value and the valid range. When <paramref name="classCount"/>
     /// is given, per-class vectors must have exactly that many entries.
@@ -55,7 +73,7 @@ public static class LossRegistry
     public static ResolvedLossOptions Resolve(string name, LossOptions? options = null, int? classCount = null)
     {
         var spec = Get(name);
-        options ??= LossOptions.Empty;
+        options = ExpandReductionAlias(spec, options ?? LossOptions.Empty);
         var declared = spec.AllOptions;
         foreach (var given in options.Names)
         {

@@ -32,6 +32,12 @@ public sealed record LossSpec(
     /// <summary>The options including the reduction option, in the order users see them.</summary>
     public IReadOnlyList<OptionSpec> AllOptions => Options.Append(OptionSpec.Reduction).ToList();
 
+    /// <summary>
+    /// PyTorch spellings of <c>reduction</c> this loss accepts beyond none, mean and sum, each meaning mean reduction
+    /// plus one of the loss's boolean options set (kl-div: <c>"batchmean"</c> is mean with <c>batchmean</c> true).
+    /// </summary>
+    public IReadOnlyDictionary<string, string> ReductionAliases { get; init; } = new Dictionary<string, string>();
+
     /// <summary>Reference text for losses with no libtorch twin.</summary>
     public const string FormulaReference = "float64 formula + finite differences";
 }

@@ -49,7 +49,9 @@ public static class ResolvedConfigWriter
         {
             object? value = text;
             var match = resolved?.Values.FirstOrDefault(kv => string.Equals(kv.Key, key, StringComparison.OrdinalIgnoreCase));
-            if (match is { Key: not null } m) value = m.Value;
+            // Text stays as given: a choice may be an alias that stands for more than its resolved value
+            // (kl-div's reduction "batchmean" resolves to mean with batchmean set).
+            if (match is { Key: not null } m && m.Value is not string) value = m.Value;
             result[key] = value switch
             {
                 double d => JsonValue.Create(d),

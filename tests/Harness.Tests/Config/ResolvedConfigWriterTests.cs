@@ -37,4 +37,13 @@ public class ResolvedConfigWriterTests
         var again = ConfigFiles.Load(first);
         Assert.Equal(first, ResolvedConfigWriter.Write(again));
     }
+
+    [Fact]
+    public void A_reduction_alias_is_written_as_given_so_the_resolved_config_trains_the_same_loss()
+    {
+        // kl-div's reduction "batchmean" resolves to mean with batchmean set: writing "mean" would lose the batchmean.
+        var config = ConfigFiles.Load(ConfigFiles.Base, "losses.0.loss=kl-div", "losses.0.options.reduction=batchmean");
+        var node = JsonNode.Parse(ResolvedConfigWriter.Write(config))!;
+        Assert.Equal("batchmean", node["losses"]![0]!["options"]!["reduction"]!.GetValue<string>());
+    }
 }
