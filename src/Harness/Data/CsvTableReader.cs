@@ -17,7 +17,8 @@ internal static class CsvTableReader
     public sealed record CsvTable(string[] Columns, int TargetIndex, float[] Features, int FeatureCount, string[] TargetTexts, int[] LineNumbers);
 
     /// <summary>Reads <paramref name="path"/> (existence and permissions checked here).</summary>
-    public static CsvTable ReadFile(string path, string targetColumn, bool header, string separator)
+    public static CsvTable ReadFile(string path, string targetColumn, bool header, string separator,
+        IReadOnlyList<string>? features = null, IReadOnlyList<string>? ignore = null)
     {
         if (Directory.Exists(path))
             throw new DataException($"{path}: is a folder, not a CSV file. Check \"csv\": {{ \"path\" }}.");
@@ -33,7 +34,7 @@ internal static class CsvTableReader
                 throw new DataException($"{path}: the file is UTF-16 encoded; save it as UTF-8 (the harness reads CSV files as UTF-8).");
             Stream stream = b0 == 0x1F && b1 == 0x8B ? new GZipStream(file, CompressionMode.Decompress) : file;
             using var reader = new StreamReader(stream);
-            return Read(reader, path, targetColumn, header, separator);
+            return Read(reader, path, targetColumn, header, separator, features, ignore);
         }
         catch (InvalidDataException e)
         {
@@ -59,12 +60,21 @@ internal static class CsvTableReader
     }
 
     /// <summary>Parses CSV text; <paramref name="path"/> is used in messages only.</summary>
-    public static CsvTable Read(TextReader reader, string path, string targetColumn, bool header, string separator)
+    /// <param name="reader">The CSV text.</param>
+    /// <param name="path">The file's name, for messages.</param>
+    /// <param name="targetColumn">Name or zero-based index; empty: the last column.</param>
+    /// <param name="header">The first row names the columns.</param>
+    /// <param name="separator">Field separator ("tab" or "\\t" for tabs).</param>
+    /// <param name="features">The feature columns (names or indices); empty: all but the target and <paramref name="ignore"/>.</param>
+    /// <param name="ignore">Columns that are neither features nor the target; their cells are not read.</param>
+    public static CsvTable Read(TextReader reader, string path, string targetColumn, bool header, string separator,
+        IReadOnlyList<string>? features = null, IReadOnlyList<string>? ignore = null)
     {
         string sep = separator switch { "\\t" or "tab" or "TAB" => "\t", "" => ",", _ => separator };
         string[]? columns = null;
+        bool[] isFeature = [];
         int targetIndex = -1, featureCount = 0, lineNumber = 0;
-        var features = new List<float>();
+        var values = new List<float>();
         var targets = new List<string>();
         var lines = new List<int>();
         string? line;
@@ -79,7 +89,8 @@ internal static class CsvTableReader
                 if (columns.Length < 2)
                     throw new DataException($"{path}:{lineNumber}: found {columns.Length} column with separator \"{Show(sep)}\"; need at least one feature and a target. Is \"separator\" right?");
                 targetIndex = ResolveTarget(columns, targetColumn, path, lineNumber, header);
-                featureCount = columns.Length - 1;
+                isFeature = FeatureColumns(columns, targetIndex, features ?? [], ignore ?? [], path, lineNumber, header);
+                featureCount = isFeature.Count(f => f);
                 if (header) continue;
             }
             if (fields.Length != columns.Length)
@@ -93,24 +104,51 @@ internal static class CsvTableReader
                     targets.Add(fields[c]);
                     continue;
                 }
+                if (!isFeature[c]) continue;
                 if (!double.TryParse(fields[c], NumberStyles.Float, CultureInfo.InvariantCulture, out var v) || !double.IsFinite(v))
                     throw new DataException($"{path}:{lineNumber}: non-numeric cell in column \"{columns[c]}\" (column {c}): \"{fields[c]}\". Features must be finite numbers with '.' as decimal point.");
                 // Features are float32 tensors: a value a double holds but a float cannot would become infinite.
                 if (Math.Abs(v) > float.MaxValue)
                     throw new DataException($"{path}:{lineNumber}: value {fields[c]} in column \"{columns[c]}\" (column {c}) is beyond float32 range (|x| <= 3.4e38), in which features are stored.");
-                features.Add((float)v);
+                values.Add((float)v);
             }
             lines.Add(lineNumber);
         }
         if (columns == null || targets.Count == 0)
             throw new DataException($"{path}: empty file: {(columns == null ? "no lines" : "a header but no data rows")}. A CSV dataset needs at least one data row.");
-        return new CsvTable(columns, targetIndex, features.ToArray(), featureCount, targets.ToArray(), lines.ToArray());
+        return new CsvTable(columns, targetIndex, values.ToArray(), featureCount, targets.ToArray(), lines.ToArray());
     }
 
-    static int ResolveTarget(string[] columns, string targetColumn, string path, int lineNumber, bool header)
+    /// <summary>Which columns are features: those named in <paramref name="features"/>, else all but the target and <paramref name="ignore"/>.</summary>
+    static bool[] FeatureColumns(string[] columns, int targetIndex, IReadOnlyList<string> features, IReadOnlyList<string> ignore, string path, int lineNumber, bool header)
     {
-        var spec = targetColumn.Trim();
-        if (spec.Length == 0) return columns.Length - 1;
+        if (features.Count > 0 && ignore.Count > 0)
+            throw new DataException($"{path}: \"features\" and \"ignoreColumns\" are both set; give one of them (features lists the columns to use, ignoreColumns the ones to drop).");
+        int Column(string spec, string key)
+        {
+            var index = FindColumn(columns, spec.Trim(), header);
+            if (index < 0)
+                throw new DataException($"{path}:{lineNumber}: {key} column \"{spec}\" not found. " + Describe(columns, header));
+            if (index == targetIndex)
+                throw new DataException($"{path}: {key} column \"{spec}\" is the target column \"{columns[targetIndex]}\"; the target is never a feature.");
+            return index;
+        }
+        var isFeature = new bool[columns.Length];
+        if (features.Count > 0)
+            foreach (var f in features) isFeature[Column(f, "feature")] = true;
+        else
+        {
+            for (int c = 0; c < columns.Length; c++) isFeature[c] = c != targetIndex;
+            foreach (var i in ignore) isFeature[Column(i, "ignored")] = false;
+        }
+        if (!isFeature.Any(f => f))
+            throw new DataException($"{path}: no feature column is left (\"ignoreColumns\" drops them all); a CSV dataset needs at least one.");
+        return isFeature;
+    }
+
+    /// <summary>A column by exact header name, by a unique case-insensitive one, or by zero-based index; -1 when none.</summary>
+    static int FindColumn(string[] columns, string spec, bool header)
+    {
         if (header)
         {
             int exact = Array.IndexOf(columns, spec);
@@ -118,12 +156,22 @@ internal static class CsvTableReader
             var loose = columns.Select((c, i) => (c, i)).Where(x => string.Equals(x.c, spec, StringComparison.OrdinalIgnoreCase)).ToList();
             if (loose.Count == 1) return loose[0].i;
         }
-        if (int.TryParse(spec, NumberStyles.None, CultureInfo.InvariantCulture, out var index) && index < columns.Length)
-            return index;
+        return int.TryParse(spec, NumberStyles.None, CultureInfo.InvariantCulture, out var index) && index < columns.Length ? index : -1;
+    }
+
+    static string Describe(string[] columns, bool header) =>
+        (header ? $"Columns: {string.Join(", ", columns.Select(c => $"\"{c}\""))}; " : "The file has no header (\"header\": false); ")
+        + $"give a column {(header ? "name or a " : "")}zero-based index 0..{columns.Length - 1}";
+
+    static int ResolveTarget(string[] columns, string targetColumn, string path, int lineNumber, bool header)
+    {
+        var spec = targetColumn.Trim();
+        if (spec.Length == 0) return columns.Length - 1;
+        var index = FindColumn(columns, spec, header);
+        if (index >= 0) return index;
         throw new DataException(
-            $"{path}:{lineNumber}: target column \"{spec}\" not found. "
-            + (header ? $"Columns: {string.Join(", ", columns.Select(c => $"\"{c}\""))}; " : "The file has no header (\"header\": false); ")
-            + $"give a column {(header ? "name or a " : "")}zero-based index 0..{columns.Length - 1}, or leave \"targetColumn\" empty for the last column.");
+            $"{path}:{lineNumber}: target column \"{spec}\" not found. " + Describe(columns, header)
+            + ", or leave \"targetColumn\" empty for the last column.");
     }
 
     /// <summary>Splits one line; fields are trimmed and unquoted.</summary>

@@ -22,7 +22,8 @@ public static class CsvTaskInference
         CsvTableReader.CsvTable csv;
         try
         {
-            csv = CsvTableReader.ReadFile(Path.GetFullPath(Path.Combine(baseDirectory, config.Path)), config.TargetColumn, config.Header, config.Separator);
+            csv = CsvTableReader.ReadFile(Path.GetFullPath(Path.Combine(baseDirectory, config.Path)), config.TargetColumn, config.Header, config.Separator,
+                config.Features, config.IgnoreColumns);
         }
         catch (Exception e) when (e is DataException or IOException or UnauthorizedAccessException or ArgumentException)
         {

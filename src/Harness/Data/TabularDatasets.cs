@@ -35,7 +35,7 @@ internal static class TabularDatasets
             _ => throw new DataException($"csv: task \"{config.Task}\" is not valid; use \"classification\", \"regression\", or leave it empty to infer it."),
         };
         var path = Path.GetFullPath(Path.Combine(baseDirectory, config.Path));
-        var csv = CsvTableReader.ReadFile(path, config.TargetColumn, config.Header, config.Separator);
+        var csv = CsvTableReader.ReadFile(path, config.TargetColumn, config.Header, config.Separator, config.Features, config.IgnoreColumns);
         // An empty task is inferred from the targets, as the config loader does (it could not read the file there).
         var task = given ?? (CsvTaskInference.Infer(csv.TargetTexts, csv.Columns[csv.TargetIndex]).Task == "regression" ? TaskKind.Regression : TaskKind.Classification);
         var (table, classes, note) = ToTable(csv, task, path);

@@ -39,6 +39,45 @@ public class CsvLoaderTests
         Assert.Equal(2, byIndex.ClassCount);
     }
 
+    static CsvTableReader.CsvTable Table(string text, string[]? features = null, string[]? ignore = null) =>
+        CsvTableReader.Read(new StringReader(text), "t.csv", "y", header: true, ",", features, ignore);
+
+    [Fact]
+    public void Ignored_columns_are_not_read_and_listed_features_are_the_only_ones()
+    {
+        const string text = "id,name,a,b,y\n7,ann,1,2,0\n8,bob,3,4,1\n";
+        var dropped = Table(text, ignore: ["id", "NAME"]);  // a text column would be an error if it were read
+        Assert.Equal(2, dropped.FeatureCount);
+        Assert.Equal([1f, 2f, 3f, 4f], dropped.Features);
+        var chosen = Table(text, features: ["b", "0"]);     // by name and by index; file order kept
+        Assert.Equal(2, chosen.FeatureCount);
+        Assert.Equal([7f, 2f, 8f, 4f], chosen.Features);
+        Assert.Contains("non-numeric cell in column \"name\"", Assert.Throws<DataException>(() => Table(text)).Message);
+    }
+
+    [Fact]
+    public void Column_choices_that_cannot_work_get_one_message_naming_the_key()
+    {
+        const string text = "id,a,y\n1,2,0\n3,4,1\n";
+        Assert.Contains("ignored column \"nope\" not found", Assert.Throws<DataException>(() => Table(text, ignore: ["nope"])).Message);
+        Assert.Contains("feature column \"y\" is the target column", Assert.Throws<DataException>(() => Table(text, features: ["y"])).Message);
+        Assert.Contains("both set", Assert.Throws<DataException>(() => Table(text, features: ["a"], ignore: ["id"])).Message);
+        Assert.Contains("no feature column is left", Assert.Throws<DataException>(() => Table(text, ignore: ["id", "a"])).Message);
+    }
+
+    [Fact]
+    public void A_config_drops_an_id_column_through_ignore_columns()
+    {
+        using var dir = new TempFolder();
+        dir.Write("data.csv", "id,x,y\n" + Rows(20, i => $"row{i},{i},{i % 2}"));
+        using var data = DatasetLoader.Load(new DatasetConfig
+        {
+            Name = "csv", Standardize = false, ValidationFraction = 0, TestFraction = 0.5,
+            Csv = new CsvDatasetConfig { Path = "data.csv", Task = "classification", IgnoreColumns = ["id"] },
+        }, dir.Path);
+        Assert.Equal(new long[] { 1 }, data.FeatureShape);
+    }
+
     [Fact]
     public void Integer_labels_0_to_k_are_kept_and_others_remapped()
     {
