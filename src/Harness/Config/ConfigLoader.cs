@@ -91,11 +91,14 @@ public static class ConfigLoader
         }
         catch (ConfigException e)
         {
-            // The validator stops at its first problem; with the binding problems it is reported too, unless it is
-            // only the echo of one of them (a key that failed to bind and kept its default).
-            var withOrigin = e.KeyPath is { } keyPath && DescribeOrigin(keyPath, origins) is { Length: > 0 } origin
-                ? new ConfigException(e.Message + origin, keyPath, e.InnerException) : e;
-            if (!problems.Any(p => p.KeyPath != null && p.KeyPath == e.KeyPath)) problems.Add(withOrigin);
+            // The validator's problems join the binding problems, except those that only echo one of them (a key
+            // that failed to bind and kept its default); each says which --set gave its value, if one did.
+            foreach (var found in e.Problems.Count > 0 ? e.Problems : [e])
+            {
+                if (problems.Any(p => p.KeyPath != null && p.KeyPath == found.KeyPath)) continue;
+                problems.Add(found.KeyPath is { } keyPath && DescribeOrigin(keyPath, origins) is { Length: > 0 } origin
+                    ? new ConfigException(found.Message + origin, keyPath, found.InnerException) : found);
+            }
         }
         throw ConfigException.Of(problems);
     }

@@ -10,26 +10,67 @@ namespace Harness.Config;
 /// Checks an <see cref="ExperimentConfig"/> beyond its types: ranges, names from fixed sets, required values,
 /// safe names, and whether each loss fits the dataset's task (<see cref="LossFit"/>, from the loss registry's <see cref="LossSpec"/>).
 /// Returns the configuration with names in canonical spelling (lower case, trimmed; loss names as registered).
-/// The first problem found is thrown as a <see cref="ConfigException"/> naming the key path, the value and
+/// Every problem found is thrown in one <see cref="ConfigException"/>, each naming the key path, the value and
 /// what is valid.
 /// </summary>
 public static partial class ConfigValidator
 {
-    /// <summary>Checks <paramref name="config"/>; returns it with canonical names, or throws <see cref="ConfigException"/>.</summary>
+    /// <summary>
+    /// Checks <paramref name="config"/>; returns it with canonical names, or throws one <see cref="ConfigException"/>
+    /// with every problem found: each check below reports its first problem and the others still run (checks that
+    /// need a valid dataset are left out while the dataset section is broken, so one mistake does not echo).
+    /// </summary>
     public static ExperimentConfig Validate(ExperimentConfig config)
     {
         ArgumentNullException.ThrowIfNull(config);
+        var problems = new List<ConfigException>();
+        T Check<T>(Func<T> check, T whenBroken)
+        {
+            try { return check(); }
+            catch (ConfigException e)
+            {
+                problems.AddRange(e.Problems.Count > 0 ? e.Problems : [e]);
+                return whenBroken;
+            }
+        }
+        void Require(Action<ExperimentConfig> check, ExperimentConfig c) => Check(() => { check(c); return 0; }, 0);
+
+        var device = Check(() => Choice("device", config.Device, ConfigVocabulary.Devices), config.Device);
+        var before = problems.Count;
+        var dataset = Check(() => ValidateDataset(config.Dataset), config.Dataset);
+        var datasetValid = problems.Count == before;
         var c = config with
         {
-            Device = Choice("device", config.Device, ConfigVocabulary.Devices),
-            Dataset = ValidateDataset(config.Dataset),
-            Model = ValidateModel(config.Model),
-            Training = ValidateTraining(config.Training),
+            Device = device,
+            Dataset = dataset,
+            Model = Check(() => ValidateModel(config.Model), config.Model),
+            Training = Check(() => ValidateTraining(config.Training), config.Training),
         };
+        Require(CheckNames, c);
+        Require(CheckSeeds, c);
+        Require(ValidateTuning, c);
+        if (datasetValid)
+        {
+            Require(CheckModelFitsData, c);
+            c = Check(() => CheckAgainstTask(c), c);
+            Require(CheckValidationSplit, c);
+            before = problems.Count;
+            c = c with { Losses = ValidateLosses(c, problems) };
+            if (problems.Count == before) Require(CheckBaseline, c);
+        }
+        if (problems.Count > 0) throw ConfigException.Of(problems);
+        return c;
+    }
 
+    static void CheckModelFitsData(ExperimentConfig c)
+    {
         if (c.Model.Kind == "cnn" && !ConfigVocabulary.In(c.Dataset.Name, ConfigVocabulary.ImageDatasets))
             throw ConfigException.At("model.kind", $"'cnn' needs image data; dataset '{c.Dataset.Name}' is not an image dataset; valid: linear, mlp, or dataset {string.Join(" or ", ConfigVocabulary.ImageDatasets)}.");
+    }
 
+    /// <summary>Name, output and threads: what the results folder and the machine need.</summary>
+    static void CheckNames(ExperimentConfig c)
+    {
         if (string.IsNullOrWhiteSpace(c.Name))
             throw ConfigException.At("name", "missing; give the experiment a name of letters, digits, '.', '_' and '-' (results go to {output}/{name}).");
         if (!SafeName().IsMatch(c.Name) || c.Name is "." or "..")
@@ -42,7 +83,10 @@ public static partial class ConfigValidator
         var maxThreads = 4 * Environment.ProcessorCount;
         if (c.Threads < 0 || c.Threads > maxThreads)
             throw ConfigException.At("threads", $"{c.Threads} is out of range; valid: 0 (libtorch's default) to {maxThreads} (4 x the {Environment.ProcessorCount} logical cores).");
+    }
 
+    static void CheckSeeds(ExperimentConfig c)
+    {
         if (c.Training.BatchSize == 1 && c.Model.BatchNorm)
             throw ConfigException.At("training.batchSize", "is 1 with model.batchNorm true; batch normalization needs batches of 2 or more (with 1 it trains at chance); valid: >= 2, or batchNorm false.");
         if (c.Seeds.Count == 0)
@@ -54,7 +98,11 @@ public static partial class ConfigValidator
         for (int i = 0; i < c.Seeds.Count; i++)
             if (c.Seeds[i] < 0)
                 throw ConfigException.At($"seeds.{i}", $"{c.Seeds[i]} is negative; valid: 0 to {int.MaxValue} (seeds are written to and read back from the results folder as such).");
+    }
 
+    /// <summary>What depends on the task (classification or regression); returns the config with rankBy settled.</summary>
+    static ExperimentConfig CheckAgainstTask(ExperimentConfig c)
+    {
         bool regression = DatasetCatalog.IsRegression(c.Dataset);
         if (c.ConvergenceTarget is double target)
         {
@@ -67,9 +115,13 @@ public static partial class ConfigValidator
 
         var rankMetrics = regression ? ConfigVocabulary.RegressionRankMetrics : ConfigVocabulary.ClassificationRankMetrics;
         c = c with { RankBy = string.IsNullOrWhiteSpace(c.RankBy) ? rankMetrics[0] : Choice("rankBy", c.RankBy, rankMetrics) };
-        ValidateTuning(c);
         if (c.Calibration.TemperatureScaling && regression)
             throw ConfigException.At("calibration.temperatureScaling", $"true needs class probabilities, but '{c.Dataset.Name}' is a regression dataset; valid: false.");
+        return c;
+    }
+
+    static void CheckValidationSplit(ExperimentConfig c)
+    {
         // Selection reads the validation split and nothing else: without one there is nothing honest to select on.
         if (c.Dataset.ValidationFraction == 0)
         {
@@ -83,17 +135,14 @@ public static partial class ConfigValidator
             if (c.Calibration.TemperatureScaling)
                 throw ConfigException.At("calibration.temperatureScaling", $"true fits the temperature on the validation split, but dataset.validationFraction is 0; {fix}, or set it false.");
         }
+    }
 
-        var losses = ValidateLosses(c);
-        c = c with { Losses = losses };
-
-        if (!string.IsNullOrWhiteSpace(c.Baseline))
-        {
-            var labels = losses.Select(DisplayName).ToList();
-            if (!losses.Any(l => Same(DisplayName(l), c.Baseline) || Same(l.Loss, c.Baseline)))
-                throw ConfigException.At("baseline", $"'{c.Baseline}' is not one of the losses; valid: {string.Join(", ", labels)} (a display name or loss name), or empty for the first.");
-        }
-        return c;
+    static void CheckBaseline(ExperimentConfig c)
+    {
+        if (string.IsNullOrWhiteSpace(c.Baseline)) return;
+        var labels = c.Losses.Select(DisplayName).ToList();
+        if (!c.Losses.Any(l => Same(DisplayName(l), c.Baseline) || Same(l.Loss, c.Baseline)))
+            throw ConfigException.At("baseline", $"'{c.Baseline}' is not one of the losses; valid: {string.Join(", ", labels)} (a display name or loss name), or empty for the first.");
     }
 
     static void ValidateTuning(ExperimentConfig c)
@@ -226,20 +275,32 @@ public static partial class ConfigValidator
         return t;
     }
 
-    static IReadOnlyList<LossEntryConfig> ValidateLosses(ExperimentConfig c)
+    /// <summary>Each entry checked on its own: its first problem goes to <paramref name="problems"/> and the next entry is checked.</summary>
+    static IReadOnlyList<LossEntryConfig> ValidateLosses(ExperimentConfig c, List<ConfigException> problems)
     {
         if (c.Losses.Count == 0)
-            throw ConfigException.At("losses", "is empty; give at least one entry, e.g. [ { \"loss\": \"cross-entropy\" } ] (see harness list losses).");
+        {
+            problems.Add(ConfigException.At("losses", "is empty; give at least one entry, e.g. [ { \"loss\": \"cross-entropy\" } ] (see harness list losses)."));
+            return [];
+        }
         var dataset = c.Dataset;
         bool regression = DatasetCatalog.IsRegression(dataset);
         int? classes = DatasetCatalog.ClassCount(dataset);
         string datasetText = dataset.Name == "csv" ? $"csv ({dataset.Csv.Task})" : dataset.Name;
 
-        var result = new List<LossEntryConfig>();
+        var result = new List<(int Index, LossEntryConfig Entry)>();
         for (int i = 0; i < c.Losses.Count; i++)
         {
-            var entry = c.Losses[i];
-            var at = $"losses.{i}";
+            try { result.Add((i, ValidateLoss(c.Losses[i], $"losses.{i}", result, regression, classes, datasetText))); }
+            catch (ConfigException e) { problems.Add(e); }
+        }
+        return result.Select(r => r.Entry).ToList();
+    }
+
+    static LossEntryConfig ValidateLoss(LossEntryConfig entry, string at, IReadOnlyList<(int Index, LossEntryConfig Entry)> earlier, bool regression,
+        int? classes, string datasetText)
+    {
+        {
             if (string.IsNullOrWhiteSpace(entry.Loss))
                 throw ConfigException.At($"{at}.loss", $"missing; give a loss name: {string.Join(", ", LossFit.TrainableLosses)}, or builtin:<{string.Join("|", ConfigVocabulary.BuiltInLosses)}>.");
             var reference = LossReference.Parse(entry.Loss);
@@ -283,20 +344,19 @@ public static partial class ConfigValidator
             var label = string.IsNullOrWhiteSpace(entry.DisplayName) ? canonical : entry.DisplayName.Trim();
             if (label is "." or ".." || label.IndexOfAny(['/', '\\']) >= 0 || label.Any(char.IsControl))
                 throw ConfigException.At($"{at}.displayName", $"'{label}' is not a valid display name (it names the run folder); no '/', '\\' or control characters, not '.' or '..'.");
-            for (int j = 0; j < result.Count; j++)
-                if (Same(DisplayName(result[j]), label))
+            foreach (var (j, other) in earlier)
+                if (Same(DisplayName(other), label))
                     throw ConfigException.At($"{at}.displayName", $"'{label}' is also the display name of losses.{j}; display names must be distinct: set displayName on one of them.");
 
-            result.Add(entry with
+            return entry with
             {
                 Loss = canonical,
                 DisplayName = entry.DisplayName.Trim(),
                 Activation = activation,
                 TargetEncoding = encoding,
                 Options = new Dictionary<string, string>(entry.Options, StringComparer.OrdinalIgnoreCase),
-            });
+            };
         }
-        return result;
     }
 
     static string Choice(string path, string value, IReadOnlyList<string> valid)

@@ -372,4 +372,30 @@ public class AllConfigErrorsAtOnceTests
         var e = Assert.Throws<ConfigException>(() => ConfigFiles.Load("""{ "name": "x", "seeds": "zero", "training": { "epochs": "ten" }, "losses": [ { "loss": "cross-entropy" } ] }"""));
         Assert.Equal(2, e.Problems.Count);
     }
+
+    [Fact]
+    public void Semantic_mistakes_in_different_sections_are_reported_together()
+    {
+        // Each binds fine; the validator used to stop at the first (the name).
+        var message = ConfigFiles.Error("""
+            { "name": "a/b",
+              "seeds": [0, 0],
+              "training": { "optimizer": { "name": "adam", "momentum": 0.9 } },
+              "losses": [ { "loss": "hubber" }, { "loss": "huber", "options": { "delta": -1 } }, { "loss": "mse", "targetEncoding": "one-hot" } ] }
+            """);
+        Assert.StartsWith("5 problems in the configuration:", message);
+        Assert.Contains("  - training.optimizer.momentum: 0.9 does not apply to adam", message);
+        Assert.Contains("  - name: 'a/b' is not a valid experiment name", message);
+        Assert.Contains("  - seeds.1: 0 repeats seeds.0", message);
+        Assert.Contains("  - losses.0.loss: 'hubber' is not a loss; did you mean huber?", message);
+        Assert.Contains("  - losses.1.options.delta:", message);
+    }
+
+    [Fact]
+    public void A_broken_dataset_section_does_not_echo_into_the_checks_that_need_it()
+    {
+        var message = ConfigFiles.Error("""{ "name": "x", "dataset": { "name": "digitz" }, "model": { "kind": "cnn" }, "losses": [ { "loss": "mse" } ] }""");
+        Assert.StartsWith("dataset.name: 'digitz' is not valid; did you mean digits?", message);
+        Assert.DoesNotContain("problems in the configuration", message);
+    }
 }
