@@ -340,6 +340,10 @@ public static partial class ConfigValidator
 
             if (LossFit.Check(spec, canonical, TargetEncodings.Find(encoding), regression, classes, datasetText) is { } problem)
                 throw ConfigException.At($"{at}.{problem.Field}", problem.Message);
+            // The head the entry makes (its encoding and activation, or the loss's defaults): what binding would refuse.
+            if ((TargetEncodings.Find(encoding) ?? LossFit.DefaultEncoding(spec, regression)) is { } headEncoding
+                && LossFit.CheckHead(headEncoding, OutputActivations.Find(activation) ?? LossFit.DefaultActivation(spec), regression) is { } head)
+                throw ConfigException.At($"{at}.{head.Field}", head.Message);
 
             var label = string.IsNullOrWhiteSpace(entry.DisplayName) ? canonical : entry.DisplayName.Trim();
             if (label is "." or ".." || label.IndexOfAny(['/', '\\']) >= 0 || label.Any(char.IsControl))

@@ -50,7 +50,7 @@ public static class LossFit
                 if (encoding is null or TargetEncodingKind.Index)
                     return new("targetEncoding",
                         (encoding is null ? "missing" : "'index' does not fit") +
-                        $": regression loss '{loss}' on classification {data} needs an explicit target encoding; valid: one-hot (e.g. with activation softmax: \"MSE on softmax against one-hot\"), real (the class index as a number), or plus-minus-one/zero-one (2 classes only)." +
+                        $": regression loss '{loss}' on classification {data} needs an explicit target encoding; valid: one-hot (e.g. with activation softmax: \"MSE on softmax against one-hot\"), or plus-minus-one/zero-one (2 classes only)." +
                         (dataset?.StartsWith("csv", StringComparison.Ordinal) == true ? " If the target column holds real values, set dataset.csv.task to \"regression\" instead." : ""));
                 break;
         }
@@ -67,9 +67,8 @@ public static class LossFit
     }
 
     /// <summary>
-    /// The reason the effective encoding and activation cannot make a model head, or null. Binding asks it; config
-    /// validation does not (yet), since its tests accept such entries: a binary encoding with softmax, and 'real'
-    /// on class labels (which the regression-loss message even offers) validate and stop at binding.
+    /// The reason the effective encoding and activation cannot make a model head, or null. Config validation and
+    /// binding both ask it, so an entry that could never bind is refused before anything runs.
     /// </summary>
     public static LossFitProblem? CheckHead(TargetEncodingKind encoding, OutputActivation activation, bool regression)
     {

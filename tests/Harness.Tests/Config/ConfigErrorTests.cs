@@ -209,7 +209,8 @@ public class ConfigErrorTests
         Check(WithSets("losses.1.targetEncoding=\"\""),
             "losses.1.targetEncoding: missing: regression loss 'huber' on classification dataset 'digits' needs an explicit target encoding; valid: one-hot");
         Check(WithSets("losses.1.targetEncoding=index"), "losses.1.targetEncoding: 'index' does not fit: regression loss 'huber'");
-        Assert.Equal("real", ConfigFiles.Load(ConfigFiles.Base, "losses.1.targetEncoding=real").Losses[1].TargetEncoding);
+        // 'real' on class labels can never make a head: refused here, not at binding after the folder exists.
+        Check(WithSets("losses.1.targetEncoding=real"), "losses.1.targetEncoding: targetEncoding 'real' needs a regression dataset");
     }
 
     [Fact]
@@ -230,14 +231,17 @@ public class ConfigErrorTests
     [Fact]
     public void Binary_losses_are_fine_on_two_classes_and_with_one_hot()
     {
-        var c = ConfigFiles.Load(ConfigFiles.Base, "dataset.name=breast-cancer", "losses.1.loss=hinge", "losses.1.targetEncoding=\"\"", "losses.1.options={}");
+        // A single-output head with softmax (the base config's loss 1) is constant: refused at validation now.
+        Check(WithSets("dataset.name=breast-cancer", "losses.1.loss=hinge", "losses.1.targetEncoding=\"\"", "losses.1.options={}"),
+            "losses.1.activation: softmax over a single output unit is constant");
+        var c = ConfigFiles.Load(ConfigFiles.Base, "dataset.name=breast-cancer", "losses.1.loss=hinge", "losses.1.targetEncoding=\"\"", "losses.1.activation=\"\"", "losses.1.options={}");
         Assert.Equal("hinge", c.Losses[1].Loss);
-        c = ConfigFiles.Load(ConfigFiles.Base, "dataset.name=synthetic-blobs", "dataset.synthetic.classes=2", "losses.1.loss=bce-with-logits", "losses.1.targetEncoding=zero-one", "losses.1.options={}");
+        c = ConfigFiles.Load(ConfigFiles.Base, "dataset.name=synthetic-blobs", "dataset.synthetic.classes=2", "losses.1.loss=bce-with-logits", "losses.1.targetEncoding=zero-one", "losses.1.activation=\"\"", "losses.1.options={}");
         Assert.Equal("zero-one", c.Losses[1].TargetEncoding);
         c = ConfigFiles.Load(ConfigFiles.Base, "losses.1.loss=bce-with-logits", "losses.1.targetEncoding=one-hot", "losses.1.options={}");
         Assert.Equal("one-hot", c.Losses[1].TargetEncoding);
         // csv: the class count is unknown until the file is read, so the check waits.
-        c = ConfigFiles.Load(ConfigFiles.Base, "dataset.name=csv", "dataset.csv.path=x.csv", "losses.1.loss=hinge", "losses.1.targetEncoding=\"\"", "losses.1.options={}");
+        c = ConfigFiles.Load(ConfigFiles.Base, "dataset.name=csv", "dataset.csv.path=x.csv", "losses.1.loss=hinge", "losses.1.targetEncoding=\"\"", "losses.1.activation=\"\"", "losses.1.options={}");
         Assert.Equal("hinge", c.Losses[1].Loss);
     }
 
