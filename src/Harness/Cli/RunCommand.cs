@@ -120,31 +120,44 @@ public static class RunCommand
         }
         catch when (replaced != null && summaries.Results.Count == 0)
         {
-            replaced.Restore();
-            Console.Error.WriteLine($"notice: no run finished: the old results are back in '{folder}'.");
+            RestoreReplaced(replaced, folder);
             throw;
         }
         if (replaced != null && summaries.Results.Count == 0)
         {
-            replaced.Restore();
-            Console.Error.WriteLine($"notice: no run finished: the old results are back in '{folder}'.");
+            RestoreReplaced(replaced, folder);
         }
         else if (noReport) replaced?.Commit();
         else
         {
             replaced?.Commit();
             // A shard's report covers what the folder holds so far; rerun `harness report` when every shard is done.
-            ExperimentReportFiles report;
-            using (locks.GridFiles()) report = ExperimentReport.Write(folder);
-            ConsoleSummary.Print(report.Analysis);
-            log.WriteLine($"Report: {report.Markdown}");
-            log.WriteLine($"Results: {folder}");
+            using (locks.GridFiles()) WriteReport(folder, log);
         }
         if (summaries.Failures.Count == 0) return ExitCodes.Success;
-        Console.Error.WriteLine($"error: {summaries.Failures.Count} run(s) failed: {string.Join(", ", summaries.Failures.Select(f => f.Run.Id))}; " +
-                                "their summary.json files say why; fix the cause and pass --resume to retry them.");
+        ReportFailures(summaries.Failures.Select(f => f.Run.Id).ToList());
         return ExitCodes.RunsFailed;
     }
+
+    /// <summary>No run finished after --force: the old results go back, and the user is told.</summary>
+    static void RestoreReplaced(ReplacedResults replaced, string folder)
+    {
+        replaced.Restore();
+        Console.Error.WriteLine($"notice: no run finished: the old results are back in '{folder}'.");
+    }
+
+    /// <summary>Writes the folder's report and prints its summary and where it is.</summary>
+    static void WriteReport(string folder, TextWriter log)
+    {
+        var report = ExperimentReport.Write(folder);
+        ConsoleSummary.Print(report.Analysis);
+        log.WriteLine($"Report: {report.Markdown}");
+        log.WriteLine($"Results: {folder}");
+    }
+
+    static void ReportFailures(IReadOnlyList<string> runIds) =>
+        Console.Error.WriteLine($"error: {runIds.Count} run(s) failed: {string.Join(", ", runIds)}; " +
+                                "their summary.json files say why; fix the cause and pass --resume to retry them.");
 
     /// <summary>The worker count --jobs asks for: a number, or auto (one per core a run's threads leave, never more than runs).</summary>
     static int Jobs(string? text, ExperimentConfig config, int runs)
@@ -182,21 +195,16 @@ public static class RunCommand
         var finished = plan.Runs.Count(r => Results.RunFiles.IsFinished(layout, r.Id));
         if (replaced != null && finished == 0)
         {
-            replaced.Restore();
-            Console.Error.WriteLine($"notice: no run finished: the old results are back in '{folder}'.");
+            RestoreReplaced(replaced, folder);
             return code == ExitCodes.Success ? ExitCodes.RunsFailed : code;
         }
         replaced?.Commit();
         if (!noReport && Directory.Exists(folder))
         {
-            var report = ExperimentReport.Write(folder);
-            ConsoleSummary.Print(report.Analysis);
-            log.WriteLine($"Report: {report.Markdown}");
-            log.WriteLine($"Results: {folder}");
+            WriteReport(folder, log);
         }
         var failed = plan.Runs.Where(r => Results.RunFiles.IsFailed(layout, r.Id)).Select(r => r.Id).ToList();
-        if (failed.Count > 0)
-            Console.Error.WriteLine($"error: {failed.Count} run(s) failed: {string.Join(", ", failed)}; their summary.json files say why; fix the cause and pass --resume to retry them.");
+        if (failed.Count > 0) ReportFailures(failed);
         return code;
     }
 
