@@ -40,6 +40,10 @@ public sealed class BceLoss : CustomLoss
         RegisterComponents();
     }
 
+    /// <summary>Creates the loss with per-label weights given as a 1-D tensor (copied).</summary>
+    public BceLoss(Tensor? weight, nn.Reduction reduction = nn.Reduction.Mean)
+        : this(HostArray.OptionVector(weight, Name, "weight"), reduction) { }
+
     /// <summary>The per-label weights, or null.</summary>
     public Tensor? Weight => weight;
 

@@ -38,6 +38,10 @@ public sealed class BceWithLogitsLoss : CustomLoss
         RegisterComponents();
     }
 
+    /// <summary>Creates the loss with its weights given as 1-D tensors (copied); either may be null.</summary>
+    public BceWithLogitsLoss(Tensor? weight, Tensor? posWeight, nn.Reduction reduction = nn.Reduction.Mean)
+        : this(HostArray.OptionVector(weight, Name, "weight"), HostArray.OptionVector(posWeight, Name, "pos_weight"), reduction) { }
+
     /// <summary>The per-label weights, or null.</summary>
     public Tensor? Weight => weight;
 

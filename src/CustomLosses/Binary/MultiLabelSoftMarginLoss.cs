@@ -33,6 +33,10 @@ public sealed class MultiLabelSoftMarginLoss : CustomLoss
         RegisterComponents();
     }
 
+    /// <summary>Creates the loss with per-class weights given as a 1-D tensor (copied).</summary>
+    public MultiLabelSoftMarginLoss(Tensor? weight, nn.Reduction reduction = nn.Reduction.Mean)
+        : this(HostArray.OptionVector(weight, Name, "weight"), reduction) { }
+
     /// <summary>The per-class weights, or null.</summary>
     public Tensor? Weight => weight;
 

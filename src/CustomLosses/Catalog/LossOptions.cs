@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using static TorchSharp.torch;
 
 namespace CustomLosses.Catalog;
 
@@ -82,6 +83,8 @@ public sealed class LossOptions
                 {
                     double[] v => (double[])v.Clone(),
                     float[] v => v.Select(x => (double)x).ToArray(),
+                    Tensor t when t.dim() == 1 && (t.is_floating_point() || t.dtype is ScalarType.Int64 or ScalarType.Int32) => HostArray.From(t).Data,
+                    Tensor => throw new FormatException("a 1-D tensor of real numbers"),
                     IEnumerable<object?> items => items.Select(x => (double)Coerce(x, spec with { Kind = OptionKind.Real })!).ToArray(),
                     string s => ParseVector(s),
                     _ => throw new FormatException("a list of real numbers"),
@@ -90,6 +93,7 @@ public sealed class LossOptions
                     throw new FloatRangeException($"a list of real numbers within float32 range (|x| <= {float.MaxValue.ToString("G9", CultureInfo.InvariantCulture)})");
                 return vector;
             case OptionKind.Choice:
+                if (raw is nn.Reduction reduction && Enum.IsDefined(reduction)) raw = reduction.ToOptionString();
                 if (raw is string word)
                 {
                     var match = spec.Choices!.FirstOrDefault(c => string.Equals(c, word.Trim(), StringComparison.OrdinalIgnoreCase));

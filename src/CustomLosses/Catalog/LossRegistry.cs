@@ -7,25 +7,61 @@ using static TorchSharp.torch;
 namespace CustomLosses.Catalog;
 
 /// <summary>
-/// Maps a loss name and options to a module, and describes every loss in the library.
-/// To add a loss: write its class with a static <c>Spec</c>, and add that spec to its group's list.
+/// Maps a loss name and options to a module, and describes every loss: the library's own and those registered from
+/// plugins. To add a loss to the library: write its class with a static <c>Spec</c>, and add that spec to its group's
+/// list; to add one from outside, see <see cref="Register"/>.
 /// </summary>
 public static class LossRegistry
 {
-    static readonly Lazy<IReadOnlyList<LossSpec>> all = new(() =>
+    static readonly IReadOnlyList<LossSpec> builtIn = RegressionLosses.Specs
+        .Concat(MultiClassLosses.Specs)
+        .Concat(BinaryLosses.Specs)
+        .Concat(EmbeddingLosses.Specs)
+        .ToList();
+
+    static readonly Lock registering = new();
+
+    // Replaced whole on registration, so readers never see a half-added plugin.
+    static IReadOnlyList<LossSpec> all = CheckedUnique(builtIn);
+
+    static IReadOnlyList<LossSpec> CheckedUnique(IReadOnlyList<LossSpec> specs)
     {
-        var specs = RegressionLosses.Specs
-            .Concat(MultiClassLosses.Specs)
-            .Concat(BinaryLosses.Specs)
-            .Concat(EmbeddingLosses.Specs)
-            .ToList();
         var duplicate = specs.GroupBy(s => s.Name).FirstOrDefault(g => g.Count() > 1);
         if (duplicate != null) throw new InvalidOperationException($"Two losses are registered as '{duplicate.Key}'.");
         return specs;
-    });
+    }
 
-    /// <summary>Every registered loss, grouped by task in catalogue order.</summary>
-    public static IReadOnlyList<LossSpec> All => all.Value;
+    /// <summary>Every registered loss: the library's, grouped by task in catalogue order, then plugins' in registration order.</summary>
+    public static IReadOnlyList<LossSpec> All => Volatile.Read(ref all);
+
+    /// <summary>
+    /// Adds losses from outside the library (a plugin's, found by <see cref="RegisteredLosses.In"/>, or specs built in
+    /// code), all or none: each must pass <see cref="LossSpecProblems"/> and take a name that no registered loss or
+    /// alias has. Registering the same specs again (same name and origin) is a no-op, so a config and a command line
+    /// may name the same plugin.
+    /// </summary>
+    /// <exception cref="LossRegistrationException">Every problem found, one per line, each naming the loss and its origin.</exception>
+    public static void Register(IEnumerable<LossSpec> specs)
+    {
+        lock (registering)
+        {
+            var current = All;
+            var problems = new List<string>();
+            var added = new List<LossSpec>();
+            foreach (var spec in specs)
+            {
+                if (spec is null) { problems.Add("a spec is null"); continue; }
+                var who = $"loss '{spec.Name}' from {spec.Origin}";
+                if (current.Any(s => s.Name == spec.Name && s.Origin == spec.Origin)) continue;
+                problems.AddRange(LossSpecProblems.Of(spec).Select(p => $"{who}: {p}"));
+                if ((LossAliases.Resolve(spec.Name, current) ?? added.FirstOrDefault(s => s.Name == spec.Name)) is { } taken)
+                    problems.Add($"{who}: the name is taken by '{taken.Name}' from {taken.Origin}{(taken.Name == spec.Name ? "" : " (an alias)")}; rename one of them.");
+                added.Add(spec);
+            }
+            if (problems.Count > 0) throw new LossRegistrationException(string.Join(Environment.NewLine, problems));
+            Volatile.Write(ref all, current.Concat(added).ToList());
+        }
+    }
 
     /// <summary>The names of every registered loss.</summary>
     public static IEnumerable<string> Names => All.Select(s => s.Name);
@@ -120,11 +156,32 @@ public static class LossRegistry
         return new ResolvedLossOptions(spec.Name, values);
     }
 
-    /// <summary>Builds the loss module for a name and options (checked as <see cref="Resolve"/> does).</summary>
+    /// <summary>
+    /// Builds the loss module for a name and options (checked as <see cref="Resolve"/> does): a two- or three-input
+    /// module as the loss's <see cref="LossSpec.InputCount"/> says; <see cref="CreateTwoInput"/> and
+    /// <see cref="CreateThreeInput"/> hand it back typed.
+    /// </summary>
     public static nn.Module Create(string name, LossOptions? options = null, int? classCount = null)
     {
         var resolved = Resolve(name, options, classCount);
         return Get(name).Factory(resolved);
+    }
+
+    /// <summary>Builds a loss whose forward is <c>(input, target)</c>; a three-input loss is an error saying so.</summary>
+    public static nn.Module<Tensor, Tensor, Tensor> CreateTwoInput(string name, LossOptions? options = null, int? classCount = null) =>
+        Typed<nn.Module<Tensor, Tensor, Tensor>>(name, options, classCount, 2);
+
+    /// <summary>Builds a loss whose forward takes three inputs (<c>gaussian-nll</c>, the embedding losses); a two-input loss is an error.</summary>
+    public static nn.Module<Tensor, Tensor, Tensor, Tensor> CreateThreeInput(string name, LossOptions? options = null, int? classCount = null) =>
+        Typed<nn.Module<Tensor, Tensor, Tensor, Tensor>>(name, options, classCount, 3);
+
+    static TModule Typed<TModule>(string name, LossOptions? options, int? classCount, int inputs) where TModule : nn.Module
+    {
+        var spec = Get(name);
+        if (spec.InputCount != inputs)
+            throw new LossOptionException(
+                $"Loss '{spec.Name}' takes {spec.InputCount} inputs; build it with {(spec.InputCount == 2 ? nameof(CreateTwoInput) : nameof(CreateThreeInput))}.");
+        return (TModule)spec.Factory(Resolve(name, options, classCount));
     }
 
     static LossOptionException OutOfRange(LossSpec spec, OptionSpec option, object value) =>

@@ -4,7 +4,9 @@ namespace CustomLosses.Catalog;
 
 /// <summary>
 /// Everything the harness knows about one loss: how to build it and how to use it. Each loss class
-/// exposes one as a static <c>Spec</c>; <see cref="LossRegistry"/> lists them.
+/// exposes one as a static <c>Spec</c>; <see cref="LossRegistry"/> lists them. A loss from outside the library marks
+/// its class with <see cref="RegisteredLossAttribute"/> (or calls <see cref="LossRegistry.Register"/>) and may add what
+/// validation needs: a libtorch <see cref="Twin"/> and an independent <see cref="Float64Formula"/>.
 /// </summary>
 /// <param name="Name">Registry name, kebab-case ("cross-entropy", "huber").</param>
 /// <param name="Title">Human name ("Cross-entropy", "Huber").</param>
@@ -37,6 +39,31 @@ public sealed record LossSpec(
     /// plus one of the loss's boolean options set (kl-div: <c>"batchmean"</c> is mean with <c>batchmean</c> true).
     /// </summary>
     public IReadOnlyDictionary<string, string> ReductionAliases { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>
+    /// A loss from outside the library: its libtorch (or other independent) twin, built from the same resolved options,
+    /// taking the same inputs. <see cref="Reference"/> names it in reports. The library's own losses keep their twins in
+    /// the harness, where the torchvision dependency lives.
+    /// </summary>
+    public Func<ResolvedLossOptions, nn.Module>? Twin { get; init; }
+
+    /// <summary>
+    /// A loss from outside the library: the loss computed independently in float64 with plain loops, which validation
+    /// compares the module with. The library's own losses keep theirs in the harness's validation checks.
+    /// </summary>
+    public LossFormula? Float64Formula { get; init; }
+
+    /// <summary>
+    /// The loss is zero where the input equals the target, and no smaller anywhere: a property validation checks
+    /// (regression losses such as MSE, L1, Huber; not Poisson or Gaussian NLL, whose minimum depends on the target).
+    /// </summary>
+    public bool ZeroAtTarget { get; init; }
+
+    /// <summary>Where the loss comes from: <see cref="BuiltInOrigin"/>, or the path of the plugin assembly that registered it.</summary>
+    public string Origin { get; init; } = BuiltInOrigin;
+
+    /// <summary>The <see cref="Origin"/> of the library's own losses.</summary>
+    public const string BuiltInOrigin = "built-in";
 
     /// <summary>Reference text for losses with no libtorch twin.</summary>
     public const string FormulaReference = "float64 formula + finite differences";

@@ -45,6 +45,10 @@ public sealed class FocalLoss : CustomLoss
         RegisterComponents();
     }
 
+    /// <summary>Creates the loss with per-class weights given as a 1-D tensor (copied).</summary>
+    public FocalLoss(double gamma, Tensor? alpha, nn.Reduction reduction = nn.Reduction.Mean)
+        : this(gamma, HostArray.OptionVector(alpha, "Focal", "alpha"), reduction) { }
+
     /// <summary>The focusing parameter.</summary>
     public double Gamma => gamma;
 

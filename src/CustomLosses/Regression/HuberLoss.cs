@@ -62,5 +62,8 @@ public sealed class HuberLoss : CustomLoss
         Options: [OptionSpec.Real("delta", 1.0, "Where the loss turns from quadratic to linear.", "> 0", v => v > 0 && !double.IsInfinity(v))],
         Reference: "torch.nn.functional.huber_loss",
         InputCount: 2,
-        Factory: o => new HuberLoss(o.Real("delta"), o.Reduction));
+        Factory: o => new HuberLoss(o.Real("delta"), o.Reduction))
+    {
+        ZeroAtTarget = true,
+    };
 }

@@ -41,5 +41,8 @@ public sealed class L1Loss : CustomLoss
         Options: [],
         Reference: "torch.nn.functional.l1_loss",
         InputCount: 2,
-        Factory: o => new L1Loss(o.Reduction));
+        Factory: o => new L1Loss(o.Reduction))
+    {
+        ZeroAtTarget = true,
+    };
 }

@@ -43,5 +43,8 @@ public sealed class LogCoshLoss : CustomLoss
         Options: [],
         Reference: LossSpec.FormulaReference,
         InputCount: 2,
-        Factory: o => new LogCoshLoss(o.Reduction));
+        Factory: o => new LogCoshLoss(o.Reduction))
+    {
+        ZeroAtTarget = true,
+    };
 }

@@ -45,5 +45,8 @@ public sealed class MseLoss : CustomLoss
         Options: [],
         Reference: "torch.nn.functional.mse_loss",
         InputCount: 2,
-        Factory: o => new MseLoss(o.Reduction));
+        Factory: o => new MseLoss(o.Reduction))
+    {
+        ZeroAtTarget = true,
+    };
 }

@@ -48,5 +48,8 @@ public sealed class QuantileLoss : CustomLoss
         Options: [OptionSpec.Real("tau", 0.5, "The quantile to predict.", "(0, 1)", v => v > 0 && v < 1)],
         Reference: LossSpec.FormulaReference,
         InputCount: 2,
-        Factory: o => new QuantileLoss(o.Real("tau"), o.Reduction));
+        Factory: o => new QuantileLoss(o.Real("tau"), o.Reduction))
+    {
+        ZeroAtTarget = true,
+    };
 }

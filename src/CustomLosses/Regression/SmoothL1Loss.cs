@@ -64,5 +64,8 @@ public sealed class SmoothL1Loss : CustomLoss
         Options: [OptionSpec.Real("beta", 1.0, "Where the loss turns from quadratic to linear; 0 gives L1.", ">= 0", v => v >= 0 && !double.IsInfinity(v))],
         Reference: "torch.nn.functional.smooth_l1_loss",
         InputCount: 2,
-        Factory: o => new SmoothL1Loss(o.Real("beta"), o.Reduction));
+        Factory: o => new SmoothL1Loss(o.Real("beta"), o.Reduction))
+    {
+        ZeroAtTarget = true,
+    };
 }

@@ -89,9 +89,12 @@ public static class BuiltInTwins
     /// <summary>Registry names experiments accept as <c>builtin:&lt;name&gt;</c>.</summary>
     public static IReadOnlyList<string> OfferedForTraining { get; } = Table.Where(t => t.Training).Select(t => t.Loss).ToList();
 
-    /// <summary>The twin of a loss (registry name or alias), or null when it has none.</summary>
-    public static BuiltInTwin? For(string? lossName) =>
-        LossRegistry.Find(lossName) is { } spec ? All.FirstOrDefault(t => t.Spec.Name == spec.Name) : null;
+    /// <summary>
+    /// The twin of a loss (registry name or alias), or null when it has none: from this table for the library's losses,
+    /// from <see cref="LossSpec.Twin"/> for a plugin's (validation only: experiments do not train with a plugin's twin).
+    /// </summary>
+    public static BuiltInTwin? For(string? lossName) => LossRegistry.Find(lossName) is not { } spec ? null
+        : All.FirstOrDefault(t => t.Spec.Name == spec.Name) ?? (spec.Twin is { } twin ? new BuiltInTwin(spec, false, twin) : null);
 
     // TorchSharp's nll_loss has no ignore_index parameter (libtorch's default -100 applies). For another
     // ignore_index the targets equal to it are rewritten to -100, which libtorch then ignores; valid

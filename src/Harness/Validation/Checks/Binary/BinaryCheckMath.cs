@@ -1,3 +1,4 @@
+using CustomLosses;
 using static TorchSharp.torch;
 
 namespace Harness.Validation.Checks.Binary;

@@ -1,3 +1,4 @@
+using CustomLosses;
 using CustomLosses.Catalog;
 using static Harness.Validation.Checks.Binary.BinaryCheckMath;
 using static TorchSharp.torch;

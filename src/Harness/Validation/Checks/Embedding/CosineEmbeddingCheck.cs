@@ -1,3 +1,4 @@
+using CustomLosses;
 using CustomLosses.Catalog;
 using Harness.Validation.Checks.Regression;
 using static TorchSharp.torch;

@@ -1,3 +1,4 @@
+using CustomLosses;
 using CustomLosses.Catalog;
 using static TorchSharp.torch;
 

@@ -1,3 +1,4 @@
+using CustomLosses;
 using CustomLosses.Catalog;
 using static Harness.Validation.Checks.MultiClass.ClassCases;
 using static TorchSharp.torch;

@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace Harness.Validation;
+namespace CustomLosses;
 
 /// <summary>
 /// A tensor's values copied to a plain float64 array with its shape, for reference formulas written
@@ -23,6 +23,18 @@ public sealed class HostArray
         using var scope = NewDisposeScope();
         var data = t.detach().to(ScalarType.Float64).cpu().contiguous().data<double>().ToArray();
         return new HostArray(data, t.shape.ToArray());
+    }
+
+    /// <summary>
+    /// A vector option given as a tensor (class or label weights) as the values the array constructors take, or null;
+    /// another rank is one error naming the loss and option.
+    /// </summary>
+    public static double[]? OptionVector(Tensor? t, string loss, string option)
+    {
+        if (t is null) return null;
+        if (t.dim() != 1)
+            throw new Catalog.LossOptionException($"{loss}: {option} must be a 1-D tensor; got {t.dim()} dimensions.");
+        return From(t).Data;
     }
 
     /// <summary>Values in row-major order.</summary>
