@@ -29,7 +29,7 @@ namespace CustomLosses;
 /// (<c>Term sum = a; sum + b</c>, or <c>T(a) + b</c>) before adding; the ScalarTemporaries test fails otherwise.</para>
 /// <para>A <see cref="Term"/> is a struct holding a reference: it allocates nothing and has no finalizer.</para>
 /// </remarks>
-internal readonly struct Term
+public readonly struct Term
 {
     readonly Tensor tensor;
 
@@ -91,7 +91,7 @@ internal readonly struct Term
 /// <c>Log1p(2.0 * s * s)</c> or <c>ClampMin(Margin - y * x, 0L)</c> reads as the formula and makes the same libtorch
 /// calls as the spelled-out <c>x.clamp_min(CachedScalars.Of(0L))</c>.
 /// </summary>
-internal static class KeptMath
+public static class KeptMath
 {
     /// <summary>log 2.</summary>
     public static readonly double Log2 = Math.Log(2.0);

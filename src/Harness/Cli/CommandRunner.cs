@@ -19,7 +19,8 @@ public static class CommandRunner
         {
             return body();
         }
-        catch (Exception e) when (e is UsageException or LossOptionException or ConfigException or DataException or ExperimentSetupException)
+        catch (Exception e) when (e is UsageException or LossOptionException or ConfigException or DataException or ExperimentSetupException
+            or Plugins.PluginException or LossRegistrationException)
         {
             Console.Error.WriteLine("error: " + e.Message);
             return ExitCodes.BadInput;

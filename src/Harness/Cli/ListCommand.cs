@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using CustomLosses.Catalog;
 using Harness.Config;
 using Harness.Data;
 using Harness.Metrics;
@@ -22,11 +23,18 @@ public static class ListCommand
     {
         var markdown = new Option<bool>("--markdown") { Description = "Print a Markdown table (as in docs/losses.md)." };
         var update = new Option<string?>("--update") { Description = "With --markdown: rewrite the catalogue between the loss-catalogue markers of this file (e.g. docs/losses.md)." };
-        var losses = new Command("losses", "List every loss: aliases, task, expected model output, target encoding, options, reference.") { markdown, update };
+        var plugins = PluginOption.Create();
+        var losses = new Command("losses", "List every loss: aliases, task, expected model output, target encoding, options, reference; with plugins, where each came from.")
+        {
+            markdown, update, plugins,
+        };
         losses.SetAction(parse => CommandRunner.Run(() =>
         {
             if (parse.GetValue(update) is { } file) return UpdateCatalogue(file);
+            PluginOption.LoadAll(parse, plugins);
             if (parse.GetValue(markdown)) Console.Write(LossCatalogTable.ToMarkdown());
+            else if (LossRegistry.All.Any(s => s.Origin != LossSpec.BuiltInOrigin))
+                Show([.. LossCatalogTable.Headers, "from"], LossCatalogTable.Specs().Select(s => (IReadOnlyList<string>)[.. LossCatalogTable.Row(s), s.Origin]).ToList());
             else Show(LossCatalogTable.Headers, LossCatalogTable.Rows().ToList());
             return ExitCodes.Success;
         }));

@@ -34,13 +34,19 @@ public static class ValidateCommand
         trainData.AcceptOnlyFromAmong("digits", "fashion-mnist");
         var fashionRoot = new Option<string>("--fashion-mnist-root") { Description = "With --train-dataset fashion-mnist: folder of its IDX files.", DefaultValueFactory = _ => new ParitySettings().FashionMnistRoot };
 
+        var plugins = PluginOption.Create();
+
         var command = new Command("validate", "Validate the custom losses against libtorch's built-ins, a float64 formula and finite differences.")
         {
-            losses, dtype, device, output, seed, train, steps, trainData, fashionRoot,
+            losses, dtype, device, output, seed, train, steps, trainData, fashionRoot, plugins,
         };
-        command.SetAction(parse => CommandRunner.Run(() => parse.GetValue(train)
-            ? ExecuteTraining(parse.GetValue(losses), parse.GetValue(output)!, parse.GetValue(steps), parse.GetValue(trainData)!, parse.GetValue(fashionRoot)!)
-            : Execute(parse.GetValue(losses), parse.GetValue(dtype)!, parse.GetValue(device)!, parse.GetValue(output)!, parse.GetValue(seed))));
+        command.SetAction(parse => CommandRunner.Run(() =>
+        {
+            PluginOption.LoadAll(parse, plugins);
+            return parse.GetValue(train)
+                ? ExecuteTraining(parse.GetValue(losses), parse.GetValue(output)!, parse.GetValue(steps), parse.GetValue(trainData)!, parse.GetValue(fashionRoot)!)
+                : Execute(parse.GetValue(losses), parse.GetValue(dtype)!, parse.GetValue(device)!, parse.GetValue(output)!, parse.GetValue(seed));
+        }));
         return command;
     }
 

@@ -1,3 +1,4 @@
+using Harness.Plugins;
 using Microsoft.Extensions.Configuration;
 
 namespace Harness.Config;
@@ -84,6 +85,10 @@ public static class ConfigLoader
             config = config with { Dataset = config.Dataset with { Csv = config.Dataset.Csv with { Task = inferred.Task } } };
             notices?.Add($"dataset.csv.task: {inferred.Task}, inferred: {inferred.Reason}; set dataset.csv.task to override.");
         }
+        // Plugins' losses must be registered before the validator looks loss names up; when one fails to load, the
+        // unknown-loss problems it would cause are noise, so its own problem is reported without them.
+        config = LoadPlugins(config, baseDirectory, problems, out var pluginFailed);
+        if (pluginFailed) throw ConfigException.Of(problems);
         try
         {
             var valid = ConfigValidator.Validate(config);
@@ -101,6 +106,27 @@ public static class ConfigLoader
             }
         }
         throw ConfigException.Of(problems);
+    }
+
+    static ExperimentConfig LoadPlugins(ExperimentConfig config, string? baseDirectory, List<ConfigException> problems, out bool failed)
+    {
+        failed = false;
+        var absolute = new List<string>();
+        for (int i = 0; i < config.Plugins.Count; i++)
+        {
+            var path = config.Plugins[i];
+            try
+            {
+                LossPlugins.Load(path, baseDirectory);
+                absolute.Add(Path.GetFullPath(path, baseDirectory ?? Directory.GetCurrentDirectory()));
+            }
+            catch (PluginException e)
+            {
+                failed = true;
+                problems.Add(new ConfigException($"plugins.{i}: {e.Message}", $"plugins.{i}", e));
+            }
+        }
+        return failed ? config : config with { Plugins = absolute };
     }
 
     static IEnumerable<KeyValuePair<string, string?>> Flatten(IConfiguration configuration) =>

@@ -19,6 +19,11 @@ public sealed record ExperimentConfig
     public ModelConfig Model { get; init; } = new();
     /// <summary>Epochs, batches, optimizer, schedule, clipping, early stopping.</summary>
     public TrainingConfig Training { get; init; } = new();
+    /// <summary>
+    /// Loss plugins loaded before the losses are looked up: .dll or .csproj paths, relative to the config file (written
+    /// back absolute in the resolved config).
+    /// </summary>
+    public IReadOnlyList<string> Plugins { get; init; } = [];
     /// <summary>The losses compared (at least one).</summary>
     public IReadOnlyList<LossEntryConfig> Losses { get; init; } = [];
     /// <summary>Seeds; each seed gives one initial network and one data order shared by every loss.</summary>

@@ -8,8 +8,15 @@ public static class LossCatalogTable
     /// <summary>Column headers.</summary>
     public static readonly string[] Headers = ["name", "also accepted as", "task", "model output", "target", "options (default)", "validated against"];
 
+    /// <summary>The losses the catalogue lists: the library's own (plugins' losses are shown by <c>list losses</c>, not documented here).</summary>
+    public static IEnumerable<LossSpec> Specs(bool builtInOnly = false) =>
+        LossRegistry.All.Where(s => !builtInOnly || s.Origin == LossSpec.BuiltInOrigin);
+
     /// <summary>One row per registered loss.</summary>
-    public static IEnumerable<string[]> Rows() => LossRegistry.All.Select(s => new[]
+    public static IEnumerable<string[]> Rows(bool builtInOnly = false) => Specs(builtInOnly).Select(Row);
+
+    /// <summary>The catalogue row of one loss.</summary>
+    public static string[] Row(LossSpec s) => new[]
     {
         s.Name,
         LossAliases.Of(s).Any() ? string.Join(", ", LossAliases.Of(s)) : "-",
@@ -18,7 +25,7 @@ public static class LossCatalogTable
         Describe(s.Target),
         s.Options.Count == 0 ? "-" : string.Join(", ", s.Options.Select(o => $"{o.Name} ({o.DefaultText}; {o.ValidRange})")),
         s.Reference,
-    });
+    };
 
     /// <summary>The catalogue as a GitHub Markdown table.</summary>
     public static string ToMarkdown()
@@ -28,7 +35,7 @@ public static class LossCatalogTable
             "| " + string.Join(" | ", Headers) + " |",
             "|" + string.Concat(Enumerable.Repeat("---|", Headers.Length)),
         };
-        lines.AddRange(Rows().Select(r => "| " + string.Join(" | ", r.Select(c => c.Replace("|", "\\|"))) + " |"));
+        lines.AddRange(Rows(builtInOnly: true).Select(r => "| " + string.Join(" | ", r.Select(c => c.Replace("|", "\\|"))) + " |"));
         return string.Join("\n", lines) + "\n";
     }
 

@@ -33,6 +33,8 @@ public class DependencyRulesTests
         { "Harness.Validation", ["Harness.Cli", "Harness.Sinks", "Harness.Experiments", "Harness.Results"] },
         { "Harness.Sinks", ["Harness.Cli", "Harness.Reporting", "Harness.Experiments"] },
         { "Harness.Experiments", ["Harness.Cli", "Spectre.Console"] },
+        // Plugins only load assemblies and hand their losses to the library's registry.
+        { "Harness.Plugins", ["Harness.Cli", "Harness.Config", "Harness.Training", "Harness.Experiments", "Harness.Reporting", "Harness.Sinks", "Harness.Results", "Harness.Validation", "Spectre.Console"] },
     };
 
     static IObjectProvider<IType> In(string ns) => Types().That().ResideInNamespaceMatching("^" + System.Text.RegularExpressions.Regex.Escape(ns) + @"(\..*)?$").As(ns);
