@@ -37,7 +37,7 @@ public static class ConfigLoader
         {
             throw new ConfigException($"{path}: cannot be read: {e.Message}", null, e);
         }
-        JsonPreScan.Check(bytes, path);
+        var positions = JsonPreScan.Check(bytes, path);
 
         var directory = Path.GetDirectoryName(full)!;
         IConfigurationRoot file;
@@ -54,8 +54,19 @@ public static class ConfigLoader
             throw new ConfigException($"{path}: cannot be read as a configuration: {e.Message}", null, e.InnerException ?? e);
         }
         var notices = new List<string>();
-        var config = FromFlat(Flatten(file), overrides ?? [], directory, notices);
-        return new LoadedConfig(config, directory, full, notices);
+        try
+        {
+            var config = FromFlat(Flatten(file), overrides ?? [], directory, notices);
+            return new LoadedConfig(config, directory, full, notices);
+        }
+        catch (ConfigException e)
+        {
+            // Each problem points at the file, except those at a key a --set gave: the file is not where that value came from.
+            var overridden = (overrides ?? []).Select(o => o.Split('=')[0].Trim()).ToList();
+            bool FromOverride(ConfigException p) => p.KeyPath is { } k &&
+                overridden.Any(o => string.Equals(k, o, StringComparison.OrdinalIgnoreCase) || k.StartsWith(o + ".", StringComparison.OrdinalIgnoreCase));
+            throw ConfigException.Of((e.Problems.Count > 0 ? e.Problems : [e]).Select(p => FromOverride(p) ? p : positions.Locate(p)).ToList());
+        }
     }
 
     /// <summary>

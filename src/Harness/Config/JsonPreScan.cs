@@ -19,8 +19,11 @@ internal static class JsonPreScan
         MaxDepth = 64,
     };
 
-    /// <summary>Throws <see cref="ConfigException"/> naming <paramref name="source"/>, line and column when the text is not usable.</summary>
-    public static void Check(byte[] utf8, string source)
+    /// <summary>
+    /// Throws <see cref="ConfigException"/> naming <paramref name="source"/>, line and column when the text is not usable;
+    /// otherwise returns where each key and list entry is, for the problems found later.
+    /// </summary>
+    public static ConfigPositions Check(byte[] utf8, string source)
     {
         if (Utf16.Looks(utf8))
             throw new ConfigException($"{source}: the file is UTF-16 encoded; save it as UTF-8 (the harness reads configs as UTF-8).");
@@ -29,6 +32,7 @@ internal static class JsonPreScan
         foreach (var b in bytes) if (b is not ((byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n')) { blank = false; break; }
         if (blank)
             throw new ConfigException($"{source}: the file is empty; expected a JSON object {{ \"name\": ..., \"losses\": [...] }}.");
+        var positions = new ConfigPositions(source, bytes.ToArray());
         var reader = new Utf8JsonReader(bytes, ReaderOptions);
         // One set of keys per open object (null for arrays), and the path for messages.
         var keys = new Stack<HashSet<string>?>();
@@ -58,14 +62,15 @@ internal static class JsonPreScan
                             throw Positioned(source, bytes, reader.TokenStartIndex,
                                 $"duplicate key {Join(path, name)} (keys are case-insensitive); give each key once");
                         path.Add(name);
+                        positions.Add(path, reader.TokenStartIndex);
                         break;
                     }
                     case JsonTokenType.StartObject:
-                        EnterValue(path, arrayIndex, keys);
+                        EnterValue(path, arrayIndex, keys, positions, reader.TokenStartIndex);
                         keys.Push(new HashSet<string>(StringComparer.OrdinalIgnoreCase));
                         break;
                     case JsonTokenType.StartArray:
-                        EnterValue(path, arrayIndex, keys);
+                        EnterValue(path, arrayIndex, keys, positions, reader.TokenStartIndex);
                         keys.Push(null);
                         arrayIndex.Push(0);
                         break;
@@ -80,7 +85,7 @@ internal static class JsonPreScan
                         break;
                     default:
                         // A scalar: ends a property's value or an array element.
-                        EnterValue(path, arrayIndex, keys);
+                        EnterValue(path, arrayIndex, keys, positions, reader.TokenStartIndex);
                         // The configuration provider reads null as "absent", silently taking the default: only keys whose
                         // documented values include null may be null.
                         if (reader.TokenType == JsonTokenType.Null && !MayBeNull(path))
@@ -101,12 +106,15 @@ internal static class JsonPreScan
                 $"{source}: malformed JSON at line {line + 1}, column {Column(bytes, line, bytePos)}: {reason.TrimEnd('.')}. " +
                 "Expected JSON (comments and trailing commas are allowed).", null, e);
         }
+        return positions;
     }
 
     // Array elements get their index as a path segment so duplicate keys inside list entries are named precisely.
-    static void EnterValue(List<string> path, Stack<int> arrayIndex, Stack<HashSet<string>?> keys)
+    static void EnterValue(List<string> path, Stack<int> arrayIndex, Stack<HashSet<string>?> keys, ConfigPositions positions, long offset)
     {
-        if (keys.Count > 0 && keys.Peek() is null) path.Add(arrayIndex.Peek().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        if (keys.Count == 0 || keys.Peek() is not null) return;
+        path.Add(arrayIndex.Peek().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        positions.Add(path, offset);
     }
 
     static void LeaveValue(List<string> path, Stack<int> arrayIndex, Stack<HashSet<string>?> keys)
@@ -140,14 +148,11 @@ internal static class JsonPreScan
 
     static ConfigException Positioned(string source, ReadOnlySpan<byte> bytes, long offset, string problem)
     {
-        // Line and column (1-based, in characters) of a byte offset.
-        long line = 0, lineStart = 0;
-        for (long i = 0; i < offset && i < bytes.Length; i++)
-            if (bytes[(int)i] == (byte)'\n') { line++; lineStart = i + 1; }
-        return new ConfigException($"{source}: line {line + 1}, column {Column(bytes, line, offset - lineStart)}: {problem}.");
+        var (line, column) = ConfigPositions.LineColumn(bytes, offset);
+        return new ConfigException($"{source}: line {line}, column {column}: {problem}.");
     }
 
-    /// <summary>1-based character column from a 0-based line and a byte position within it.</summary>
+    /// <summary>1-based character column from a 0-based line and a byte position within it (what JsonException reports).</summary>
     static long Column(ReadOnlySpan<byte> bytes, long line, long bytePositionInLine)
     {
         int start = 0;

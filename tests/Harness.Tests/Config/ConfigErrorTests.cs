@@ -369,6 +369,35 @@ public class AllConfigErrorsAtOnceTests
     }
 
     [Fact]
+    public void Each_problem_points_at_its_line_and_column_unless_a_set_gave_the_value()
+    {
+        var path = ConfigFiles.Write("""
+            { "name": "x",
+              "training": { "epochs": -3, "optimizer": { "lr": 0.1 } },
+              "losses": [ { "loss": "cross-entropy" },
+                          { "loss": "nope" } ] }
+            """);
+        var e = Assert.Throws<ConfigException>(() => ConfigLoader.Load(path, ["losses.0.loss=zzz"]));
+        Assert.Equal(4, e.Problems.Count);
+        Assert.Contains($"  - {path}: line 2, column 46: training.optimizer.lr: unknown key", e.Message);
+        Assert.Contains($"  - {path}: line 2, column 17: training.epochs: -3 is out of range", e.Message);
+        Assert.Contains($"  - {path}: line 4, column 17: losses.1.loss: 'nope' is not a loss", e.Message);
+        // The value came from the command line, so the file position would mislead.
+        Assert.Contains("  - losses.0.loss: 'zzz' is not a loss", e.Message);
+    }
+
+    [Fact]
+    public void A_missing_key_points_at_the_nearest_enclosing_one()
+    {
+        var path = ConfigFiles.Write("""
+            { "name": "x",
+              "losses": [ { "displayName": "no loss here" } ] }
+            """);
+        var e = Assert.Throws<ConfigException>(() => ConfigLoader.Load(path));
+        Assert.StartsWith($"{path}: line 2, column 15: losses.0.loss:", e.Message);
+    }
+
+    [Fact]
     public void A_single_mistake_reads_as_before_and_a_failed_key_is_not_reported_twice()
     {
         var one = ConfigFiles.Error("""{ "name": "x", "training": { "epochs": "ten" }, "losses": [ { "loss": "cross-entropy" } ] }""");

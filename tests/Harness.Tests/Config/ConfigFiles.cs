@@ -34,7 +34,11 @@ internal static class ConfigFiles
 
     public static ExperimentConfig Load(string text, params string[] overrides) => ConfigLoader.Load(Write(text), overrides).Config;
 
-    /// <summary>The message of the ConfigException that loading throws.</summary>
+    /// <summary>
+    /// The message of the ConfigException that loading throws, without the file positions in front of each problem
+    /// (AllConfigErrorsAtOnceTests checks those), so tests read the problem itself.
+    /// </summary>
     public static string Error(string text, params string[] overrides) =>
-        Assert.Throws<ConfigException>(() => Load(text, overrides)).Message;
+        System.Text.RegularExpressions.Regex.Replace(Assert.Throws<ConfigException>(() => Load(text, overrides)).Message,
+            @"(?m)^(  - )?[^\n]*?\.json: line \d+, column \d+: (?=[A-Za-z][A-Za-z0-9]*(\.[A-Za-z0-9]+)*: )", "$1");
 }
