@@ -25,8 +25,7 @@ public sealed class HingeEmbeddingLoss : CustomLoss
     /// <param name="reduction">none, mean (default) or sum.</param>
     public HingeEmbeddingLoss(double margin = 1.0, nn.Reduction reduction = nn.Reduction.Mean) : base(nameof(HingeEmbeddingLoss), reduction)
     {
-        if (double.IsNaN(margin) || double.IsInfinity(margin))
-            throw new LossOptionException($"{Name}: margin = {OptionSpec.FormatValue(margin)} is out of range; valid: any finite real number.");
+        Spec.CheckArgument("margin", margin);
         Margin = margin;
     }
 

@@ -30,10 +30,8 @@ public sealed class SigmoidFocalLoss : CustomLoss
     public SigmoidFocalLoss(double alpha = 0.25, double gamma = 2.0, nn.Reduction reduction = nn.Reduction.Mean)
         : base(nameof(SigmoidFocalLoss), reduction)
     {
-        if (!IsValidAlpha(alpha))
-            throw new LossOptionException($"{Name}: alpha = {OptionSpec.FormatValue(alpha)} is out of range; valid: [0, 1], or -1 to disable.");
-        if (!(gamma >= 0) || double.IsInfinity(gamma))
-            throw new LossOptionException($"{Name}: gamma = {OptionSpec.FormatValue(gamma)} is out of range; valid: >= 0.");
+        Spec.CheckArgument("alpha", alpha);
+        Spec.CheckArgument("gamma", gamma);
         Alpha = alpha;
         Gamma = gamma;
     }

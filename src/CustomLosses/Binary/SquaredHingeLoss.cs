@@ -23,8 +23,7 @@ public sealed class SquaredHingeLoss : CustomLoss
     /// <param name="reduction">none, mean (default) or sum.</param>
     public SquaredHingeLoss(double margin = 1.0, nn.Reduction reduction = nn.Reduction.Mean) : base(nameof(SquaredHingeLoss), reduction)
     {
-        if (!(margin > 0) || double.IsInfinity(margin))
-            throw new LossOptionException($"{Name}: margin = {OptionSpec.FormatValue(margin)} is out of range; valid: > 0.");
+        Spec.CheckArgument("margin", margin);
         Margin = margin;
     }
 

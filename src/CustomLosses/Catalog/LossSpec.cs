@@ -65,6 +65,28 @@ public sealed record LossSpec(
     /// <summary>The <see cref="Origin"/> of the library's own losses.</summary>
     public const string BuiltInOrigin = "built-in";
 
+    /// <summary>
+    /// Checks a constructor argument against the declared option of that name, so that <c>new HuberLoss(delta: -1)</c>
+    /// and the registry refuse the same values in the same words: one home for each option's valid range.
+    /// </summary>
+    /// <exception cref="LossOptionException">The value is NaN (a vector: empty or not finite) or outside the option's range.</exception>
+    public void CheckArgument(string option, double value) => CheckArgument(option, (object)value, double.IsNaN(value));
+
+    /// <inheritdoc cref="CheckArgument(string, double)"/>
+    public void CheckArgument(string option, long value) => CheckArgument(option, (object)value, false);
+
+    /// <inheritdoc cref="CheckArgument(string, double)"/>
+    public void CheckArgument(string option, double[] value) =>
+        CheckArgument(option, (object)value, value.Length == 0 || value.Any(x => !double.IsFinite(x)));
+
+    void CheckArgument(string option, object value, bool nan)
+    {
+        var declared = Options.FirstOrDefault(o => o.Name == option)
+            ?? throw new ArgumentException($"Loss '{Name}' declares no option '{option}' (a bug in the loss, not in its arguments).", nameof(option));
+        if (nan || (declared.IsValid != null && !declared.IsValid(value)))
+            throw new LossOptionException($"{Title}: {option} = {OptionSpec.FormatValue(value)} is out of range; valid: {declared.ValidRange}.");
+    }
+
     /// <summary>Reference text for losses with no libtorch twin.</summary>
     public const string FormulaReference = "float64 formula + finite differences";
 }

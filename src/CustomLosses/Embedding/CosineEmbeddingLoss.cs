@@ -26,8 +26,7 @@ public sealed class CosineEmbeddingLoss : CustomLoss3
     /// <param name="reduction">none, mean or sum.</param>
     public CosineEmbeddingLoss(double margin = 0.0, nn.Reduction reduction = nn.Reduction.Mean) : base(nameof(CosineEmbeddingLoss), reduction)
     {
-        if (!(margin >= -1 && margin <= 1))
-            throw new LossOptionException($"CosineEmbedding: margin = {OptionSpec.FormatValue(margin)} is out of range; valid: [-1, 1].");
+        Spec.CheckArgument("margin", margin);
         Margin = margin;
     }
 

@@ -21,8 +21,7 @@ public sealed class MarginRankingLoss : CustomLoss3
     /// <param name="reduction">none, mean or sum.</param>
     public MarginRankingLoss(double margin = 0.0, nn.Reduction reduction = nn.Reduction.Mean) : base(nameof(MarginRankingLoss), reduction)
     {
-        if (double.IsNaN(margin) || double.IsInfinity(margin))
-            throw new LossOptionException($"MarginRanking: margin = {OptionSpec.FormatValue(margin)} is out of range; valid: any finite real number.");
+        Spec.CheckArgument("margin", margin);
         Margin = margin;
     }
 

@@ -26,12 +26,9 @@ public sealed class TripletMarginLoss : CustomLoss3
     public TripletMarginLoss(double margin = 1.0, long p = 2, double eps = 1e-6, bool swap = false, nn.Reduction reduction = nn.Reduction.Mean)
         : base(nameof(TripletMarginLoss), reduction)
     {
-        if (!(margin > 0) || double.IsInfinity(margin))
-            throw new LossOptionException($"TripletMargin: margin = {OptionSpec.FormatValue(margin)} is out of range; valid: > 0.");
-        if (p < 1)
-            throw new LossOptionException($"TripletMargin: p = {p} is out of range; valid: an integer >= 1.");
-        if (!(eps >= 0) || double.IsInfinity(eps))
-            throw new LossOptionException($"TripletMargin: eps = {OptionSpec.FormatValue(eps)} is out of range; valid: >= 0.");
+        Spec.CheckArgument("margin", margin);
+        Spec.CheckArgument("p", p);
+        Spec.CheckArgument("eps", eps);
         Margin = margin;
         P = p;
         Eps = eps;

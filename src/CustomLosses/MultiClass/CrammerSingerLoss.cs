@@ -27,8 +27,7 @@ public sealed class CrammerSingerLoss : CustomLoss
     public CrammerSingerLoss(double margin = 1.0, nn.Reduction reduction = nn.Reduction.Mean)
         : base(nameof(CrammerSingerLoss), reduction)
     {
-        if (!(margin > 0) || double.IsInfinity(margin))
-            throw new LossOptionException($"{Name}: margin = {OptionSpec.FormatValue(margin)} is out of range; valid: > 0 (finite).");
+        Spec.CheckArgument("margin", margin);
         Margin = margin;
     }
 

@@ -57,8 +57,7 @@ public sealed class CrossEntropyLoss : CustomLoss
 
     static void CheckLabelSmoothing(double labelSmoothing)
     {
-        if (!(labelSmoothing >= 0.0 && labelSmoothing <= 1.0))
-            throw new LossOptionException($"{Name}: label_smoothing = {OptionSpec.FormatValue(labelSmoothing)} is out of range; valid: [0, 1].");
+        Spec.CheckArgument("label_smoothing", labelSmoothing);
     }
 
     /// <summary>The ignored class-index target value.</summary>

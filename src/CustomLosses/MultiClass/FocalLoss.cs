@@ -33,12 +33,10 @@ public sealed class FocalLoss : CustomLoss
     public FocalLoss(double gamma = 2.0, double[]? alpha = null, nn.Reduction reduction = nn.Reduction.Mean)
         : base(nameof(FocalLoss), reduction)
     {
-        if (!(gamma >= 0) || double.IsInfinity(gamma))
-            throw new LossOptionException($"Focal: gamma = {OptionSpec.FormatValue(gamma)} is out of range; valid: >= 0 and finite.");
+        Spec.CheckArgument("gamma", gamma);
         if (alpha != null)
         {
-            if (alpha.Length == 0 || alpha.Any(a => !(a >= 0) || double.IsInfinity(a)))
-                throw new LossOptionException($"Focal: alpha = {OptionSpec.FormatValue(alpha)} is out of range; valid: one entry per class, each >= 0 and finite.");
+            Spec.CheckArgument("alpha", alpha);
             this.alpha = tensor(alpha, dtype: ScalarType.Float64).DetachFromDisposeScope();
         }
         this.gamma = gamma;

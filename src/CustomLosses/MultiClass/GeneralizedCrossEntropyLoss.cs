@@ -26,8 +26,7 @@ public sealed class GeneralizedCrossEntropyLoss : CustomLoss
     public GeneralizedCrossEntropyLoss(double q = 0.7, nn.Reduction reduction = nn.Reduction.Mean)
         : base(nameof(GeneralizedCrossEntropyLoss), reduction)
     {
-        if (!(q > 0 && q <= 1))
-            throw new LossOptionException($"GCE: q = {OptionSpec.FormatValue(q)} is out of range; valid: (0, 1].");
+        Spec.CheckArgument("q", q);
         this.q = q;
     }
 

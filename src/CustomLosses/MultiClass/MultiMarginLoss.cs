@@ -51,10 +51,8 @@ public sealed class MultiMarginLoss : CustomLoss
 
     static void Check(int p, double margin)
     {
-        if (p != 1 && p != 2)
-            throw new LossOptionException($"{Name}: p = {p} is out of range; valid: 1 or 2.");
-        if (double.IsNaN(margin) || double.IsInfinity(margin))
-            throw new LossOptionException($"{Name}: margin = {OptionSpec.FormatValue(margin)} is out of range; valid: any finite real number.");
+        Spec.CheckArgument("p", p);
+        Spec.CheckArgument("margin", margin);
     }
 
     /// <summary>The hinge exponent (1 or 2).</summary>

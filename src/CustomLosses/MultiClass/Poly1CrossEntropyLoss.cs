@@ -31,10 +31,8 @@ public sealed class Poly1CrossEntropyLoss : CustomLoss
     public Poly1CrossEntropyLoss(double epsilon = 1.0, double labelSmoothing = 0.0, nn.Reduction reduction = nn.Reduction.Mean)
         : base(nameof(Poly1CrossEntropyLoss), reduction)
     {
-        if (!(epsilon >= -1) || double.IsInfinity(epsilon))
-            throw new LossOptionException($"Poly1: epsilon = {OptionSpec.FormatValue(epsilon)} is out of range; valid: >= -1 and finite.");
-        if (!(labelSmoothing >= 0 && labelSmoothing < 1))
-            throw new LossOptionException($"Poly1: label_smoothing = {OptionSpec.FormatValue(labelSmoothing)} is out of range; valid: [0, 1).");
+        Spec.CheckArgument("epsilon", epsilon);
+        Spec.CheckArgument("label_smoothing", labelSmoothing);
         this.epsilon = epsilon;
         this.labelSmoothing = labelSmoothing;
     }

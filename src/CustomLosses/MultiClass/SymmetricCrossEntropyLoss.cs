@@ -37,12 +37,9 @@ public sealed class SymmetricCrossEntropyLoss : CustomLoss
     public SymmetricCrossEntropyLoss(double alpha = 0.1, double beta = 1.0, double a = -4.0, nn.Reduction reduction = nn.Reduction.Mean)
         : base(nameof(SymmetricCrossEntropyLoss), reduction)
     {
-        if (!(alpha >= 0) || double.IsInfinity(alpha))
-            throw new LossOptionException($"SCE: alpha = {OptionSpec.FormatValue(alpha)} is out of range; valid: >= 0 and finite.");
-        if (!(beta >= 0) || double.IsInfinity(beta))
-            throw new LossOptionException($"SCE: beta = {OptionSpec.FormatValue(beta)} is out of range; valid: >= 0 and finite.");
-        if (!(a < 0) || double.IsInfinity(a))
-            throw new LossOptionException($"SCE: a = {OptionSpec.FormatValue(a)} is out of range; valid: < 0 and finite.");
+        Spec.CheckArgument("alpha", alpha);
+        Spec.CheckArgument("beta", beta);
+        Spec.CheckArgument("a", a);
         this.alpha = alpha;
         this.beta = beta;
         this.a = a;

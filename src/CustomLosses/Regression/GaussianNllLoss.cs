@@ -28,8 +28,7 @@ public sealed class GaussianNllLoss : CustomLoss3
     public GaussianNllLoss(bool full = false, double eps = 1e-6, nn.Reduction reduction = nn.Reduction.Mean)
         : base(nameof(GaussianNllLoss), reduction)
     {
-        if (!(eps > 0) || double.IsInfinity(eps))
-            throw new LossOptionException($"GaussianNLL: eps = {OptionSpec.FormatValue(eps)} is out of range; valid: > 0.");
+        Spec.CheckArgument("eps", eps);
         Full = full;
         Eps = eps;
     }

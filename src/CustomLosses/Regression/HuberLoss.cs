@@ -20,8 +20,7 @@ public sealed class HuberLoss : CustomLoss
     /// <param name="reduction">none, mean or sum.</param>
     public HuberLoss(double delta = 1.0, nn.Reduction reduction = nn.Reduction.Mean) : base(nameof(HuberLoss), reduction)
     {
-        if (!(delta > 0) || double.IsInfinity(delta))
-            throw new LossOptionException($"Huber: delta = {OptionSpec.FormatValue(delta)} is out of range; valid: > 0.");
+        Spec.CheckArgument("delta", delta);
         Delta = delta;
     }
 

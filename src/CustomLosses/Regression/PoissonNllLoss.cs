@@ -27,8 +27,7 @@ public sealed class PoissonNllLoss : CustomLoss
     public PoissonNllLoss(bool logInput = true, bool full = false, double eps = 1e-8, nn.Reduction reduction = nn.Reduction.Mean)
         : base(nameof(PoissonNllLoss), reduction)
     {
-        if (!(eps > 0) || double.IsInfinity(eps))
-            throw new LossOptionException($"PoissonNLL: eps = {OptionSpec.FormatValue(eps)} is out of range; valid: > 0.");
+        Spec.CheckArgument("eps", eps);
         LogInput = logInput;
         Full = full;
         Eps = eps;

@@ -21,8 +21,7 @@ public sealed class QuantileLoss : CustomLoss
     /// <param name="reduction">none, mean or sum.</param>
     public QuantileLoss(double tau = 0.5, nn.Reduction reduction = nn.Reduction.Mean) : base(nameof(QuantileLoss), reduction)
     {
-        if (!(tau > 0 && tau < 1))
-            throw new LossOptionException($"Quantile: tau = {OptionSpec.FormatValue(tau)} is out of range; valid: (0, 1).");
+        Spec.CheckArgument("tau", tau);
         Tau = tau;
     }
 

@@ -21,8 +21,7 @@ public sealed class SmoothL1Loss : CustomLoss
     /// <param name="reduction">none, mean or sum.</param>
     public SmoothL1Loss(double beta = 1.0, nn.Reduction reduction = nn.Reduction.Mean) : base(nameof(SmoothL1Loss), reduction)
     {
-        if (!(beta >= 0) || double.IsInfinity(beta))
-            throw new LossOptionException($"SmoothL1: beta = {OptionSpec.FormatValue(beta)} is out of range; valid: >= 0.");
+        Spec.CheckArgument("beta", beta);
         Beta = beta;
     }
 
