@@ -83,7 +83,8 @@ public static class RunCommand
         var folder = Path.Combine(outputRoot, config.Name);
         var commandLine = "harness " + string.Join(" ", Environment.GetCommandLineArgs().Skip(1));
         var log = verbosity == Verbosity.Quiet ? TextWriter.Null : Console.Out;
-        var jobs = Jobs(jobsText, config, plan.Runs.Count);
+        // A shard is one worker already (of --jobs, or of a cluster's array job): the config's jobs is for whole grids.
+        var jobs = shardText != null ? 1 : JobsSetting.Resolve(Jobs(jobsText) ?? config.Jobs, config.Threads, plan.Runs.Count);
         if (jobs > 1)
         {
             var workers = new ParallelRun.Workers(configPath, overrides, outputRoot, device, jobs,
@@ -159,16 +160,9 @@ public static class RunCommand
         Console.Error.WriteLine($"error: {runIds.Count} run(s) failed: {string.Join(", ", runIds)}; " +
                                 "their summary.json files say why; fix the cause and pass --resume to retry them.");
 
-    /// <summary>The worker count --jobs asks for: a number, or auto (one per core a run's threads leave, never more than runs).</summary>
-    static int Jobs(string? text, ExperimentConfig config, int runs)
-    {
-        if (text == null) return 1;
-        if (text.Equals("auto", StringComparison.OrdinalIgnoreCase))
-            return Math.Max(1, Math.Min(Environment.ProcessorCount / Math.Max(1, config.Threads), runs));
-        if (!int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) || n < 1 || n > 256)
-            throw new UsageException($"--jobs {text}: pass a whole number from 1 to 256, or auto.");
-        return Math.Min(n, runs);
-    }
+    /// <summary>The --jobs setting: a number, <see cref="JobsSetting.Auto"/> for auto, or null when not given.</summary>
+    static int? Jobs(string? text) => text == null ? null
+        : JobsSetting.Parse(text) ?? throw new UsageException($"--jobs {text}: pass a whole number from 1 to {JobsSetting.Max}, or auto.");
 
     /// <summary>
     /// --jobs: this process prepares the folder (and moves forced results aside) under the exclusive lock, holds the

@@ -83,6 +83,8 @@ public static partial class ConfigValidator
         var maxThreads = 4 * Environment.ProcessorCount;
         if (c.Threads < 0 || c.Threads > maxThreads)
             throw ConfigException.At("threads", $"{c.Threads} is out of range; valid: 0 (libtorch's default) to {maxThreads} (4 x the {Environment.ProcessorCount} logical cores).");
+        if (!JobsSetting.IsValid(c.Jobs))
+            throw ConfigException.At("jobs", $"{c.Jobs} is out of range; valid: 0 (auto: one per core a run's threads leave) to {JobsSetting.Max}.");
     }
 
     static void CheckSeeds(ExperimentConfig c)

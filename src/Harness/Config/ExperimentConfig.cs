@@ -32,6 +32,11 @@ public sealed record ExperimentConfig
     public string Device { get; init; } = "cpu";
     /// <summary>Intra-op threads for libtorch (0: libtorch's default).</summary>
     public int Threads { get; init; } = 1;
+    /// <summary>
+    /// Runs trained at once, each in its own process; 0: auto (one per core a run's threads leave); --jobs overrides it.
+    /// Default 1: on small grids the workers' start-up ate the gain (docs/performance.md).
+    /// </summary>
+    public int Jobs { get; init; } = 1;
     /// <summary>Target for "epochs/seconds to target": a validation accuracy (classification) or RMSE (regression).</summary>
     public double? ConvergenceTarget { get; init; }
     /// <summary>Root folder for results.</summary>

@@ -356,7 +356,8 @@ public static class ExperimentRunner
     /// <summary>
     /// True when a results folder's config.resolved.json describes the same experiment as <paramref name="config"/>:
     /// every key equal except <c>output</c> (where the folder is, which a moved folder or another working directory
-    /// changes without changing the experiment).
+    /// changes without changing the experiment) and <c>jobs</c> (how many runs train at once, which leaves every result
+    /// as it is).
     /// </summary>
     public static bool SameExperiment(string resolvedJson, ExperimentConfig config)
     {
@@ -365,8 +366,11 @@ public static class ExperimentRunner
         catch (JsonException) { return false; }
         var current = System.Text.Json.Nodes.JsonNode.Parse(ResolvedConfigWriter.Write(config));
         if (existing is not System.Text.Json.Nodes.JsonObject a || current is not System.Text.Json.Nodes.JsonObject b) return false;
-        a.Remove("output");
-        b.Remove("output");
+        foreach (var how in new[] { "output", "jobs" })
+        {
+            a.Remove(how);
+            b.Remove(how);
+        }
         return System.Text.Json.Nodes.JsonNode.DeepEquals(a, b);
     }
 

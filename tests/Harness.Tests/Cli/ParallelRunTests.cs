@@ -41,7 +41,8 @@ public class ParallelRunTests
             File.WriteAllText(config, Tuned);
             var one = HarnessProcess.Run(dir, "run", config, "--output", "one");
             Assert.True(one.ExitCode == 0, one.StdOut + one.StdErr);
-            var two = HarnessProcess.Run(dir, "run", config, "--output", "two", "--jobs", "2");
+            // The config's jobs, as --jobs would (its workers are shards, which leave it alone).
+            var two = HarnessProcess.Run(dir, "run", config, "--output", "two", "--set", "jobs=2");
             Assert.True(two.ExitCode == 0, two.StdOut + two.StdErr);
             Assert.Contains("[job 2/2]", two.StdOut);
 
@@ -81,6 +82,7 @@ public class ParallelRunTests
                 (["--jobs", "0"], "--jobs 0: pass a whole number from 1 to 256, or auto"),
                 (["--jobs", "two"], "--jobs two"),
                 (["--jobs", "2", "--shard", "1/2"], "--jobs and --shard exclude each other"),
+                (["--set", "jobs=-1"], "jobs: -1 is out of range; valid: 0 (auto"),
             })
             {
                 var (code, stdout, stderr) = HarnessProcess.Run(dir, ["run", config, "--output", "bad", .. args]);
