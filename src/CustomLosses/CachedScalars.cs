@@ -21,8 +21,9 @@ namespace CustomLosses;
 /// (use <c>x * CachedScalars.Of(2.0)</c>); <c>c - t</c> is <c>t.negative().add(c)</c> (use <c>KeptScalarOps.Minus</c>);
 /// <c>addcdiv(b, c)</c> without a value, <c>square()</c> (<c>pow(2)</c>), <c>arange(stop)</c>, <c>nn.functional.softplus</c>
 /// and <c>linalg.vector_norm(x, ord)</c> (<c>linalg.norm(x, ord, dims)</c> converts in libtorch) make them too.
-/// The test ScalarTemporaryTests (tests/CustomLosses.Tests/ScalarTemporaries) fails on any of these in this project: it
-/// reads TorchSharp.dll's IL for the members that make one, and Roslyn's semantic model of these sources for the calls.</para>
+/// The analyzer src/CustomLosses.Analyzers (rules CL0001-CL0003, errors in this build, warnings in projects that use the
+/// package) reports any of these: it reads TorchSharp.dll's IL for the members that make one, and Roslyn's semantic model
+/// of the sources for the calls.</para>
 /// <para>Loss formulas do not call this directly: they are written with <see cref="Term"/> and <see cref="KeptMath"/>
 /// (<c>z + Softplus(-2.0 * z) - Log2</c>), whose operators and functions pass these kept scalars.</para>
 /// <para>The cache holds one native scalar per distinct value (about 32 bytes each). Losses ask for option values and

@@ -26,7 +26,7 @@ namespace CustomLosses;
 /// from <c>Tensor</c> implicitly, so formula values pass straight to TorchSharp (<c>where(mask, near, far)</c>) and back.
 /// The functions of <see cref="KeptMath"/> (<c>Softplus</c>, <c>Log1p</c>, <c>ClampMin</c>, ...) take tensors and return
 /// terms, so a formula chains without casts. Two plain tensors still use TorchSharp's own operators: lift one
-/// (<c>Term sum = a; sum + b</c>, or <c>T(a) + b</c>) before adding; the ScalarTemporaries test fails otherwise.</para>
+/// (<c>Term sum = a; sum + b</c>, or <c>T(a) + b</c>) before adding; the analyzer's CL0002 fails the build otherwise.</para>
 /// <para>A <see cref="Term"/> is a struct holding a reference: it allocates nothing and has no finalizer.</para>
 /// </remarks>
 public readonly struct Term

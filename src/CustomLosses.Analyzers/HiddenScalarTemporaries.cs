@@ -1,16 +1,14 @@
 using System.Collections.Immutable;
-using System.Reflection;
-using System.Reflection.Emit;
 using System.Reflection.Metadata;
 using System.Reflection.Metadata.Ecma335;
 using System.Reflection.PortableExecutable;
 
-namespace CustomLosses.Tests.ScalarTemporaries;
+namespace CustomLosses.Analyzers;
 
 /// <summary>
 /// The TorchSharp members that create a <c>Scalar</c> temporary inside TorchSharp and hand it to libtorch (and so can
-/// have it finalized mid-call, see <see cref="CachedScalars"/>), found by reading TorchSharp.dll's IL rather than kept
-/// as a hand-written list, so a TorchSharp upgrade is covered without editing this file.
+/// have it finalized mid-call), found by reading TorchSharp.dll's IL rather than kept as a hand-written list, so a
+/// TorchSharp upgrade is covered without editing this file.
 /// </summary>
 /// <remarks>
 /// <para>A method of TorchSharp.dll <em>makes</em> a temporary when its body calls something that returns a new
@@ -32,12 +30,19 @@ internal sealed class HiddenScalarTemporaries
     /// "Tensor.op_Addition(Tensor, Tensor) → Tensor.add(Tensor) → Scalar.op_Implicit(Int32)".</summary>
     readonly Dictionary<int, string> hidden;
 
-    HiddenScalarTemporaries(Dictionary<int, string> hidden) => this.hidden = hidden;
+    /// <summary>Every method's tokens by display name; only when the scan was asked to index them (for tests).</summary>
+    readonly Dictionary<string, List<int>> names;
 
-    /// <summary>The scan of the TorchSharp.dll this test runs with.</summary>
-    public static HiddenScalarTemporaries TorchSharp => TorchSharpScan.Value;
+    HiddenScalarTemporaries(Guid mvid, Dictionary<int, string> hidden, Dictionary<string, List<int>> names, IReadOnlyList<string> keptAlive)
+    {
+        Mvid = mvid;
+        this.hidden = hidden;
+        this.names = names;
+        KeptAlive = keptAlive;
+    }
 
-    static readonly Lazy<HiddenScalarTemporaries> TorchSharpScan = new(() => Scan(typeof(global::TorchSharp.torch).Assembly.Location));
+    /// <summary>The module version id of the TorchSharp.dll that was read, so a scan is never applied to another build of it.</summary>
+    public Guid Mvid { get; }
 
     /// <summary>How many methods of TorchSharp.dll are hidden.</summary>
     public int Count => hidden.Count;
@@ -45,44 +50,42 @@ internal sealed class HiddenScalarTemporaries
     /// <summary>Why the method with this metadata token is hidden, or null when it is not.</summary>
     public string? Reason(int metadataToken) => hidden.TryGetValue(metadataToken, out var why) ? why : null;
 
-    /// <summary>Hidden methods whose display name (<c>Type.name(ParamTypes)</c>) is this, for the scan's own tests.</summary>
-    public bool Contains(string displayName) => Names.TryGetValue(displayName, out var tokens) && tokens.Any(hidden.ContainsKey);
+    /// <summary>Hidden methods whose display name (<c>Type.name(ParamTypes)</c>) is this; needs a scan with indexed names.</summary>
+    public bool Contains(string displayName) => names.TryGetValue(displayName, out var tokens) && tokens.Any(hidden.ContainsKey);
 
     /// <summary>Whether a method with this display name exists at all (so a test of <see cref="Contains"/> is not vacuous).</summary>
-    public bool Exists(string displayName) => Names.ContainsKey(displayName);
+    public bool Exists(string displayName) => names.ContainsKey(displayName);
 
     /// <summary>
     /// The methods of TorchSharp.dll that make a Scalar and keep it alive through the native call, read in TorchSharp
     /// 0.107's source (<c>using var sc = (Scalar)lambda;</c> in hardshrink and softshrink). A name here that the scan
     /// does not find as a maker fails a test, so the list cannot silently go stale.
     /// </summary>
-    public static IReadOnlySet<string> KeepsItsScalarsAlive { get; } = new HashSet<string>(StringComparer.Ordinal)
-    {
+    public static ImmutableHashSet<string> KeepsItsScalarsAlive { get; } = ImmutableHashSet.Create(StringComparer.Ordinal,
         "TorchSharp.torch.nn.functional.hardshrink(Tensor, Double)",
-        "TorchSharp.torch.nn.functional.softshrink(Tensor, Double)",
-    };
+        "TorchSharp.torch.nn.functional.softshrink(Tensor, Double)");
 
     /// <summary>The makers the scan did not count because they are in <see cref="KeepsItsScalarsAlive"/>.</summary>
-    public IReadOnlyList<string> KeptAlive { get; private init; } = [];
+    public IReadOnlyList<string> KeptAlive { get; }
 
     /// <summary>Every hidden method's reason, for a report.</summary>
-    public IEnumerable<string> Reasons => hidden.Values.Order(StringComparer.Ordinal);
+    public IEnumerable<string> Reasons => hidden.Values.OrderBy(r => r, StringComparer.Ordinal);
 
-    Dictionary<string, List<int>> Names { get; } = [];
-
-    public static HiddenScalarTemporaries Scan(string assemblyPath)
+    /// <summary>
+    /// Reads TorchSharp.dll's IL. <paramref name="indexNames"/> keeps every method's display name for
+    /// <see cref="Contains"/> and <see cref="Exists"/> (tests); the analyzer does without.
+    /// </summary>
+    public static HiddenScalarTemporaries Scan(PEReader pe, bool indexNames = false)
     {
-        using var pe = new PEReader(File.OpenRead(assemblyPath));
         var md = pe.GetMetadataReader();
         var scalar = md.TypeDefinitions.Single(h => IsType(md, h, "TorchSharp", "Scalar"));
-
         var methods = md.MethodDefinitions.ToList();
         var names = new Dictionary<MethodDefinitionHandle, string>();
-        foreach (var m in methods) names[m] = DisplayName(md, m);
+        string Name(MethodDefinitionHandle m) => names.TryGetValue(m, out var n) ? n : names[m] = DisplayName(md, m);
 
         // Pass 1: per method, the methods of this assembly it calls (or takes the address of), and whether it makes a
         // temporary Scalar itself.
-        var producers = methods.Where(m => ReturnsType(md, m, scalar)).ToHashSet();
+        var producers = new HashSet<MethodDefinitionHandle>(methods.Where(m => ReturnsType(md, m, scalar)));
         // new Scalar(...) is a producer too: a Scalar constructor "returns" a Scalar.
         foreach (var m in methods)
             if (md.GetMethodDefinition(m).GetDeclaringType() == scalar && md.GetString(md.GetMethodDefinition(m).Name) == ".ctor")
@@ -98,11 +101,8 @@ internal sealed class HiddenScalarTemporaries
             if (def.RelativeVirtualAddress == 0) continue;                       // abstract, extern (P/Invoke)
             var body = pe.GetMethodBody(def.RelativeVirtualAddress);
             var callees = new List<MethodDefinitionHandle>();
-            foreach (var token in CalledTokens(body))
-            {
-                var handle = MetadataTokens.EntityHandle(token);
-                if (Resolve(md, handle) is { IsNil: false } target) callees.Add(target);
-            }
+            foreach (var token in IlCalls.CalledTokens(body))
+                if (Resolve(md, MetadataTokens.EntityHandle(token)) is { IsNil: false } target) callees.Add(target);
             foreach (var c in callees.Distinct())
             {
                 if (!callers.TryGetValue(c, out var list)) callers[c] = list = [];
@@ -110,12 +110,12 @@ internal sealed class HiddenScalarTemporaries
             }
             if (!producers.Contains(m) && callees.FirstOrDefault(producers.Contains) is { IsNil: false } made)
             {
-                if (KeepsItsScalarsAlive.Contains(names[m]))
+                if (KeepsItsScalarsAlive.Contains(Name(m)))
                 {
-                    keptAlive.Add(names[m]);
+                    keptAlive.Add(Name(m));
                     continue;
                 }
-                hidden[m] = $"{Short(names[m])} → {Short(names[made])}";
+                hidden[m] = $"{Short(Name(m))} → {Short(Name(made))}";
                 work.Enqueue(m);
             }
         }
@@ -128,18 +128,20 @@ internal sealed class HiddenScalarTemporaries
             foreach (var caller in list)
                 if (!hidden.ContainsKey(caller))
                 {
-                    hidden[caller] = $"{Short(names[caller])} → {hidden[m]}";
+                    hidden[caller] = $"{Short(Name(caller))} → {hidden[m]}";
                     work.Enqueue(caller);
                 }
         }
 
-        var result = new HiddenScalarTemporaries(hidden.ToDictionary(kv => MetadataTokens.GetToken(kv.Key), kv => kv.Value)) { KeptAlive = keptAlive };
-        foreach (var (m, name) in names)
-        {
-            if (!result.Names.TryGetValue(name, out var tokens)) result.Names[name] = tokens = [];
-            tokens.Add(MetadataTokens.GetToken(m));
-        }
-        return result;
+        var index = new Dictionary<string, List<int>>(StringComparer.Ordinal);
+        if (indexNames)
+            foreach (var m in methods)
+            {
+                if (!index.TryGetValue(Name(m), out var tokens)) index[Name(m)] = tokens = [];
+                tokens.Add(MetadataTokens.GetToken(m));
+            }
+        var mvid = md.GetGuid(md.GetModuleDefinition().Mvid);
+        return new HiddenScalarTemporaries(mvid, hidden.ToDictionary(kv => MetadataTokens.GetToken(kv.Key), kv => kv.Value), index, keptAlive);
     }
 
     /// <summary>The method a call's operand refers to, in this assembly (a MethodDef, or a MemberRef/MethodSpec to one); null otherwise.</summary>
@@ -165,7 +167,7 @@ internal sealed class HiddenScalarTemporaries
                 foreach (var m in md.GetTypeDefinition((TypeDefinitionHandle)generic).GetMethods())
                 {
                     var def = md.GetMethodDefinition(m);
-                    if (md.GetString(def.Name) == name && md.GetBlobBytes(def.Signature).AsSpan().SequenceEqual(sig)) return m;
+                    if (md.GetString(def.Name) == name && md.GetBlobBytes(def.Signature).SequenceEqual(sig)) return m;
                 }
                 return null;
             default:
@@ -210,50 +212,6 @@ internal sealed class HiddenScalarTemporaries
         var outer = t.GetDeclaringType();
         var name = md.GetString(t.Name);
         return outer.IsNil ? $"{md.GetString(t.Namespace)}.{name}".TrimStart('.') : $"{TypeName(md, outer)}.{name}";
-    }
-
-    /// <summary>The metadata tokens that call, callvirt, newobj, ldftn and ldvirtftn instructions refer to.</summary>
-    static IEnumerable<int> CalledTokens(MethodBodyBlock body)
-    {
-        var il = body.GetILReader();
-        var tokens = new List<int>();
-        while (il.RemainingBytes > 0)
-        {
-            int code = il.ReadByte();
-            var op = code == 0xFE ? OpCodeTable.TwoByte[il.ReadByte()] : OpCodeTable.OneByte[code];
-            if (op == OpCodes.Call || op == OpCodes.Callvirt || op == OpCodes.Newobj || op == OpCodes.Ldftn || op == OpCodes.Ldvirtftn)
-            {
-                tokens.Add(il.ReadInt32());
-                continue;
-            }
-            switch (op.OperandType)
-            {
-                case OperandType.InlineNone: break;
-                case OperandType.ShortInlineBrTarget or OperandType.ShortInlineI or OperandType.ShortInlineVar: il.Offset += 1; break;
-                case OperandType.InlineVar: il.Offset += 2; break;
-                case OperandType.InlineI8 or OperandType.InlineR: il.Offset += 8; break;
-                case OperandType.InlineSwitch: il.Offset += 4 * il.ReadInt32(); break;
-                default: il.Offset += 4; break;                                    // tokens, int32, float32, branch targets
-            }
-        }
-        return tokens;
-    }
-
-    /// <summary>The IL opcodes by their first (or, after 0xFE, second) byte.</summary>
-    static class OpCodeTable
-    {
-        public static readonly OpCode[] OneByte = new OpCode[256], TwoByte = new OpCode[256];
-
-        static OpCodeTable()
-        {
-            foreach (var f in typeof(OpCodes).GetFields(BindingFlags.Public | BindingFlags.Static))
-            {
-                var op = (OpCode)f.GetValue(null)!;
-                var value = (ushort)op.Value;
-                if (op.Size == 1) OneByte[value] = op;
-                else TwoByte[value & 0xFF] = op;
-            }
-        }
     }
 
     /// <summary>Simple type names for <see cref="DisplayName"/>: <c>Tensor</c>, <c>Scalar</c>, <c>Double</c>, <c>Int64[]</c>, <c>Nullable`1</c>.</summary>
