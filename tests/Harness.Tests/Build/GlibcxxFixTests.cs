@@ -16,9 +16,9 @@ public class GlibcxxFixTests
     // TorchSharp 0.107.0's libLibTorchSharp.so (pinned in Directory.Packages.props) and the byte offset of the
     // vna_flags of its GLIBCXX_3.4.32 entry, found independently with readelf -V.
     const string OriginalSha256 = "cf33b1b0bb6bbb9754a768fb5c5d04d9f498603be50e73f55621a0b40ee608b8";
-    const long FlagsOffset = 260660;
+    internal const long FlagsOffset = 260660;
 
-    static bool SystemHasGlibcxx3432()
+    internal static bool SystemHasGlibcxx3432()
     {
         var lib = new[] { "/usr/lib/x86_64-linux-gnu/libstdc++.so.6", "/lib/x86_64-linux-gnu/libstdc++.so.6", "/usr/lib64/libstdc++.so.6", "/usr/lib/libstdc++.so.6" }
             .FirstOrDefault(File.Exists);

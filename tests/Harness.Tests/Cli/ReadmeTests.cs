@@ -4,8 +4,9 @@ using Xunit;
 namespace Harness.Tests.Cli;
 
 /// <summary>
-/// The README stays short and true: at most 10 KB, every harness command it shows exists in the CLI, every local
-/// link resolves, and its regression-CSV example runs as written.
+/// The README stays short and true: at most 10 KB, every harness command it shows (through <c>dotnet run</c> or the
+/// installed tool) exists in the CLI, every script it runs and every local link exists, and its regression-CSV example
+/// runs as written.
 /// </summary>
 [Trait("Category", TestCategory.Process)]
 public partial class ReadmeTests
@@ -26,6 +27,14 @@ public partial class ReadmeTests
             var (code, stdout, stderr) = HarnessProcess.Run(RepositoryPaths.Root, command, "--help");
             Assert.True(code == 0, $"`harness {command} --help` exited {code}: {stdout}{stderr}");
         }
+    }
+
+    [Fact]
+    public void Every_script_the_readme_runs_exists()
+    {
+        var scripts = Script().Matches(Readme).Select(m => m.Groups["script"].Value).Distinct().ToList();
+        Assert.Contains("deploy/pack-local-feed.sh", scripts);
+        Assert.All(scripts, s => Assert.True(File.Exists(Path.Combine(RepositoryPaths.Root, s)), $"the README runs {s}, which does not exist"));
     }
 
     [Fact]
@@ -87,8 +96,12 @@ public partial class ReadmeTests
         finally { Directory.Delete(output, true); }
     }
 
-    [GeneratedRegex(@"dotnet run --project src/Harness -- (?<command>[a-z]+)")]
+    /// <summary><c>dotnet run --project src/Harness -- run</c>, and the installed tool's <c>harness run</c> at the start of a line or in backticks.</summary>
+    [GeneratedRegex(@"(?:dotnet run --project src/Harness -- |^harness |`harness )(?<command>[a-z]+)", RegexOptions.Multiline)]
     private static partial Regex HarnessCommand();
+
+    [GeneratedRegex(@"\bbash (?<script>[\w./-]+\.sh)\b")]
+    private static partial Regex Script();
 
     [GeneratedRegex(@"\]\((?<target>(?!https?:|mailto:|#)[^)\s]+)\)")]
     private static partial Regex LocalLink();
