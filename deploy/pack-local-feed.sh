@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Packs both packages of this repository into one local NuGet feed (a folder), from which they install offline:
+# Packs this repository's packages into one local NuGet feed (a folder), from which they install offline:
 #   LossHarness.CustomLosses    the loss library (depends on TorchSharp's managed API; the user picks the runtime)
+#   LossHarness.Templates       `dotnet new loss-plugin`: a project for a loss of your own (docs/losses.md)
 #   LossHarness.Tool            the `harness` command as a .NET tool: a pointer to the package for the platform,
 #   LossHarness.Tool.linux-x64  which carries TorchSharp-cpu and libtorch 2.10 (docs/building.md, "Packages")
 #
@@ -25,6 +26,7 @@ mkdir -p "$feed"
 feed="$(cd "$feed" && pwd)"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 dotnet pack "$repo/src/CustomLosses" -c "$configuration" -o "$feed" -nologo
+dotnet pack "$repo/src/Templates" -c "$configuration" -o "$feed" -nologo
 # The tool package takes every file of its publish folder, and publishing copies only files newer than the folder's
 # own: an empty folder each time, so that nothing of an earlier publish (another setting, a dropped dependency) is packed.
 publish="$(mktemp -d)"

@@ -33,6 +33,7 @@ public sealed class LocalFeed : IDisposable
 
     public LocalFeed()
     {
+        tool = new(Install);
         var script = Path.Combine(RepositoryPaths.Root, "deploy", "pack-local-feed.sh");
         Unavailable = OperatingSystem.IsWindows() ? "deploy/pack-local-feed.sh is a bash script" : null;
         if (Unavailable != null) return;
@@ -52,7 +53,29 @@ public sealed class LocalFeed : IDisposable
     public string Package(string id) =>
         Assert.Single(Directory.GetFiles(Folder, id + ".*.nupkg"), f => char.IsAsciiDigit(Path.GetFileName(f)[(id.Length + 1)..][0]));
 
-    /// <summary>The version both packages carry (the library's, which the tool's follows).</summary>
+    readonly Lazy<(string Harness, double Seconds, int Code, string Output)> tool;
+
+    /// <summary>
+    /// Installs the tool from the feed alone (<c>--source</c> replaces every configured source, so it works offline) into
+    /// a tool path under <see cref="Root"/>, once for every test that runs it; returns the <c>harness</c> command, or
+    /// fails with the install's output.
+    /// </summary>
+    public (string Harness, double Seconds) InstalledTool()
+    {
+        var (harness, seconds, code, output) = tool.Value;
+        Assert.True(code == 0, "dotnet tool install failed:\n" + output);
+        return (harness, seconds);
+    }
+
+    (string, double, int, string) Install()
+    {
+        var tools = Path.Combine(Root, "tools");
+        var clock = Stopwatch.StartNew();
+        var (code, output) = Dotnet(Root, "tool", "install", "--tool-path", tools, "LossHarness.Tool", "--version", Version, "--source", Folder);
+        return (Path.Combine(tools, "harness"), clock.Elapsed.TotalSeconds, code, output);
+    }
+
+    /// <summary>The version every package carries (the library's, which the tool's and the templates' follow).</summary>
     public string Version => Path.GetFileNameWithoutExtension(Package("LossHarness.CustomLosses"))["LossHarness.CustomLosses.".Length..];
 
     /// <summary>
