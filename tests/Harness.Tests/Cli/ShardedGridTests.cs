@@ -26,7 +26,7 @@ public class ShardedGridTests
     """;
 
     /// <summary>report.json without what legitimately differs between the two ways of running: timings, paths, commands.</summary>
-    static JsonNode Comparable(string reportJson)
+    internal static JsonNode Comparable(string reportJson)
     {
         var node = JsonNode.Parse(reportJson)!;
         node.AsObject().Remove("experimentInfo");
