@@ -62,15 +62,22 @@ public sealed class BceLoss : CustomLoss
         var logX = ClampMin(Log(x), -100L);
         var log1mX = ClampMin(Log1p(-T(x)), -100L);
         var loss = (T(target) - 1) * log1mX - target * logX;
-        Tensor gradX = (x - target.detach()) / ClampMin(x * (1 - T(x)), GradientEpsilon);
+        Term gradX = (x - target) / ClampMin(x * (1 - T(x)), GradientEpsilon);
+        // The same gradient of the attached input: its derivative is the input's second derivative (double backward).
+        Term gradInput = (input - target) / ClampMin(input * (1 - T(input)), GradientEpsilon);
         if (weight is not null)
         {
             var w = BinaryInputs.LastDim(Name, "weight", weight, input);
             loss = loss * w;
             gradX = gradX * w;
+            gradInput = gradInput * w;
         }
-        // (input - x) is exactly 0 in the forward pass and carries gradX backwards; gradX is finite.
-        loss = loss + (input - x) * gradX.detach();
+        // (input - x) is exactly 0 in the forward pass and carries gradX backwards; gradX is finite. Both added terms are
+        // exactly 0, and so are their contributions to the gradients, which therefore keep their bits; in the second
+        // derivatives, (input - x) gradX gives the input-target term and half of (input - x) (gradInput - gradX), whose
+        // factors are both 0, gives the input-input term (one half from each factor).
+        Term dx = input - x;
+        loss = loss + dx * gradX + 0.5 * dx * (gradInput - gradX);
         return Reduce(loss).MoveToOuterDisposeScope();
     }
 

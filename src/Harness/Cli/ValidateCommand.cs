@@ -175,13 +175,21 @@ public static class ValidateCommand
         foreach (var r in run.Results)
             table.AddRow(
                 Markup.Escape(r.Loss),
-                Markup.Escape(r.BuiltIn?.Replace("torch.nn.functional.", "F.") ?? "formula + FD"),
+                Markup.Escape(r.ComparedAgainst.Replace("torch.nn.functional.", "F.").Replace("float64 formula", "formula").Replace("finite differences", "FD")),
                 r.Cases.ToString(),
                 ValidationReportWriter.FormatError(r.WorstValueError),
                 ValidationReportWriter.FormatError(r.WorstGradientError),
                 r.Passed ? "[green]pass[/]" : $"[red]FAIL ({r.Failures.Count})[/]");
         AnsiConsole.Write(table);
+        var coverage = new Table().Border(TableBorder.Rounded).Title("case runs each check applied to")
+            .AddColumns(ValidationCheckKinds.All.Select(k => k.Title()).Prepend("loss").Select(h => new TableColumn(Markup.Escape(h))).ToArray());
+        foreach (var r in run.Results)
+            coverage.AddRow(r.Coverage.Select(CheckCoverageText.Cell).Prepend(r.Loss).Select(Markup.Escape).ToArray());
+        AnsiConsole.Write(coverage);
+        foreach (var r in run.Results)
+            if (CheckCoverageText.Reasons(r) is { Count: > 0 } reasons)
+                AnsiConsole.MarkupLineInterpolated($"[grey]{r.Loss}:[/] {string.Join(". ", reasons)}.");
         foreach (var f in run.Results.SelectMany(r => r.Failures).Take(20))
-            AnsiConsole.MarkupLineInterpolated($"[red]FAIL[/] {f.Loss} {f.DType} {f.Case} [[{f.Reduction}]] {f.Quantity}: error {ValidationReportWriter.FormatError(f.Error)}; {f.Detail}");
+            AnsiConsole.MarkupLineInterpolated($"[red]FAIL[/] {f.Loss} {f.DType} {f.Case} [[{f.Reduction}]] {f.Check.Title()}: {f.Quantity}: error {ValidationReportWriter.FormatError(f.Error)}; {f.Detail}");
     }
 }

@@ -44,32 +44,38 @@ public static class ValidationReportWriter
         sb.AppendLine($"Environment: {Environment()}");
         sb.AppendLine();
         sb.AppendLine("Tolerances: float64 relative 1e-10 (absolute floor 1e-12), float32 relative 1e-5 (floor 1e-6); " +
-                      "finite differences (float64, step 1e-6) relative 1e-5 (floor 1e-6). Errors are relative to the " +
+                      "finite differences (float64, step 1e-6) relative 1e-5 (floor 1e-6), first and second derivatives alike. Errors are relative to the " +
                       "expected value, or to the floor divided by the relative tolerance where that is larger. " +
                       "Values and gradients are compared against the built-in twin where there is one, otherwise against an " +
                       "independent float64 formula (values) and finite differences (gradients); every loss is also checked " +
-                      "against the formula and finite differences.");
+                      "against the formula and finite differences, and for the properties below. A loss without a hand-written " +
+                      "check (a plugin's) gets one generated from its spec, compared with the twin and the float64 formula the " +
+                      "spec gives, if any.");
         sb.AppendLine();
         sb.AppendLine("Whether each loss also *trains* like its twin, step by step, is the subject of `harness validate --train` " +
                       "([training-parity.md](training-parity.md)).");
         sb.AppendLine();
-        sb.AppendLine("| loss | validated against | cases | comparisons | worst value error | worst gradient error | worst finite-difference error | result |");
-        sb.AppendLine("|---|---|---:|---:|---:|---:|---:|---|");
+        sb.AppendLine("| loss | validated against | cases | comparisons | worst value error | worst gradient error | worst finite-difference error | worst second-derivative error | result |");
+        sb.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---|");
         foreach (var r in run.Results)
-            sb.AppendLine($"| {r.Loss} | {r.BuiltIn ?? "float64 formula + finite differences"} | {r.Cases} | {r.Comparisons} | " +
+            sb.AppendLine($"| {r.Loss} | {r.ComparedAgainst} | {r.Cases} | {r.Comparisons} | " +
                           $"{FormatError(r.WorstValueError)} | {FormatError(r.WorstGradientError)} | {FormatError(r.WorstFiniteDifferenceError)} | " +
-                          $"{(r.Passed ? "pass" : $"**FAIL** ({r.Failures.Count})")} |");
+                          $"{FormatError(r.WorstSecondDerivativeError)} | {(r.Passed ? "pass" : $"**FAIL** ({r.Failures.Count})")} |");
         sb.AppendLine();
+        foreach (var r in run.Results.Where(r => r.Generated || r.Origin != CustomLosses.Catalog.LossSpec.BuiltInOrigin))
+            sb.AppendLine($"`{r.Loss}` comes from {r.Origin}{(r.Generated ? "; its check was generated from its spec (no hand-written check)" : "")}.  ");
+        if (run.Results.Any(r => r.Generated || r.Origin != CustomLosses.Catalog.LossSpec.BuiltInOrigin)) sb.AppendLine();
+        AppendCoverage(sb, run);
 
         var failures = run.Results.SelectMany(r => r.Failures).ToList();
         if (failures.Count > 0)
         {
             sb.AppendLine("## Failures");
             sb.AppendLine();
-            sb.AppendLine("| loss | dtype | case | reduction | what | error | detail |");
-            sb.AppendLine("|---|---|---|---|---|---:|---|");
+            sb.AppendLine("| loss | check | dtype | case | reduction | what | error | detail |");
+            sb.AppendLine("|---|---|---|---|---|---|---:|---|");
             foreach (var f in failures.Take(200))
-                sb.AppendLine($"| {f.Loss} | {f.DType} | {Escape(f.Case)} | {f.Reduction} | {f.Quantity} | {FormatError(f.Error)} | {Escape(f.Detail)} |");
+                sb.AppendLine($"| {f.Loss} | {f.Check.Title()} | {f.DType} | {Escape(f.Case)} | {f.Reduction} | {f.Quantity} | {FormatError(f.Error)} | {Escape(f.Detail)} |");
             if (failures.Count > 200) sb.AppendLine($"\n({failures.Count - 200} more in report.json)");
             sb.AppendLine();
         }
@@ -103,6 +109,33 @@ public static class ValidationReportWriter
         return sb.ToString();
     }
 
+    // Which checks ran on how many case runs (a case in one dtype), and why the others did not.
+    static void AppendCoverage(StringBuilder sb, ValidationRun run)
+    {
+        sb.AppendLine("## Which checks applied");
+        sb.AppendLine();
+        sb.AppendLine("A *case run* is one case in one dtype. Each cell is the number of case runs a check ran on, of those it was " +
+                      "considered for (finite differences and second derivatives: float64 runs; float32 vs float64: float32 runs; " +
+                      "the others: every run); - where it ran on none. Why it did not run elsewhere follows the table.");
+        sb.AppendLine();
+        foreach (var kind in ValidationCheckKinds.All)
+            sb.AppendLine($"- **{kind.Title()}**: {kind.Description()}.");
+        sb.AppendLine();
+        sb.AppendLine("| loss | " + string.Join(" | ", ValidationCheckKinds.All.Select(k => k.Title())) + " |");
+        sb.AppendLine("|---|" + string.Concat(ValidationCheckKinds.All.Select(_ => "---:|")));
+        foreach (var r in run.Results)
+            sb.AppendLine($"| {r.Loss} | " + string.Join(" | ", r.Coverage.Select(CheckCoverageText.Cell)) + " |");
+        sb.AppendLine();
+        sb.AppendLine("### Why checks did not apply, and notes");
+        sb.AppendLine();
+        foreach (var r in run.Results)
+        {
+            var reasons = CheckCoverageText.Reasons(r);
+            sb.AppendLine(reasons.Count == 0 ? $"- **{r.Loss}**: every check ran on every case run." : $"- **{r.Loss}**: {Escape(string.Join(". ", reasons))}.");
+        }
+        sb.AppendLine();
+    }
+
     static string Escape(string s) => s.Replace("|", "\\|").Replace("\n", " ");
 
     /// <summary>The JSON report (same numbers as the Markdown).</summary>
@@ -112,6 +145,7 @@ public static class ValidationReportWriter
         object Finding(Finding f) => new
         {
             kind = f.Kind == FindingKind.Failure ? "failure" : "built-in defect",
+            check = f.Check.Key(),
             dtype = f.DType, @case = f.Case, reduction = f.Reduction, what = f.Quantity,
             error = Num(f.Error), error_is_infinite = double.IsInfinity(f.Error), detail = f.Detail, inputs = f.Inputs,
         };
@@ -129,15 +163,28 @@ public static class ValidationReportWriter
                 float32 = new { relative = Tolerance.Float32.Relative, absolute = Tolerance.Float32.Absolute },
                 finite_differences = new { relative = Tolerance.FiniteDifference.Relative, absolute = Tolerance.FiniteDifference.Absolute, step = FiniteDifferenceGradCheck.Step },
             },
+            checks = ValidationCheckKinds.All.Select(k => new { check = k.Key(), title = k.Title(), description = k.Description() }),
             losses = run.Results.Select(r => new
             {
                 loss = r.Loss,
                 built_in = r.BuiltIn,
+                compared_against = r.ComparedAgainst,
+                origin = r.Origin,
+                generated_check = r.Generated,
                 cases = r.Cases,
                 comparisons = r.Comparisons,
                 worst_value_error = Num(r.WorstValueError),
                 worst_gradient_error = Num(r.WorstGradientError),
                 worst_finite_difference_error = Num(r.WorstFiniteDifferenceError),
+                worst_second_derivative_error = Num(r.WorstSecondDerivativeError),
+                coverage = r.Coverage.Select(c => new
+                {
+                    check = c.Kind.Key(),
+                    applied = c.Applied,
+                    considered = c.Considered,
+                    skipped = c.Skipped.Select(s => new { reason = s.Reason, runs = s.Runs }),
+                    notes = c.Notes.Select(n => new { note = n.Note, runs = n.Runs }),
+                }),
                 passed = r.Passed,
                 failures = r.Failures.Select(Finding),
                 built_in_defects = r.BuiltInDefects.Select(Finding),

@@ -45,9 +45,34 @@ public abstract class LossCheck
 
     /// <summary>
     /// The loss computed independently in float64 with plain loops, following PyTorch's definition:
-    /// per-element (or per-sample) values for reduction none, one value for mean and sum.
+    /// per-element (or per-sample) values for reduction none, one value for mean and sum. Only called when
+    /// <see cref="HasFormula"/>.
     /// </summary>
     public abstract double[] Reference(LossCase c, HostArray[] inputs, nn.Reduction reduction);
+
+    /// <summary>
+    /// True when <see cref="Reference"/> is a formula. Every hand-written check has one; a check generated for a plugin's
+    /// loss has one only when the plugin gives a <see cref="LossSpec.Float64Formula"/>.
+    /// </summary>
+    public virtual bool HasFormula => true;
+
+    /// <summary>True when the check was generated from the loss's spec rather than written for the loss.</summary>
+    public virtual bool Generated => false;
+
+    /// <summary>
+    /// Why reduction mean of case <paramref name="c"/> is not the plain mean of reduction none (PyTorch's weighted
+    /// cross-entropy divides by the summed weights, kl-div's batchmean by the batch size), or null when it is: the
+    /// property check of the mean applies only where it is null.
+    /// </summary>
+    public virtual string? NonPlainMean(LossCase c) => null;
+
+    /// <summary>What the loss is compared against, in words, for reports.</summary>
+    public string ComparedAgainst => string.Join(" + ", new[]
+    {
+        BuiltInName,
+        HasFormula ? "float64 formula" : null,
+        "finite differences",
+    }.Where(s => s != null));
 
     /// <summary>Shorthand: a weight option as a tensor like <paramref name="like"/>, or null when unset.</summary>
     protected static Tensor? OptionTensor(LossCase c, string name, Tensor like)

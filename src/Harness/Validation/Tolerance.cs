@@ -41,7 +41,19 @@ public sealed record Tolerance(double Relative, double Absolute)
         return Math.Abs(actual - expected) / scale;
     }
 
-    /// <summary>The worst <see cref="Error"/> over two equally long sequences (infinite when lengths differ).</summary>
+    /// <summary>
+    /// Like <see cref="Error(double, double)"/>, but relative to at least <paramref name="magnitude"/>: for sums compared in
+    /// another order, whose rounding grows with the magnitudes of their terms, not with the (possibly cancelled) result.
+    /// </summary>
+    public double Error(double actual, double expected, double magnitude)
+    {
+        var error = Error(actual, expected);
+        if (double.IsInfinity(error) || error == 0) return error;
+        var scale = Math.Max(Math.Max(Math.Abs(expected), Math.Abs(magnitude)), Absolute / Relative);
+        return Math.Abs(actual - expected) / scale;
+    }
+
+    /// <summary>The worst <see cref="Error(double, double)"/> over two equally long sequences (infinite when lengths differ).</summary>
     public double WorstError(IReadOnlyList<double> actual, IReadOnlyList<double> expected)
     {
         if (actual.Count != expected.Count) return double.PositiveInfinity;
@@ -50,6 +62,6 @@ public sealed record Tolerance(double Relative, double Absolute)
         return worst;
     }
 
-    /// <summary>True when an error from <see cref="Error"/> is within tolerance.</summary>
+    /// <summary>True when an error from <see cref="Error(double, double)"/> is within tolerance.</summary>
     public bool Accepts(double error) => error <= Relative;
 }

@@ -22,7 +22,11 @@ public enum FindingKind
 /// <param name="Inputs">The case's inputs, printed (only kept for built-in defects).</param>
 public sealed record Finding(
     string Loss, FindingKind Kind, string DType, string Case, string Reduction, string Quantity,
-    double Error, string Detail, long InputSize, string? Inputs);
+    double Error, string Detail, long InputSize, string? Inputs)
+{
+    /// <summary>The check that found it.</summary>
+    public required ValidationCheckKind Check { get; init; }
+}
 
 /// <summary>The outcome of validating one loss.</summary>
 public sealed class LossValidationResult
@@ -31,6 +35,14 @@ public sealed class LossValidationResult
     public required string Loss { get; init; }
     /// <summary>The built-in twin, or null.</summary>
     public required string? BuiltIn { get; init; }
+    /// <summary>What the loss's values and gradients were compared against, in words (its twin, formula, finite differences).</summary>
+    public string ComparedAgainst { get; init; } = "";
+    /// <summary>Where the loss comes from: "built-in" (the library) or the plugin assembly that registered it.</summary>
+    public string Origin { get; init; } = CustomLosses.Catalog.LossSpec.BuiltInOrigin;
+    /// <summary>True when the check was generated from the loss's spec (a loss without a hand-written check).</summary>
+    public bool Generated { get; init; }
+    /// <summary>Which checks applied to which case runs, and why the others did not (filled in when validation ends).</summary>
+    public IReadOnlyList<CheckCoverage> Coverage { get; set; } = [];
     /// <summary>Distinct (case, dtype) evaluations.</summary>
     public int Cases { get; set; }
     /// <summary>Individual comparisons made (values and gradients, each reduction).</summary>
@@ -41,6 +53,8 @@ public sealed class LossValidationResult
     public double WorstGradientError { get; set; }
     /// <summary>Worst finite-difference gradient error (float64 only).</summary>
     public double WorstFiniteDifferenceError { get; set; }
+    /// <summary>Worst Hessian-vector product error against finite differences of the gradient (float64 only).</summary>
+    public double WorstSecondDerivativeError { get; set; }
     /// <summary>Failures of the custom loss.</summary>
     public List<Finding> Failures { get; } = [];
     /// <summary>Defects of the built-in.</summary>

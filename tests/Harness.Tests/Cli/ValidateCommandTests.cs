@@ -17,7 +17,10 @@ public class ValidateCommandTests
             Assert.True(code == 0, stdout + stderr);
             Assert.Contains("All 2 losses pass", stdout);
             var md = File.ReadAllText(Path.Combine(dir, "out", "report.md"));
-            Assert.Contains("| mse | torch.nn.functional.mse_loss |", md);
+            Assert.Contains("| mse | torch.nn.functional.mse_loss + float64 formula + finite differences |", md);
+            Assert.Contains("## Which checks applied", md);
+            Assert.Contains("- **l1**: finite differences: skipped on 1 of 5 runs: not smooth within the step here", md);
+            Assert.Contains("mse:", stdout);
             using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "out", "report.json")));
             Assert.True(json.RootElement.GetProperty("passed").GetBoolean());
             Assert.Equal(2, json.RootElement.GetProperty("losses").GetArrayLength());

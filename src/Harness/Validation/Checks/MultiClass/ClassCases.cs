@@ -77,6 +77,21 @@ internal static class ClassCases
     /// <summary>A per-class vector option of the case, or null.</summary>
     public static double[]? Vector(LossCase c, string name) => (double[]?)Raw(c, name);
 
+    /// <summary>
+    /// Why PyTorch's mean over class-index targets is not the plain mean of reduction none in case <paramref name="c"/>,
+    /// or null when it is: with class weights it divides by the summed weights of the (non-ignored) targets, and with
+    /// ignored targets by their count. Probability targets take the plain mean over samples.
+    /// </summary>
+    public static string? WeightedMean(LossCase c)
+    {
+        if (c.Inputs[1].is_floating_point()) return null;
+        if (Vector(c, "weight") != null) return "class weights: PyTorch divides the mean by the summed weights of the targets";
+        long ignore = Integer(c, "ignore_index", -100);
+        return HostArray.From(c.Inputs[1]).Data.Any(y => y == ignore)
+            ? "ignored targets: PyTorch divides the mean by the number of targets not ignored"
+            : null;
+    }
+
     /// <summary>log_softmax of values[(n C + c) S + s] over c, by the max-shifted log-sum-exp.</summary>
     public static double[] LogSoftmax(double[] values, int n, int s, int classes, int positions)
     {

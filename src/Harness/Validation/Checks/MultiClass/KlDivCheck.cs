@@ -10,6 +10,9 @@ public sealed class KlDivCheck : LossCheck
 {
     public override string LossName => "kl-div";
 
+    public override string? NonPlainMean(LossCase c) =>
+        Boolean(c, "batchmean", false) ? "batchmean: the mean divides the sum by the batch size, not the element count" : null;
+
     public override IEnumerable<LossCase> Cases(Generator g)
     {
         var logTarget = Of(("log_target", true));

@@ -10,6 +10,8 @@ public sealed class NllCheck : LossCheck
 {
     public override string LossName => "nll";
 
+    public override string? NonPlainMean(LossCase c) => WeightedMean(c);
+
     public override IEnumerable<LossCase> Cases(Generator g)
     {
         double[] w4 = [0.5, 1.0, 2.0, 0.25];
