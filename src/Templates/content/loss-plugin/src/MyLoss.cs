@@ -32,7 +32,7 @@ public sealed class MyLoss : CustomLoss
     public override Tensor forward(Tensor input, Tensor target)
     {
         using var scope = NewDisposeScope();
-        Term r = (input - target) / scale;
+        Term r = T(input - target) / scale;
         return Reduce(0.5 * scale * scale * Log1p(r * r)).MoveToOuterDisposeScope();
     }
 
