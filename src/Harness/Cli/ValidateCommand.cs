@@ -161,9 +161,9 @@ public static class ValidateCommand
         {
             try { LossRegistry.Get(name); }
             catch (LossOptionException e) { throw new UsageException("--losses: " + e.Message); }
-            var check = LossCheckCatalog.Find(name) ?? throw new UsageException($"--losses: loss '{name}' has no validation check yet.");
+            // Every registered loss has a check: its hand-written one, or one generated from its spec (plugins).
+            var check = LossCheckCatalog.Find(name) ?? throw new InvalidOperationException($"loss '{name}' is registered but has no check.");
             if (!checks.Contains(check)) checks.Add(check); // a loss named twice is validated once
-
         }
         return checks;
     }
