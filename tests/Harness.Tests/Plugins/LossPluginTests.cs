@@ -14,7 +14,7 @@ public class LossPluginTests(SampleLossPlugin plugin) : IClassFixture<SampleLoss
     [Fact]
     public void A_project_plugin_is_built_and_its_losses_are_listed_with_their_origin()
     {
-        var line = plugin.Listing.Split('\n').Single(l => l.StartsWith("cauchy-sample ", StringComparison.Ordinal));
+        var line = plugin.Listing.Split('\n').Single(l => l.StartsWith("my-loss ", StringComparison.Ordinal));
         Assert.Contains(plugin.Project, line);
         Assert.Contains("mse ", plugin.Listing);
         Assert.True(File.Exists(plugin.Assembly), plugin.Assembly);
@@ -36,13 +36,13 @@ public class LossPluginTests(SampleLossPlugin plugin) : IClassFixture<SampleLoss
               "dataset": { "name": "synthetic-regression", "trainLimit": 200 },
               "model": { "kind": "mlp", "hidden": [8] },
               "training": { "epochs": 2, "batchSize": 32 },
-              "losses": [ { "loss": "cauchy-sample", "options": { "scale": 2.0 } }, { "loss": "mse" } ]
+              "losses": [ { "loss": "my-loss", "options": { "scale": 2.0 } }, { "loss": "mse" } ]
             }
             """);
             var (code, stdout, stderr) = HarnessProcess.Run(dir, "run", "plugin.json", "--output", "out");
             Assert.True(code == 0, stdout + stderr);
             var folder = Path.Combine(dir, "out", "plugin");
-            Assert.True(File.Exists(Path.Combine(folder, "runs", "cauchy-sample-seed0", "summary.json")), stdout);
+            Assert.True(File.Exists(Path.Combine(folder, "runs", "my-loss-seed0", "summary.json")), stdout);
             // Written back absolute: the resolved config reruns from anywhere.
             var resolved = JsonNode.Parse(File.ReadAllText(Path.Combine(folder, "config.resolved.json")))!;
             Assert.Equal(plugin.Assembly, (string)resolved["plugins"]![0]!);
@@ -66,7 +66,7 @@ public class LossPluginTests(SampleLossPlugin plugin) : IClassFixture<SampleLoss
                 (["--plugin", "missing.dll"], "no such file"),
                 (["--plugin", "notes.txt"], "expected a .dll or a project file (.csproj)"),
                 (["--plugin", "fake.dll"], "does not load as a .NET assembly"),
-                (["--plugin", plugin.Assembly, "--plugin", copy], "the name is taken by 'cauchy-sample' from " + plugin.Assembly),
+                (["--plugin", plugin.Assembly, "--plugin", copy], "the name is taken by 'my-loss' from " + plugin.Assembly),
             ];
             foreach (var (args, expected) in cases)
             {

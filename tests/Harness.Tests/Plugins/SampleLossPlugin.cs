@@ -3,7 +3,7 @@ using Harness.Tests.Cli;
 namespace Harness.Tests.Plugins;
 
 /// <summary>
-/// The sample loss plugin of tests/Fixtures/SampleLossPlugin (a Cauchy loss, <c>cauchy-sample</c>), built once per test
+/// The sample loss plugin of tests/Fixtures/SampleLossPlugin (the template's Cauchy loss, <c>my-loss</c>), built once per test
 /// run by the harness itself (<c>list losses --plugin its.csproj</c>, which builds a project plugin), so the tests
 /// exercise the project path once and then load the built assembly.
 /// </summary>
