@@ -18,11 +18,12 @@ namespace Harness.Tests.Acceleration;
 public class CheckpointBuffersTests
 {
     /// <summary>
-    /// The trainer and a store that falls behind, in lockstep: the store holds each checkpoint until the trainer has
-    /// finished two more epochs (so later checkpoints are captured, and rent buffers, while it holds this one), and the
-    /// trainer does not end epoch e before the store has taken a checkpoint of epoch e - 2 or later (so the store writes
-    /// about every second one rather than only the first and the last). Neither can wait for the other forever: the
-    /// store's checkpoint k needs epoch k + 2, which the trainer reaches unless k is e - 1, and then it has taken one.
+    /// The trainer and a store that falls behind, in lockstep: the store holds each checkpoint k until the trainer has
+    /// finished epoch k + 3 (so later checkpoints are captured, and rent buffers, while it holds this one), and the
+    /// trainer does not end epoch e before the store has taken a checkpoint of epoch e - 3 or later. So checkpoints k + 1
+    /// and k + 2 are both captured while the store holds k, and the writer, which keeps only the newest waiting one, skips
+    /// k + 1 however the threads are scheduled. Neither can wait for the other forever: the store's checkpoint k needs
+    /// epoch k + 3, which the trainer may end once the store has taken k.
     /// </summary>
     sealed class Lockstep(nn.Module model, int epochs) : ITrainingObserver, ICheckpointStore
     {
@@ -40,7 +41,7 @@ public class CheckpointBuffersTests
             {
                 modelStateAtEpochEnd[metrics.Epoch] = state;
                 Monitor.PulseAll(gate);
-                Until(() => taken >= metrics.Epoch - 2, $"the store never took a checkpoint of epoch {metrics.Epoch - 2} or later");
+                Until(() => taken >= metrics.Epoch - 3, $"the store never took a checkpoint of epoch {metrics.Epoch - 3} or later");
             }
         }
 
@@ -50,7 +51,7 @@ public class CheckpointBuffersTests
             {
                 taken = checkpoint.Epoch;
                 Monitor.PulseAll(gate);
-                Until(() => modelStateAtEpochEnd.ContainsKey(Math.Min(checkpoint.Epoch + 2, epochs)), $"epoch {checkpoint.Epoch + 2} never ended");
+                Until(() => modelStateAtEpochEnd.ContainsKey(Math.Min(checkpoint.Epoch + 3, epochs)), $"epoch {checkpoint.Epoch + 3} never ended");
             }
             Assert.True(MemoryMarshal.TryGetArray(checkpoint.ModelState, out var segment));
             ModelBuffers.Add(segment.Array!);
