@@ -21,7 +21,10 @@ public static class GlibcAllocator
     [DllImport("libc", EntryPoint = "mallopt")]
     static extern int MallOpt(int parameter, int value);
 
-    /// <summary>Keeps freed memory (up to 1 GiB at the heap top), pads the heap by 64 MiB, and serves buffers under 32 MiB from the heap. False where glibc is absent.</summary>
+    /// <summary>
+    /// Keeps freed memory (up to 1 GiB at the heap top), pads the heap by 64 MiB, and serves buffers under 32 MiB from
+    /// the heap. False where glibc is absent.
+    /// </summary>
     public static bool KeepFreedMemory()
     {
         if (!OperatingSystem.IsLinux()) return false;

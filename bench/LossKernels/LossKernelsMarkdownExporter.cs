@@ -76,14 +76,16 @@ public sealed class LossKernelsMarkdownExporter : IExporter
                       $".NET {Environment.Version}, TorchSharp {typeof(torch).Assembly.GetName().Version} (libtorch CPU), " +
                       $"torch.set_num_threads(2), float32. Run at {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC.");
         sb.AppendLine();
-        sb.AppendLine("Each operation: fresh inputs that require grad (views of fresh leaves: non-leaf, like a model output), the loss (mean reduction, default options), `backward()`, " +
+        sb.AppendLine("Each operation: fresh inputs that require grad (views of fresh leaves: non-leaf, like a model output), " +
+                      "the loss (mean reduction, default options), `backward()`, " +
                       "dispose scope. Times are the median and the mean ± half the 99.9% confidence interval over the iterations;  " +
                       "ratio = custom / built-in median, measured in the same run (the median, because other jobs share the 2 cores and " +
                       "some iterations stall for whole scheduler time slices). Allocations are managed (.NET) bytes " +
                       "per operation; libtorch's native buffers are not counted. *yardstick*: the loss has no built-in twin and is " +
                       "compared with the nearest fused built-in, only to put its time in scale.");
         sb.AppendLine();
-        sb.AppendLine("| loss | size | custom ms: median (mean ± err) | built-in ms: median (mean ± err) | ratio | custom alloc | built-in alloc | compared with |");
+        sb.AppendLine("| loss | size | custom ms: median (mean ± err) | built-in ms: median (mean ± err) | " +
+                      "ratio | custom alloc | built-in alloc | compared with |");
         sb.AppendLine("|---|---|---:|---:|---:|---:|---:|---|");
         foreach (var r in rows)
         {

@@ -30,7 +30,9 @@ public static class PairedRatios
                 var row = Measure(name, size, secondsPerCase);
                 rows.Add(row);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{row.Loss,-24} {row.Shape,-12} {row.Median,6:0.00}x (quartiles {row.Lower:0.00}-{row.Upper:0.00}, {row.Pairs} pairs; custom {row.CustomMs:0.000} ms, built-in {row.BuiltInMs:0.000} ms; page faults per call {row.CustomFaults:0.#} / {row.BuiltInFaults:0.#})"));
+                    $"{row.Loss,-24} {row.Shape,-12} {row.Median,6:0.00}x (quartiles {row.Lower:0.00}-{row.Upper:0.00}, {row.Pairs} pairs; " +
+                    $"custom {row.CustomMs:0.000} ms, built-in {row.BuiltInMs:0.000} ms; " +
+                    $"page faults per call {row.CustomFaults:0.#} / {row.BuiltInFaults:0.#})"));
             }
         File.WriteAllText(output, Markdown(rows, secondsPerCase, allocator));
         Console.WriteLine($"wrote {output}");
@@ -105,13 +107,16 @@ public static class PairedRatios
         text.AppendLine("dotnet run -c Release --project bench/LossKernels -- --paired [seconds per case, default 3] [--default-allocator] [loss ...]");
         text.AppendLine("```");
         text.AppendLine();
-        text.AppendLine(string.Create(CultureInfo.InvariantCulture, $"Measured {DateTime.UtcNow:yyyy-MM-dd} on {Environment.ProcessorCount} CPUs ({Cpu()}). glibc malloc: {allocator}."));
+        text.AppendLine(string.Create(CultureInfo.InvariantCulture,
+            $"Measured {DateTime.UtcNow:yyyy-MM-dd} on {Environment.ProcessorCount} CPUs ({Cpu()}). glibc malloc: {allocator}."));
         text.AppendLine();
-        text.AppendLine("| loss | size | median custom / built-in ms | paired ratio (median) | quartiles | pairs | page faults per call, custom / built-in | compared with |");
+        text.AppendLine("| loss | size | median custom / built-in ms | paired ratio (median) | quartiles | pairs | " +
+                        "page faults per call, custom / built-in | compared with |");
         text.AppendLine("|---|---|---:|---:|---:|---:|---:|---|");
         foreach (var r in rows)
             text.AppendLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {r.Loss} | {r.Shape} | {r.CustomMs:0.000} / {r.BuiltInMs:0.000} | {r.Median:0.00}x | {r.Lower:0.00}-{r.Upper:0.00} | {r.Pairs} | {r.CustomFaults:0.#} / {r.BuiltInFaults:0.#} | `{r.BuiltIn}`{(r.IsTwin ? "" : " (yardstick)")} |"));
+                $"| {r.Loss} | {r.Shape} | {r.CustomMs:0.000} / {r.BuiltInMs:0.000} | {r.Median:0.00}x | {r.Lower:0.00}-{r.Upper:0.00} | {r.Pairs} | " +
+                $"{r.CustomFaults:0.#} / {r.BuiltInFaults:0.#} | `{r.BuiltIn}`{(r.IsTwin ? "" : " (yardstick)")} |"));
         return text.ToString();
     }
 

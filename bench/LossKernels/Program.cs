@@ -51,7 +51,9 @@ if (args.Length > 0 && args[0] == "--paired")
         return;
     }
     var output = Environment.GetEnvironmentVariable("LOSS_KERNELS_PAIRED_OUTPUT")
-                 ?? Path.Combine(LossKernelsMarkdownExporter.ResultsFolder(), defaultAllocator ? "loss-kernels-paired-default-allocator.md" : "loss-kernels-paired.md");
+                 ?? Path.Combine(
+                     LossKernelsMarkdownExporter.ResultsFolder(),
+                     defaultAllocator ? "loss-kernels-paired-default-allocator.md" : "loss-kernels-paired.md");
     PairedRatios.Run(LossBenchmarks.LossNames.Where(n => rest.Count == 0 || rest.Contains(n)), LossBenchmarks.Sizes, seconds, allocator, output);
     return;
 }

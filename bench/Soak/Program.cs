@@ -85,12 +85,14 @@ bool liveFlat = settled.Select(r => r.LiveTensors).Distinct().Count() == 1;
 var settledGrowth = rssSlope * (last.Epoch - settled[0].Epoch);
 bool rssFlat = settledGrowth < 5;
 var verdict = liveFlat && rssFlat ? "flat" : "NOT flat";
-Console.WriteLine(($"rss slope {rssSlope:0.000} MB/epoch ({settledGrowth:0.0} MB over the settled epochs), live tensor slope {liveSlope:0.000}/epoch over epochs {settled[0].Epoch}-{last.Epoch}: {verdict}"));
+Console.WriteLine(($"rss slope {rssSlope:0.000} MB/epoch ({settledGrowth:0.0} MB over the settled epochs), " +
+                   $"live tensor slope {liveSlope:0.000}/epoch over epochs {settled[0].Epoch}-{last.Epoch}: {verdict}"));
 
 var md = new StringBuilder();
 md.AppendLine("# Soak: memory and live tensors over a long run");
 md.AppendLine();
-md.AppendLine(($"`dotnet run -c Release --project bench/Soak -- {epochs}` on {Environment.ProcessorCount} cores ({System.Runtime.InteropServices.RuntimeInformation.OSDescription}), " +
+md.AppendLine(($"`dotnet run -c Release --project bench/Soak -- {epochs}` on {Environment.ProcessorCount} cores " +
+               $"({System.Runtime.InteropServices.RuntimeInformation.OSDescription}), " +
     $".NET {Environment.Version}, TorchSharp {typeof(torch).Assembly.GetName().Version}, 1 thread, {DateTime.UtcNow:yyyy-MM-dd}."));
 md.AppendLine();
 md.AppendLine(($"One run of {epochs} epochs through the real `Trainer`: UCI digits ({data.Train.Count} training samples), MLP 64-128-64-10 with " +

@@ -9,7 +9,8 @@ sealed record BenchArguments(string Model, int Epochs, int Rounds, int Threads, 
 {
     public static readonly string[] AllRunners = ["bare", "harness", "harness-cli"];
 
-    public const string Usage = "usage: TrainingThroughput mlp|cnn [epochs=3] [rounds=3] [threads=1] [--train-samples N] [--test-samples N] [--runners bare,harness,harness-cli]";
+    public const string Usage = "usage: TrainingThroughput mlp|cnn [epochs=3] [rounds=3] [threads=1] [--train-samples N] [--test-samples N] " +
+                                "[--runners bare,harness,harness-cli]";
 
     public static BenchArguments Parse(string[] args)
     {
@@ -24,7 +25,8 @@ sealed record BenchArguments(string Model, int Epochs, int Rounds, int Threads, 
                 case "--test-samples" when i + 1 < args.Length: testSamples = Count(args[++i]); break;
                 case "--runners" when i + 1 < args.Length:
                     runners = args[++i].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-                    if (runners.Count == 0 || runners.Any(r => !AllRunners.Contains(r))) throw new ArgumentException($"--runners takes a comma-separated subset of {string.Join(",", AllRunners)}. {Usage}");
+                    if (runners.Count == 0 || runners.Any(r => !AllRunners.Contains(r)))
+                        throw new ArgumentException($"--runners takes a comma-separated subset of {string.Join(",", AllRunners)}. {Usage}");
                     break;
                 default:
                     if (args[i].StartsWith("--", StringComparison.Ordinal)) throw new ArgumentException($"unknown option '{args[i]}'. {Usage}");

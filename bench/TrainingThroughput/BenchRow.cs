@@ -25,7 +25,10 @@ sealed record BenchRow
     public double? EvaluationSeconds { get; init; }
     public double RssMb { get; init; } = Math.Round(RssBytes() / 1048576.0, 1);
     public long LiveTensors { get; init; } = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
-    /// <summary>Time the GC paused the process since the previous row (for a runner's later epochs: during the epoch), and the collections of each generation.</summary>
+    /// <summary>
+    /// Time the GC paused the process since the previous row (for a runner's later epochs: during the epoch), and the
+    /// collections of each generation.
+    /// </summary>
     public double GcPauseMs { get; init; }
     public int GcGen0 { get; init; }
     public int GcGen1 { get; init; }

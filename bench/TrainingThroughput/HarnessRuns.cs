@@ -45,7 +45,8 @@ static class HarnessRuns
             ITrainingObserver[] observers =
             [
                 new MetricsCsvSink(new Harness.Results.ResultsLayout(folder)), new RunSummaryWriter(folder, classification: true),
-                new TensorBoardSink(new Harness.Results.ResultsLayout(folder).TensorBoardFolder, classification: true), new PlainLogSink(log, classification: true),
+                new TensorBoardSink(new Harness.Results.ResultsLayout(folder).TensorBoardFolder, classification: true),
+                new PlainLogSink(log, classification: true),
                 new EpochClock((m, cycle) => Print("harness-cli", setup, round, m, cycle)),
             ];
             ExperimentRunner.Run(config, setup.Data, plan, settings, observers);

@@ -225,7 +225,8 @@ internal static class KeptScalarRewrites
         { ConstantValue.HasValue: true } => true,
         IConversionOperation { IsImplicit: true } c => Immutable(c.Operand),
         IPropertyReferenceOperation { Property: { IsStatic: true, Name: "One" } p } => IsCachedScalars(p.ContainingType),
-        IInvocationOperation { TargetMethod: { IsStatic: true, Name: "Of" } m } i => IsCachedScalars(m.ContainingType) && i.Arguments.All(a => Immutable(a.Value)),
+        IInvocationOperation { TargetMethod: { IsStatic: true, Name: "Of" } m } i =>
+            IsCachedScalars(m.ContainingType) && i.Arguments.All(a => Immutable(a.Value)),
         _ => false,
     };
 

@@ -36,7 +36,8 @@ public static class ScalarTemporaryRules
     public static readonly DiagnosticDescriptor Conversion = new(
         ConversionId,
         "Value converted to a temporary TorchSharp Scalar",
-        "{0} becomes a new Scalar on each call ({1}), which a garbage collection on another thread can finalize while libtorch reads it; pass a kept Scalar: {2}",
+        "{0} becomes a new Scalar on each call ({1}), which a garbage collection on another thread can finalize while libtorch reads it; " +
+        "pass a kept Scalar: {2}",
         Category, DiagnosticSeverity.Warning, isEnabledByDefault: true,
         description: "TorchSharp 0.107 converts a C# number to a Scalar whose finalizer frees the native value and does not keep it alive "
             + "through the native call that reads it; libtorch then throws \"Expected false to be true\" or computes with a freed value.",

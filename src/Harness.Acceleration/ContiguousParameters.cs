@@ -105,12 +105,16 @@ public sealed class ContiguousParameters : IDisposable
             var p = parameters[i];
             // Module.to replaces a moved parameter and disposes the old one.
             if (p.IsInvalid)
-                throw new InvalidOperationException($"parameter {i} no longer lives in the contiguous buffer (the model replaced it: was it moved after training started?)");
+                throw new InvalidOperationException($"parameter {i} no longer lives in the contiguous buffer (the model replaced it: " +
+                                                    "was it moved after training started?)");
             if (StorageOf(p) != values || p.storage_offset() != offsets[i])
-                throw new InvalidOperationException($"parameter {i} ([{string.Join(",", p.shape)}]) no longer lives in the contiguous buffer (was the model moved after training started?)");
+                throw new InvalidOperationException($"parameter {i} ([{string.Join(",", p.shape)}]) " +
+                                                    "no longer lives in the contiguous buffer (was the model moved after training started?)");
             var g = p.grad;
             if (g is null || StorageOf(g) != grads || g.storage_offset() != offsets[i])
-                throw new InvalidOperationException($"the gradient of parameter {i} ([{string.Join(",", p.shape)}]) no longer lives in the contiguous buffer (a backward with create_graph replaces gradients instead of accumulating into them)");
+                throw new InvalidOperationException($"the gradient of parameter {i} ([{string.Join(",", p.shape)}]) " +
+                                                    "no longer lives in the contiguous buffer (a backward with create_graph replaces gradients instead of " +
+                                                    "accumulating into them)");
         }
     }
 

@@ -165,7 +165,8 @@ public sealed unsafe class FusedAdamStep
         for (int s = 0; s < 3; s++)
         {
             // Gradients over many magnitudes, zeros among them, so both moments and the eps term are exercised.
-            var g = randn([ProbeLength], generator: generator).mul_(rand([ProbeLength], generator: generator).mul_(CachedExponentRange).sub_(CachedExponentShift).exp_());
+            var g = randn([ProbeLength], generator: generator)
+                .mul_(rand([ProbeLength], generator: generator).mul_(CachedExponentRange).sub_(CachedExponentShift).exp_());
             g.masked_fill_(rand([ProbeLength], generator: generator).lt(CachedZeroFraction), CachedZero);
             reference.grad = g.clone();
             fused.grad = g.clone();
@@ -183,7 +184,8 @@ public sealed unsafe class FusedAdamStep
     static bool Identical(Tensor a, Tensor b) => a.bytes.SequenceEqual(b.bytes);
 
     /// <summary>The options that decide a step's arithmetic, read from the optimizer's only parameter group.</summary>
-    readonly record struct AdamOptions(bool Decoupled, double LearningRate, double Beta1, double Beta2, double Eps, double WeightDecay, bool AmsGrad, bool Maximize)
+    readonly record struct AdamOptions(
+        bool Decoupled, double LearningRate, double Beta1, double Beta2, double Eps, double WeightDecay, bool AmsGrad, bool Maximize)
     {
         public bool Supported => !AmsGrad && !Maximize;
 

@@ -29,7 +29,10 @@ public sealed class HostTrainingAccuracy
     /// <summary>Whether outputs of <paramref name="dtype"/> can be read here.</summary>
     public static bool Supports(ScalarType dtype) => dtype is ScalarType.Float32 or ScalarType.Float64;
 
-    /// <summary>Copies the labels (any integer dtype, on the CPU) to the host once; the model has <paramref name="outputs"/> output units (1: a sign test).</summary>
+    /// <summary>
+    /// Copies the labels (any integer dtype, on the CPU) to the host once; the model has <paramref name="outputs"/>
+    /// output units (1: a sign test).
+    /// </summary>
     public HostTrainingAccuracy(int outputs, Tensor labels)
     {
         if (labels.device_type != DeviceType.CPU || labels.dim() != 1)
@@ -52,7 +55,8 @@ public sealed class HostTrainingAccuracy
             var sample = order[i];
             epochLabels[i] = (ulong)sample < (ulong)labels.Length
                 ? labels[sample]
-                : throw new ArgumentException($"the epoch order holds sample {sample}; the split has {labels.Length} samples (0..{labels.Length - 1})", nameof(epochOrder));
+                : throw new ArgumentException(
+                    $"the epoch order holds sample {sample}; the split has {labels.Length} samples (0..{labels.Length - 1})", nameof(epochOrder));
         }
         correct = 0;
     }
@@ -61,7 +65,8 @@ public sealed class HostTrainingAccuracy
     public void Add(Tensor raw, long start, long count)
     {
         if (start < 0 || count < 0 || start + count > epochLabels.Length)
-            throw new ArgumentOutOfRangeException(nameof(start), start, $"positions [{start}, {start + count}) are outside the epoch's {epochLabels.Length} samples");
+            throw new ArgumentOutOfRangeException(nameof(start), start,
+                $"positions [{start}, {start + count}) are outside the epoch's {epochLabels.Length} samples");
         // Each property read is a call into libtorch (a third of a microsecond): the dtype once, the bytes (which check
         // contiguity and the device themselves) once. The step's dispose scope takes the copy a non-contiguous output
         // would need; a model's linear head never makes one.

@@ -59,16 +59,23 @@ public sealed class PixelLookupDecoder
         SelfCheck(lookup);
     }
 
-    /// <summary>Decodes <paramref name="source"/> (at least <see cref="ChunkBytes"/> pixels) into the first <c>source.Length</c> floats of <paramref name="destination"/>.</summary>
+    /// <summary>
+    /// Decodes <paramref name="source"/> (at least <see cref="ChunkBytes"/> pixels) into the first <c>source.Length</c>
+    /// floats of <paramref name="destination"/>.
+    /// </summary>
     public unsafe void Decode(ReadOnlySpan<byte> source, Span<float> destination)
     {
-        if (destination.Length < source.Length) throw new ArgumentException($"{source.Length} pixels do not fit in {destination.Length} floats", nameof(destination));
+        if (destination.Length < source.Length)
+            throw new ArgumentException($"{source.Length} pixels do not fit in {destination.Length} floats", nameof(destination));
         fixed (byte* s = source)
         fixed (float* d = destination)
             Decode(s, d, source.Length);
     }
 
-    /// <summary>Decodes <paramref name="count"/> (at least <see cref="ChunkBytes"/>) pixels at <paramref name="source"/> into floats at <paramref name="destination"/>.</summary>
+    /// <summary>
+    /// Decodes <paramref name="count"/> (at least <see cref="ChunkBytes"/>) pixels at <paramref name="source"/> into
+    /// floats at <paramref name="destination"/>.
+    /// </summary>
     public unsafe void Decode(byte* source, float* destination, long count)
     {
         if (count < ChunkBytes) throw new ArgumentOutOfRangeException(nameof(count), count, $"rows of at least {ChunkBytes} pixels");
@@ -98,7 +105,10 @@ public sealed class PixelLookupDecoder
         }
     }
 
-    /// <summary>Every byte value at every position of a chunk (256 chunks, byte (k + p) mod 256 at position p of chunk k) decodes to its entry bit for bit.</summary>
+    /// <summary>
+    /// Every byte value at every position of a chunk (256 chunks, byte (k + p) mod 256 at position p of chunk k)
+    /// decodes to its entry bit for bit.
+    /// </summary>
     void SelfCheck(float[] lookup)
     {
         var source = new byte[256 * ChunkBytes];
@@ -107,6 +117,7 @@ public sealed class PixelLookupDecoder
         Decode(source, decoded);
         for (int i = 0; i < source.Length; i++)
             if (BitConverter.SingleToInt32Bits(decoded[i]) != BitConverter.SingleToInt32Bits(lookup[source[i]]))
-                throw new InvalidOperationException($"PixelLookupDecoder decoded byte {source[i]} at position {i} to {decoded[i]:R}, not {lookup[source[i]]:R}.");
+                throw new InvalidOperationException(
+                    $"PixelLookupDecoder decoded byte {source[i]} at position {i} to {decoded[i]:R}, not {lookup[source[i]]:R}.");
     }
 }

@@ -16,7 +16,9 @@ var parse = root.Parse(args);
 if (parse.Errors.Count > 0)
 {
     // "Required command was not provided" only distracts from the error that names the word it did not know.
-    var errors = parse.Errors.Count > 1 ? parse.Errors.Where(e => !e.Message.StartsWith("Required command", StringComparison.Ordinal)).ToList() : [.. parse.Errors];
+    var errors = parse.Errors.Count > 1
+        ? parse.Errors.Where(e => !e.Message.StartsWith("Required command", StringComparison.Ordinal)).ToList()
+        : [.. parse.Errors];
     foreach (var error in errors) Console.Error.WriteLine("error: " + error.Message);
     var commandName = parse.CommandResult.Command == root ? "" : " " + parse.CommandResult.Command.Name;
     Console.Error.WriteLine($"Run 'harness{commandName} --help' for usage.");

@@ -155,7 +155,8 @@ public class MultiClassRobustLossTests
         e = Assert.Throws<LossOptionException>(() => new FocalLoss(gamma: -1));
         Assert.Equal("Focal (softmax): gamma = -1 is out of range; valid: >= 0 and finite.", e.Message);
         // The constructor checks through the spec: the registry's range, in the same words.
-        Assert.Contains("valid: >= 0 and finite", Assert.Throws<LossOptionException>(() => LossRegistry.Resolve("focal", LossOptions.Of(("gamma", -1.0)))).Message);
+        Assert.Contains("valid: >= 0 and finite",
+            Assert.Throws<LossOptionException>(() => LossRegistry.Resolve("focal", LossOptions.Of(("gamma", -1.0)))).Message);
         Assert.Contains("alpha = [1, -0.5] is out of range", Assert.Throws<LossOptionException>(() => new FocalLoss(alpha: [1.0, -0.5])).Message);
         Assert.Contains("valid: (0, 1]", Assert.Throws<LossOptionException>(() => new GeneralizedCrossEntropyLoss(0)).Message);
         Assert.Contains("a = 1", Assert.Throws<LossOptionException>(() => new SymmetricCrossEntropyLoss(a: 1)).Message);

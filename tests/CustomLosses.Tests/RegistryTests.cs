@@ -57,7 +57,8 @@ public class RegistryTests
         Assert.True(alias.Boolean("batchmean"));
         var agreeing = LossRegistry.Resolve("kl-div", LossOptions.Of(("reduction", "BatchMean"), ("batchmean", "true"), ("log_target", "true")));
         Assert.True(agreeing.Boolean("batchmean") && agreeing.Boolean("log_target"));
-        var conflict = Assert.Throws<LossOptionException>(() => LossRegistry.Resolve("kl-div", LossOptions.Of(("reduction", "batchmean"), ("batchmean", "false"))));
+        var conflict = Assert.Throws<LossOptionException>(() =>
+            LossRegistry.Resolve("kl-div", LossOptions.Of(("reduction", "batchmean"), ("batchmean", "false"))));
         Assert.Contains("batchmean is also set to false", conflict.Message);
         // Plain reductions are untouched.
         Assert.False(LossRegistry.Resolve("kl-div", LossOptions.Of(("reduction", "mean"))).Boolean("batchmean"));

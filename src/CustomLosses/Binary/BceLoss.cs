@@ -16,7 +16,8 @@ namespace CustomLosses.Binary;
 /// (or one entry for all), broadcast over the other dimensions.</para>
 /// <para>Like PyTorch, the two log terms are clamped at -100, so probabilities exactly 0 and 1 give finite
 /// losses (at most 100 w). The input gradient is PyTorch's <c>w (x - y) / max(x (1 - x), 1e-12)</c>, which stays
-/// finite at x = 0 and x = 1 (the 1e-12 is libtorch's float constant, 9.99999996e-13); the target gradient is <c>-w (max(log x, -100) - max(log(1 - x), -100))</c>, i.e.
+/// finite at x = 0 and x = 1 (the 1e-12 is libtorch's float constant, 9.99999996e-13); the target gradient is
+/// <c>-w (max(log x, -100) - max(log(1 - x), -100))</c>, i.e.
 /// PyTorch's <c>-w logit(x)</c> except where a log term is clamped (there PyTorch's is infinite).</para>
 /// <para>Mirrors <c>torch.nn.functional.binary_cross_entropy</c> / <c>torch.nn.BCELoss</c>. Numerically,
 /// prefer <see cref="BceWithLogitsLoss"/> on logits.</para>

@@ -90,7 +90,8 @@ public sealed class LossOptions
                     _ => throw new FormatException("a list of real numbers"),
                 };
                 if (vector.Any(x => double.IsFinite(x) && Math.Abs(x) > float.MaxValue))
-                    throw new FloatRangeException($"a list of real numbers within float32 range (|x| <= {float.MaxValue.ToString("G9", CultureInfo.InvariantCulture)})");
+                    throw new FloatRangeException(
+                        $"a list of real numbers within float32 range (|x| <= {float.MaxValue.ToString("G9", CultureInfo.InvariantCulture)})");
                 return vector;
             case OptionKind.Choice:
                 if (raw is nn.Reduction reduction && Enum.IsDefined(reduction)) raw = reduction.ToOptionString();

@@ -55,7 +55,8 @@ public static class LossRegistry
                 if (current.Any(s => s.Name == spec.Name && s.Origin == spec.Origin)) continue;
                 problems.AddRange(LossSpecProblems.Of(spec).Select(p => $"{who}: {p}"));
                 if ((LossAliases.Resolve(spec.Name, current) ?? added.FirstOrDefault(s => s.Name == spec.Name)) is { } taken)
-                    problems.Add($"{who}: the name is taken by '{taken.Name}' from {taken.Origin}{(taken.Name == spec.Name ? "" : " (an alias)")}; rename one of them.");
+                    problems.Add(
+                        $"{who}: the name is taken by '{taken.Name}' from {taken.Origin}{(taken.Name == spec.Name ? "" : " (an alias)")}; rename one of them.");
                 added.Add(spec);
             }
             if (problems.Count > 0) throw new LossRegistrationException(string.Join(Environment.NewLine, problems));
@@ -94,9 +95,11 @@ public static class LossRegistry
         var alias = spec.ReductionAliases.FirstOrDefault(kv => string.Equals(kv.Key, text.Trim(), StringComparison.OrdinalIgnoreCase));
         if (alias.Key == null) return options;
         var set = options.Values.FirstOrDefault(kv => string.Equals(kv.Key, alias.Value, StringComparison.OrdinalIgnoreCase));
-        if (set.Key != null && set.Value != null && !(set.Value is true || set.Value is string s && s.Trim().Equals("true", StringComparison.OrdinalIgnoreCase)))
+        if (set.Key != null && set.Value != null
+            && !(set.Value is true || set.Value is string s && s.Trim().Equals("true", StringComparison.OrdinalIgnoreCase)))
             throw new LossOptionException(
-                $"Loss '{spec.Name}': reduction '{alias.Key}' means reduction 'mean' with {alias.Value} = true, but {alias.Value} is also set to {OptionSpec.FormatValue(set.Value)}; drop one of them.");
+                $"Loss '{spec.Name}': reduction '{alias.Key}' means reduction 'mean' with {alias.Value} = true, " +
+                $"but {alias.Value} is also set to {OptionSpec.FormatValue(set.Value)}; drop one of them.");
         return LossOptions.Of(options.Values.Where(kv => kv.Key != reduction.Key && kv.Key != set.Key).Select(kv => (kv.Key, kv.Value))
             .Append(("reduction", (object?)"mean")).Append((alias.Value, (object?)true)).ToArray());
     }
@@ -131,12 +134,14 @@ public static class LossRegistry
                 catch (FloatRangeException e)
                 {
                     throw new LossOptionException(
-                        $"Loss '{spec.Name}', option '{option.Name}': '{OptionSpec.FormatValue(raw.Value)}' is not valid; expected {e.Message} ({option.ValidRange}).");
+                        $"Loss '{spec.Name}', option '{option.Name}': '{OptionSpec.FormatValue(raw.Value)}' is not valid; " +
+                        $"expected {e.Message} ({option.ValidRange}).");
                 }
                 catch (Exception e) when (e is FormatException or InvalidCastException or NullReferenceException)
                 {
                     throw new LossOptionException(
-                        $"Loss '{spec.Name}', option '{option.Name}': '{OptionSpec.FormatValue(raw.Value)}' is not valid; expected {DescribeKind(option)} ({option.ValidRange}).");
+                        $"Loss '{spec.Name}', option '{option.Name}': '{OptionSpec.FormatValue(raw.Value)}' is not valid; " +
+                        $"expected {DescribeKind(option)} ({option.ValidRange}).");
                 }
             }
             if (value != null && value is not double[] && option.IsValid != null && !option.IsValid(value))
@@ -180,7 +185,8 @@ public static class LossRegistry
         var spec = Get(name);
         if (spec.InputCount != inputs)
             throw new LossOptionException(
-                $"Loss '{spec.Name}' takes {spec.InputCount} inputs; build it with {(spec.InputCount == 2 ? nameof(CreateTwoInput) : nameof(CreateThreeInput))}.");
+                $"Loss '{spec.Name}' takes {spec.InputCount} inputs; build it with " +
+                $"{(spec.InputCount == 2 ? nameof(CreateTwoInput) : nameof(CreateThreeInput))}.");
         return (TModule)spec.Factory(Resolve(name, options, classCount));
     }
 

@@ -46,10 +46,12 @@ public static class LossSpecProblems
                 problems.Add($"{where}: the name must be snake_case, as PyTorch spells options (\"delta\", \"label_smoothing\")");
             if (string.Equals(option.Name, "reduction", StringComparison.OrdinalIgnoreCase))
                 problems.Add($"{where}: every loss has reduction already; leave it out of the options");
-            if (option.Kind == OptionKind.Choice && (option.Choices is not { Count: > 0 } choices || option.Default is not string word || !choices.Contains(word)))
+            if (option.Kind == OptionKind.Choice
+                && (option.Choices is not { Count: > 0 } choices || option.Default is not string word || !choices.Contains(word)))
                 problems.Add($"{where}: a choice needs its words and a default among them");
             else if (option.Default != null && !DefaultIsValid(option))
-                problems.Add($"{where}: the default {OptionSpec.FormatValue(option.Default)} is not of its kind ({option.Kind}) or not in its range ({option.ValidRange})");
+                problems.Add($"{where}: the default {OptionSpec.FormatValue(option.Default)} is not of its kind ({option.Kind}) " +
+                             $"or not in its range ({option.ValidRange})");
         }
         foreach (var twice in options.Where(o => o?.Name != null).GroupBy(o => o.Name, StringComparer.OrdinalIgnoreCase).Where(g => g.Count() > 1))
             problems.Add($"option '{twice.Key}' is declared {twice.Count()} times");

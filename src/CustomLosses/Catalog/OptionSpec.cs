@@ -39,7 +39,8 @@ public sealed record OptionSpec(
     bool PerClass = false)
 {
     /// <summary>A real option with a range check.</summary>
-    public static OptionSpec Real(string name, double @default, string description, string validRange = "any real number", Func<double, bool>? isValid = null) =>
+    public static OptionSpec Real(
+        string name, double @default, string description, string validRange = "any real number", Func<double, bool>? isValid = null) =>
         new(name, OptionKind.Real, @default, description, validRange, isValid is null ? null : v => isValid((double)v));
 
     /// <summary>An integer option with a range check; a null default means "not set".</summary>

@@ -16,7 +16,8 @@ public static class RegisteredLosses
         catch (ReflectionTypeLoadException e)
         {
             var first = e.LoaderExceptions.FirstOrDefault(x => x != null)?.Message ?? e.Message;
-            throw new LossRegistrationException($"{origin}: its types cannot be loaded ({first}); build it against the same CustomLosses and TorchSharp versions as the harness.");
+            throw new LossRegistrationException(
+                $"{origin}: its types cannot be loaded ({first}); build it against the same CustomLosses and TorchSharp versions as the harness.");
         }
         var specs = new List<LossSpec>();
         foreach (var type in types.Where(t => t.GetCustomAttribute<RegisteredLossAttribute>() != null).OrderBy(t => t.FullName, StringComparer.Ordinal))
@@ -24,7 +25,8 @@ public static class RegisteredLosses
             var property = type.GetProperty("Spec", BindingFlags.Public | BindingFlags.Static);
             if (!type.IsPublic || property?.PropertyType != typeof(LossSpec))
                 throw new LossRegistrationException(
-                    $"{origin}: class {type.FullName} is marked [RegisteredLoss] but {(type.IsPublic ? "has no public static LossSpec Spec property" : "is not public")}.");
+                    $"{origin}: class {type.FullName} is marked [RegisteredLoss] but " +
+                    $"{(type.IsPublic ? "has no public static LossSpec Spec property" : "is not public")}.");
             LossSpec? spec;
             try { spec = (LossSpec?)property.GetValue(null); }
             catch (TargetInvocationException e)

@@ -50,7 +50,11 @@ public sealed class MarginRankingLoss : CustomLoss3
         Task: LossTask.Embedding,
         ExpectedOutput: ModelOutput.Embeddings,
         Target: TargetEncoding.PlusMinusOne,
-        Options: [OptionSpec.Real("margin", 0.0, "Required score gap between the higher and the lower ranked input.", "any finite real number", v => !double.IsInfinity(v))],
+        Options:
+        [
+            OptionSpec.Real("margin", 0.0, "Required score gap between the higher and the lower ranked input.", "any finite real number",
+                v => !double.IsInfinity(v)),
+        ],
         Reference: "torch.nn.functional.margin_ranking_loss",
         InputCount: 3,
         Factory: o => new MarginRankingLoss(o.Real("margin"), o.Reduction));

@@ -80,9 +80,11 @@ public sealed class TripletMarginLoss : CustomLoss3
         Target: TargetEncoding.Real,
         Options:
         [
-            OptionSpec.Real("margin", 1.0, "Required gap between the anchor-negative and anchor-positive distances.", "> 0", v => v > 0 && !double.IsInfinity(v)),
+            OptionSpec.Real("margin", 1.0, "Required gap between the anchor-negative and anchor-positive distances.", "> 0",
+                v => v > 0 && !double.IsInfinity(v)),
             OptionSpec.Integer("p", 2, "Degree of the norm used as distance.", "an integer >= 1", v => v >= 1),
-            OptionSpec.Real("eps", 1e-6, "Added to each difference before the norm (PyTorch's pairwise_distance).", ">= 0", v => v >= 0 && !double.IsInfinity(v)),
+            OptionSpec.Real("eps", 1e-6, "Added to each difference before the norm (PyTorch's pairwise_distance).", ">= 0",
+                v => v >= 0 && !double.IsInfinity(v)),
             OptionSpec.Boolean("swap", false, "Use min(d(a, n), d(p, n)) as the negative distance."),
         ],
         Reference: "torch.nn.functional.triplet_margin_loss",

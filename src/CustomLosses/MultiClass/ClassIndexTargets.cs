@@ -49,7 +49,8 @@ internal static class ClassIndexTargets
             if (input.dim() == 2 && actual.Length == 1)
                 throw new ArgumentException($"{loss}: target has {actual[0]} rows but input has {expected[0]}.");
             throw new ArgumentException(
-                $"{loss}: target shape {Format(actual)} does not match input shape {Format(input.shape)}; expected {Format(expected)} (the input's shape without the class dimension {classDim}).");
+                $"{loss}: target shape {Format(actual)} does not match input shape {Format(input.shape)}; " +
+                $"expected {Format(expected)} (the input's shape without the class dimension {classDim}).");
         }
         var t = target.to(ScalarType.Int64);
         long classes = input.size(classDim);
@@ -103,7 +104,8 @@ internal static class ClassIndexTargets
         for (int i = 0; i < weight.Length; i++)
             if (!(weight[i] >= 0) || double.IsInfinity(weight[i]))
                 throw new LossOptionException(
-                    $"{loss}: weight = {OptionSpec.FormatValue(weight)} is out of range (entry {i} is {OptionSpec.FormatValue(weight[i])}); valid: one finite value >= 0 per class.");
+                    $"{loss}: weight = {OptionSpec.FormatValue(weight)} is out of range (entry {i} is {OptionSpec.FormatValue(weight[i])}); " +
+                    "valid: one finite value >= 0 per class.");
     }
 
     /// <summary>The weight cast to the input's dtype and device, after checking it has one entry per class.</summary>
@@ -111,7 +113,8 @@ internal static class ClassIndexTargets
     {
         if (weight is null) return null;
         if (weight.numel() != classes)
-            throw new ArgumentException($"{loss}: weight has {weight.numel()} entries but the input has {classes} classes (dimension size); give one weight per class.");
+            throw new ArgumentException(
+                $"{loss}: weight has {weight.numel()} entries but the input has {classes} classes (dimension size); give one weight per class.");
         return weight.to(input.dtype, input.device);
     }
 

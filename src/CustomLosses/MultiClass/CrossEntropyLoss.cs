@@ -89,9 +89,11 @@ public sealed class CrossEntropyLoss : CustomLoss
         {
             // Probability targets: PyTorch recognises them by the shape.
             if (!target.is_floating_point())
-                throw new ArgumentException($"{Name}: a target with the input's shape holds class probabilities and must be floating point; got {target.dtype}.");
+                throw new ArgumentException(
+                    $"{Name}: a target with the input's shape holds class probabilities and must be floating point; got {target.dtype}.");
             if (IgnoreIndex >= 0)
-                throw new ArgumentException($"{Name}: ignore_index = {IgnoreIndex} is not supported with probability targets; use a negative ignore_index (default -100).");
+                throw new ArgumentException($"{Name}: ignore_index = {IgnoreIndex} is not supported with probability targets; " +
+                                            "use a negative ignore_index (default -100).");
             var t = target.to(input.dtype, input.device);
             if (eps > 0) t = T(t) * (1 - eps) + eps / classes;
             var prod = logp * t;

@@ -84,7 +84,8 @@ public sealed class KlDivLoss : CustomLoss
         Options:
         [
             OptionSpec.Boolean("log_target", false, "The target holds log-probabilities instead of probabilities."),
-            OptionSpec.Boolean("batchmean", false, "With reduction mean, divide the sum by the batch size (PyTorch's reduction='batchmean', which is also accepted as reduction: batchmean)."),
+            OptionSpec.Boolean("batchmean", false, "With reduction mean, divide the sum by the batch size (PyTorch's reduction='batchmean', " +
+                                                   "which is also accepted as reduction: batchmean)."),
         ],
         Reference: "torch.nn.functional.kl_div",
         InputCount: 2,

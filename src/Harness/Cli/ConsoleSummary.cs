@@ -16,7 +16,8 @@ public static class ConsoleSummary
     {
         var d = ExperimentReportMarkdown.Decimals(a, a.ScoreKey);
         string F(double v) => double.IsFinite(v) ? v.ToString("F" + d, Inv) : "-";
-        string[] header = ["rank", "loss", "lr", "runs", "mean ± sd", $"{a.Level.ToString("P0", Inv).Replace(" ", "")} CI", "adj. p vs best", "tied with best", "diverged"];
+        string[] header =
+            ["rank", "loss", "lr", "runs", "mean ± sd", $"{a.Level.ToString("P0", Inv).Replace(" ", "")} CI", "adj. p vs best", "tied with best", "diverged"];
         var rows = a.Ranked.Select(s =>
         {
             var m = s.Metrics[a.ScoreKey];

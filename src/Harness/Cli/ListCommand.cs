@@ -22,9 +22,13 @@ public static class ListCommand
     public static Command Create()
     {
         var markdown = new Option<bool>("--markdown") { Description = "Print a Markdown table (as in docs/losses.md)." };
-        var update = new Option<string?>("--update") { Description = "With --markdown: rewrite the catalogue between the loss-catalogue markers of this file (e.g. docs/losses.md)." };
+        var update = new Option<string?>("--update")
+        {
+            Description = "With --markdown: rewrite the catalogue between the loss-catalogue markers of this file (e.g. docs/losses.md).",
+        };
         var plugins = PluginOption.Create();
-        var losses = new Command("losses", "List every loss: aliases, task, expected model output, target encoding, options, reference; with plugins, where each came from.")
+        var losses = new Command("losses",
+            "List every loss: aliases, task, expected model output, target encoding, options, reference; with plugins, where each came from.")
         {
             markdown, update, plugins,
         };
@@ -34,28 +38,37 @@ public static class ListCommand
             PluginOption.LoadAll(parse, plugins);
             if (parse.GetValue(markdown)) Console.Write(LossCatalogTable.ToMarkdown());
             else if (LossRegistry.All.Any(s => s.Origin != LossSpec.BuiltInOrigin))
-                Show([.. LossCatalogTable.Headers, "from"], LossCatalogTable.Specs().Select(s => (IReadOnlyList<string>)[.. LossCatalogTable.Row(s), s.Origin]).ToList());
+                Show([.. LossCatalogTable.Headers, "from"],
+                    LossCatalogTable.Specs().Select(s => (IReadOnlyList<string>)[.. LossCatalogTable.Row(s), s.Origin]).ToList());
             else Show(LossCatalogTable.Headers, LossCatalogTable.Rows().ToList());
             return ExitCodes.Success;
         }));
 
-        var datasets = Simple("datasets", "List the datasets: task, classes, features, source and licence.", () => (["name", "task", "classes", "features", "source", "licence"],
+        var datasets = Simple("datasets", "List the datasets: task, classes, features, source and licence.", () => (
+            ["name", "task", "classes", "features", "source", "licence"],
             DatasetCatalog.All.Select(d =>
             {
                 var defaults = new DatasetConfig { Name = d.Name };
                 var task = d.Task is null ? "from the target column" : d.IsRegression(defaults) ? "regression" : "classification";
-                var classes = d.ClassCount(defaults) is { } k ? (d.ClassesSetting is { } setting ? $"{k} ({setting})" : k.ToString(CultureInfo.InvariantCulture))
+                var classes = d.ClassCount(defaults) is { } k
+                    ? (d.ClassesSetting is { } setting ? $"{k} ({setting})" : k.ToString(CultureInfo.InvariantCulture))
                     : task == "regression" ? "-" : "from the data";
                 return (IReadOnlyList<string>)[d.Name, task, classes, d.FeatureShape, d.Source, d.Licence];
             }).ToList()));
         var models = Simple("models", "List the model kinds and hidden-layer activations.", () => (["setting", "values"],
             [["model.kind", string.Join(", ", ConfigVocabulary.ModelKinds)], ["model.activation", string.Join(", ", ConfigVocabulary.ModelActivations)]]));
         var optimizers = Simple("optimizers", "List the optimizers and learning-rate schedules.", () => (["setting", "values"],
-            [["training.optimizer.name", string.Join(", ", ConfigVocabulary.Optimizers)], ["training.schedule.name", string.Join(", ", ConfigVocabulary.Schedules)]]));
+            [
+                ["training.optimizer.name", string.Join(", ", ConfigVocabulary.Optimizers)],
+                ["training.schedule.name", string.Join(", ", ConfigVocabulary.Schedules)],
+            ]));
         var metrics = Simple("metrics", "List the test metrics rankBy accepts.", () => (["rankBy", "task", "better"],
             ScoreMetric.For(true).Select(m => (m, "classification")).Concat(ScoreMetric.For(false).Select(m => (m, "regression")))
                 .Select(x => (IReadOnlyList<string>)[x.m.Key, x.Item2, x.m.HigherIsBetter ? "higher" : "lower"]).ToList()));
-        return new Command("list", "List what the harness knows: losses, datasets, models, optimizers, metrics.") { losses, datasets, models, optimizers, metrics };
+        return new Command("list", "List what the harness knows: losses, datasets, models, optimizers, metrics.")
+        {
+            losses, datasets, models, optimizers, metrics,
+        };
     }
 
     static Command Simple(string name, string description, Func<(IReadOnlyList<string> Header, IReadOnlyList<IReadOnlyList<string>> Rows)> rows)

@@ -20,7 +20,8 @@ public static class ParallelRun
     /// <param name="Jobs">How many workers run at once.</param>
     /// <param name="ThreadsPerJob">Torch threads per worker when the config leaves threads to the machine (0: leave them).</param>
     /// <param name="Log">Where the workers' progress lines go (null: nowhere).</param>
-    public sealed record Workers(string ConfigPath, IReadOnlyList<string> Overrides, string OutputRoot, string? Device, int Jobs, int ThreadsPerJob, TextWriter? Log);
+    public sealed record Workers(
+        string ConfigPath, IReadOnlyList<string> Overrides, string OutputRoot, string? Device, int Jobs, int ThreadsPerJob, TextWriter? Log);
 
     /// <summary>
     /// Runs every shard in its own process; returns the exit code that sums them up: the first input or environment
@@ -73,7 +74,10 @@ public static class ParallelRun
         foreach (var a in Arguments(workers, k, resume)) start.ArgumentList.Add(a);
         var process = Process.Start(start) ?? throw new InvalidOperationException("could not start a worker process");
         var prefix = $"[job {k}/{workers.Jobs}] ";
-        process.OutputDataReceived += (_, e) => { if (e.Data is { Length: > 0 } line && workers.Log != null) lock (workers) workers.Log.WriteLine(prefix + line); };
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is { Length: > 0 } line && workers.Log != null) lock (workers) workers.Log.WriteLine(prefix + line);
+        };
         process.ErrorDataReceived += (_, e) => { if (e.Data is { Length: > 0 } line) lock (workers) Console.Error.WriteLine(prefix + line); };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();

@@ -10,7 +10,8 @@ using Spectre.Console;
 namespace Harness.Cli;
 
 /// <summary>
-/// <c>harness run experiments/&lt;name&gt;.json [--set key=value ...] [--output DIR] [--device cpu|cuda|auto] [--force | --resume] [--shard k/n] [--quiet | --verbose]</c>:
+/// <c>harness run experiments/&lt;name&gt;.json [--set key=value ...] [--output DIR] [--device cpu|cuda|auto]
+/// [--force | --resume] [--shard k/n] [--quiet | --verbose]</c>:
 /// trains one network per (loss, seed) cell and logs accuracy and convergence for each. Every run checkpoints at the
 /// end of every epoch; <c>--resume</c> finishes an interrupted experiment from those checkpoints.
 /// </summary>
@@ -20,19 +21,47 @@ public static class RunCommand
     public static Command Create()
     {
         var config = new Argument<string>("config") { Description = "Experiment file, e.g. experiments/quickstart.json." };
-        var set = new Option<string[]>("--set") { Description = "Override a config key: --set training.epochs=5 --set seeds=[0,1,2].", AllowMultipleArgumentsPerToken = false };
+        var set = new Option<string[]>("--set")
+        {
+            Description = "Override a config key: --set training.epochs=5 --set seeds=[0,1,2].",
+            AllowMultipleArgumentsPerToken = false,
+        };
         var output = new Option<string?>("--output") { Description = "Results root (replaces the config's output); results go to <root>/<name>." };
         var device = new Option<string?>("--device") { Description = "cpu, cuda or auto (replaces the config's device)." };
         device.AcceptOnlyFromAmong(DeviceOption.Values);
         var force = new Option<bool>("--force") { Description = "Replace an existing results folder (with --shard: this shard's runs)." };
-        var shard = new Option<string?>("--shard") { Description = "Run only shard k of n of the grid (k/n): the run at plan index i belongs to shard (i mod n) + 1. Shards write into one results folder; `harness report` merges them." };
-        var resume = new Option<bool>("--resume") { Description = "Finish an interrupted experiment in its existing results folder (same config and overrides): finished runs (with summary.json) are kept, unfinished ones go on from their last end-of-epoch checkpoint. With --shard: this shard's runs." };
+        var shard = new Option<string?>("--shard")
+        {
+            Description = "Run only shard k of n of the grid (k/n): the run at plan index i belongs to shard (i mod n) + 1. " +
+                          "Shards write into one results folder; `harness report` merges them.",
+        };
+        var resume = new Option<bool>("--resume")
+        {
+            Description = "Finish an interrupted experiment in its existing results folder (same config and overrides): " +
+                          "finished runs (with summary.json) are kept, unfinished ones go on from their last end-of-epoch checkpoint. " +
+                          "With --shard: this shard's runs.",
+        };
         var quiet = new Option<bool>("--quiet") { Description = "Print only the ranking table and the verdict (and errors)." };
         var verbose = new Option<bool>("--verbose") { Description = "When the output is not a terminal, also print a line per run and per epoch." };
-        var jobs = new Option<string?>("--jobs") { Description = "Train up to N runs at once, each in its own process (N, or auto: one per core; default 1). Torch threads per run: the config's, else cores / N." };
-        var noReport = new Option<bool>("--no-report") { Description = "Do not write the report at the end (shards: run `harness report` once every shard is done)." };
-        var autoThreads = new Option<int>("--auto-threads") { Description = "Torch threads when the config leaves them to the machine (set by --jobs for its workers).", Hidden = true };
-        var waitForTuning = new Option<bool>("--wait-for-tuning") { Description = "Wait for the other shards' tuning runs instead of leaving evaluation to --resume (set by --jobs for its workers).", Hidden = true };
+        var jobs = new Option<string?>("--jobs")
+        {
+            Description = "Train up to N runs at once, each in its own process (N, or auto: one per core; default 1). " +
+                          "Torch threads per run: the config's, else cores / N.",
+        };
+        var noReport = new Option<bool>("--no-report")
+        {
+            Description = "Do not write the report at the end (shards: run `harness report` once every shard is done).",
+        };
+        var autoThreads = new Option<int>("--auto-threads")
+        {
+            Description = "Torch threads when the config leaves them to the machine (set by --jobs for its workers).",
+            Hidden = true,
+        };
+        var waitForTuning = new Option<bool>("--wait-for-tuning")
+        {
+            Description = "Wait for the other shards' tuning runs instead of leaving evaluation to --resume (set by --jobs for its workers).",
+            Hidden = true,
+        };
         var command = new Command("run", "Train identical networks with different losses, as an experiment file describes.")
         {
             config, set, output, device, force, resume, shard, jobs, noReport, autoThreads, waitForTuning, quiet, verbose,
@@ -53,18 +82,22 @@ public static class RunCommand
         // Everything that can be wrong with the input is checked before the results folder is touched.
         if (force && resume) throw new UsageException("--resume and --force exclude each other: --resume keeps the results folder, --force replaces it.");
         if (quietAndVerbose) throw new UsageException("--quiet and --verbose exclude each other: pass one of them, or neither for the default.");
-        if (jobsText != null && shardText != null) throw new UsageException("--jobs and --shard exclude each other: --jobs splits the grid into shards itself.");
-        if (waitForTuning && shardText == null) throw new UsageException("--wait-for-tuning is for shards that run at the same time (--shard k/n), as --jobs starts them.");
+        if (jobsText != null && shardText != null)
+            throw new UsageException("--jobs and --shard exclude each other: --jobs splits the grid into shards itself.");
+        if (waitForTuning && shardText == null)
+            throw new UsageException("--wait-for-tuning is for shards that run at the same time (--shard k/n), as --jobs starts them.");
         if (autoThreads < 0) throw new UsageException($"--auto-threads {autoThreads}: pass a positive number of threads.");
         GridShard shard;
         try { shard = shardText is null ? GridShard.All : GridShard.Parse(shardText); }
         catch (ArgumentException e) { throw new UsageException(e.Message); }
-        if (output != null && string.IsNullOrWhiteSpace(output)) throw new UsageException("--output is empty: pass the folder the results go under, e.g. --output results.");
+        if (output != null && string.IsNullOrWhiteSpace(output))
+            throw new UsageException("--output is empty: pass the folder the results go under, e.g. --output results.");
         var loaded = ConfigLoader.Load(configPath, overrides);
         foreach (var notice in loaded.Notices ?? []) Console.Error.WriteLine("notice: " + notice);
         var config = loaded.Config;
         if (output != null) config = config with { Output = output };
-        if (string.IsNullOrWhiteSpace(config.Output)) throw new UsageException("the results root is empty (config key 'output'): name a folder, e.g. \"output\": \"results\".");
+        if (string.IsNullOrWhiteSpace(config.Output))
+            throw new UsageException("the results root is empty (config key 'output'): name a folder, e.g. \"output\": \"results\".");
         if (device != null) config = config with { Device = device };
         var dev = DeviceOption.Resolve(config.Device, m => Console.Error.WriteLine("notice: " + m));
         // The first seed's data is loaded now: data errors surface before the results folder is touched.
@@ -104,7 +137,10 @@ public static class RunCommand
         var tuningRuns = config.Tuning.LearningRates.Count * config.Tuning.Seeds.Count * config.Losses.Count;
         log.WriteLine($"{config.Name}: {data.Name} ({data.Train.Count} train / {data.Validation.Count} validation / {data.Test.Count} test), " +
                           $"{config.Losses.Count} losses x {config.Seeds.Count} seeds = {config.Losses.Count * config.Seeds.Count} runs" +
-                          (tuningRuns > 0 ? $" after {tuningRuns} tuning runs ({config.Tuning.LearningRates.Count} rates x {config.Tuning.Seeds.Count} tuning seeds per loss)" : "") +
+                          (tuningRuns > 0
+                              ? $" after {tuningRuns} tuning runs " +
+                                $"({config.Tuning.LearningRates.Count} rates x {config.Tuning.Seeds.Count} tuning seeds per loss)"
+                              : "") +
                           (shard.IsPartial ? $", shard {shard}: {plan.Runs.Count} of them" : "") + $" on {settings.Device.type.ToString().ToLowerInvariant()}");
         foreach (var note in data.Notes) log.WriteLine("  " + note);
 
@@ -112,7 +148,8 @@ public static class RunCommand
         var summaries = new RunSummaryWriter(folder, classification, writeGridSummary: !shard.IsPartial, selectByLoss);
         var sinks = new List<ITrainingObserver>
         {
-            new MetricsCsvSink(new Results.ResultsLayout(folder)), summaries, new TensorBoardSink(new Results.ResultsLayout(folder).TensorBoardFolder, classification),
+            new MetricsCsvSink(new Results.ResultsLayout(folder)), summaries,
+            new TensorBoardSink(new Results.ResultsLayout(folder).TensorBoardFolder, classification),
         };
         if (replaced != null) sinks.Add(replaced);
         try
@@ -202,13 +239,15 @@ public static class RunCommand
         return code;
     }
 
-    static void RunGrid(ExperimentConfig config, SeedData seedData, ExperimentPlan plan, RunSettings settings, List<ITrainingObserver> sinks, bool classification,
+    static void RunGrid(
+        ExperimentConfig config, SeedData seedData, ExperimentPlan plan, RunSettings settings, List<ITrainingObserver> sinks, bool classification,
         Verbosity verbosity)
     {
         if (AnsiConsole.Profile.Capabilities.Interactive && !Console.IsOutputRedirected && verbosity != Verbosity.Quiet)
         {
             AnsiConsole.Progress().AutoClear(false).HideCompleted(true)
-                .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new LabelledRemainingTimeColumn())
+                .Columns(
+                    new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new LabelledRemainingTimeColumn())
                 .Start(ctx => ExperimentRunner.Run(config, seedData, plan, settings,
                     [.. sinks, new ConsoleProgressSink(ctx, plan.Runs.Count, config.Training.Epochs, classification, plan.Runs.Max(r => r.Id.Length))]));
         }

@@ -13,7 +13,10 @@ namespace Harness.Config;
 /// </summary>
 public static class ConfigOverrides
 {
-    /// <summary>Applies the overrides in order to <paramref name="flat"/> (case-insensitive keys); returns, for each key path set, the override text that set it.</summary>
+    /// <summary>
+    /// Applies the overrides in order to <paramref name="flat"/> (case-insensitive keys); returns, for each key path
+    /// set, the override text that set it.
+    /// </summary>
     public static IReadOnlyDictionary<string, string> Apply(IDictionary<string, string?> flat, IReadOnlyList<string> overrides)
     {
         var origins = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
@@ -35,11 +38,13 @@ public static class ConfigOverrides
     {
         int eq = text.IndexOf('=');
         if (eq <= 0)
-            throw new ConfigException($"--set {text}: expected key=value with a dotted key, e.g. training.optimizer.learningRate=0.01, seeds=[0,1,2] or losses.0.options.delta=2.");
+            throw new ConfigException($"--set {text}: expected key=value with a dotted key, e.g. training.optimizer.learningRate=0.01, " +
+                                      "seeds=[0,1,2] or losses.0.options.delta=2.");
         var dotted = text[..eq].Trim();
         var segments = dotted.Split('.');
         if (segments.Any(s => s.Trim().Length == 0 || s.Contains(':')))
-            throw new ConfigException($"--set {text}: '{dotted}' is not a valid key path; use names and list indices separated by dots, e.g. losses.0.options.delta.");
+            throw new ConfigException(
+                $"--set {text}: '{dotted}' is not a valid key path; use names and list indices separated by dots, e.g. losses.0.options.delta.");
         var key = string.Join(":", segments.Select(s => s.Trim()));
         return (key, ParseValue(text[(eq + 1)..].Trim(), text));
     }

@@ -65,7 +65,8 @@ public static partial class ConfigValidator
     static void CheckModelFitsData(ExperimentConfig c)
     {
         if (c.Model.Kind == "cnn" && !ConfigVocabulary.In(c.Dataset.Name, ConfigVocabulary.ImageDatasets))
-            throw ConfigException.At("model.kind", $"'cnn' needs image data; dataset '{c.Dataset.Name}' is not an image dataset; valid: linear, mlp, or dataset {string.Join(" or ", ConfigVocabulary.ImageDatasets)}.");
+            throw ConfigException.At("model.kind", $"'cnn' needs image data; dataset '{c.Dataset.Name}' is not an image dataset; valid: linear, mlp, " +
+                                                   $"or dataset {string.Join(" or ", ConfigVocabulary.ImageDatasets)}.");
     }
 
     /// <summary>Name, output and threads: what the results folder and the machine need.</summary>
@@ -74,15 +75,18 @@ public static partial class ConfigValidator
         if (string.IsNullOrWhiteSpace(c.Name))
             throw ConfigException.At("name", "missing; give the experiment a name of letters, digits, '.', '_' and '-' (results go to {output}/{name}).");
         if (!SafeName().IsMatch(c.Name) || c.Name is "." or "..")
-            throw ConfigException.At("name", $"'{c.Name}' is not a valid experiment name; use only letters, digits, '.', '_' and '-' (not '.' or '..'), since it names the results folder.");
+            throw ConfigException.At("name", $"'{c.Name}' is not a valid experiment name; " +
+                                             "use only letters, digits, '.', '_' and '-' (not '.' or '..'), since it names the results folder.");
         if (string.IsNullOrWhiteSpace(c.Output))
             throw ConfigException.At("output", "missing; give the results root folder, e.g. results.");
         if (c.Output.Split('/', '\\').Any(s => s == "..") || c.Output.Any(char.IsControl))
-            throw ConfigException.At("output", $"'{c.Output}' must not contain '..' segments or control characters; give a folder such as results or /tmp/results.");
+            throw ConfigException.At("output", $"'{c.Output}' must not contain '..' segments or control characters; " +
+                                               "give a folder such as results or /tmp/results.");
         // More threads than 4 per logical core only thrash (10000 drove the load above 800 without finishing).
         var maxThreads = 4 * Environment.ProcessorCount;
         if (c.Threads < 0 || c.Threads > maxThreads)
-            throw ConfigException.At("threads", $"{c.Threads} is out of range; valid: 0 (libtorch's default) to {maxThreads} (4 x the {Environment.ProcessorCount} logical cores).");
+            throw ConfigException.At("threads", $"{c.Threads} is out of range; valid: 0 (libtorch's default) " +
+                                                $"to {maxThreads} (4 x the {Environment.ProcessorCount} logical cores).");
         if (!JobsSetting.IsValid(c.Jobs))
             throw ConfigException.At("jobs", $"{c.Jobs} is out of range; valid: 0 (auto: one per core a run's threads leave) to {JobsSetting.Max}.");
     }
@@ -90,7 +94,8 @@ public static partial class ConfigValidator
     static void CheckSeeds(ExperimentConfig c)
     {
         if (c.Training.BatchSize == 1 && c.Model.BatchNorm)
-            throw ConfigException.At("training.batchSize", "is 1 with model.batchNorm true; batch normalization needs batches of 2 or more (with 1 it trains at chance); valid: >= 2, or batchNorm false.");
+            throw ConfigException.At("training.batchSize", "is 1 with model.batchNorm true; batch normalization needs batches of 2 or more (with 1 it trains " +
+                                                           "at chance); valid: >= 2, or batchNorm false.");
         if (c.Seeds.Count == 0)
             throw ConfigException.At("seeds", "is empty; give at least one seed, e.g. [0, 1, 2].");
         for (int i = 0; i < c.Seeds.Count; i++)
@@ -99,7 +104,8 @@ public static partial class ConfigValidator
                     throw ConfigException.At($"seeds.{i}", $"{c.Seeds[i]} repeats seeds.{j}; seeds must be distinct.");
         for (int i = 0; i < c.Seeds.Count; i++)
             if (c.Seeds[i] < 0)
-                throw ConfigException.At($"seeds.{i}", $"{c.Seeds[i]} is negative; valid: 0 to {int.MaxValue} (seeds are written to and read back from the results folder as such).");
+                throw ConfigException.At($"seeds.{i}", $"{c.Seeds[i]} is negative; valid: " +
+                                                       $"0 to {int.MaxValue} (seeds are written to and read back from the results folder as such).");
     }
 
     /// <summary>What depends on the task (classification or regression); returns the config with rankBy settled.</summary>
@@ -118,7 +124,8 @@ public static partial class ConfigValidator
         var rankMetrics = regression ? ConfigVocabulary.RegressionRankMetrics : ConfigVocabulary.ClassificationRankMetrics;
         c = c with { RankBy = string.IsNullOrWhiteSpace(c.RankBy) ? rankMetrics[0] : Choice("rankBy", c.RankBy, rankMetrics) };
         if (c.Calibration.TemperatureScaling && regression)
-            throw ConfigException.At("calibration.temperatureScaling", $"true needs class probabilities, but '{c.Dataset.Name}' is a regression dataset; valid: false.");
+            throw ConfigException.At("calibration.temperatureScaling",
+                $"true needs class probabilities, but '{c.Dataset.Name}' is a regression dataset; valid: false.");
         return c;
     }
 
@@ -129,13 +136,17 @@ public static partial class ConfigValidator
         {
             const string fix = "set dataset.validationFraction > 0 (e.g. 0.1): selection reads the validation split only, never the test set";
             if (c.Training.EarlyStopping.Enabled)
-                throw ConfigException.At("training.earlyStopping.enabled", $"true needs a validation split, but dataset.validationFraction is 0; {fix}, or set enabled false.");
+                throw ConfigException.At("training.earlyStopping.enabled",
+                    $"true needs a validation split, but dataset.validationFraction is 0; {fix}, or set enabled false.");
             if (c.ConvergenceTarget != null)
-                throw ConfigException.At("convergenceTarget", $"{Format(c.ConvergenceTarget.Value)} is measured on the validation split, but dataset.validationFraction is 0; {fix}, or set convergenceTarget null.");
+                throw ConfigException.At("convergenceTarget", $"{Format(c.ConvergenceTarget.Value)} is measured on the validation split, " +
+                                                              $"but dataset.validationFraction is 0; {fix}, or set convergenceTarget null.");
             if (c.Tuning.LearningRates.Count > 0)
-                throw ConfigException.At("tuning.learningRates", $"tuning picks the rate with the best validation score, but dataset.validationFraction is 0; {fix}, or set tuning.learningRates [].");
+                throw ConfigException.At("tuning.learningRates", "tuning picks the rate with the best validation score, " +
+                                                                 $"but dataset.validationFraction is 0; {fix}, or set tuning.learningRates [].");
             if (c.Calibration.TemperatureScaling)
-                throw ConfigException.At("calibration.temperatureScaling", $"true fits the temperature on the validation split, but dataset.validationFraction is 0; {fix}, or set it false.");
+                throw ConfigException.At("calibration.temperatureScaling", "true fits the temperature on the validation split, " +
+                                                                           $"but dataset.validationFraction is 0; {fix}, or set it false.");
         }
     }
 
@@ -144,7 +155,8 @@ public static partial class ConfigValidator
         if (string.IsNullOrWhiteSpace(c.Baseline)) return;
         var labels = c.Losses.Select(DisplayName).ToList();
         if (!c.Losses.Any(l => Same(DisplayName(l), c.Baseline) || Same(l.Loss, c.Baseline)))
-            throw ConfigException.At("baseline", $"'{c.Baseline}' is not one of the losses; valid: {string.Join(", ", labels)} (a display name or loss name), or empty for the first.");
+            throw ConfigException.At("baseline", $"'{c.Baseline}' is not one of the losses; " +
+                                                 $"valid: {string.Join(", ", labels)} (a display name or loss name), or empty for the first.");
     }
 
     static void ValidateTuning(ExperimentConfig c)
@@ -156,10 +168,12 @@ public static partial class ConfigValidator
             Range($"tuning.learningRates.{i}", t.LearningRates[i], v => v > 0 && double.IsFinite(v), "> 0");
             for (int j = 0; j < i; j++)
                 if (t.LearningRates[i] == t.LearningRates[j])
-                    throw ConfigException.At($"tuning.learningRates.{i}", $"{Format(t.LearningRates[i])} repeats tuning.learningRates.{j}; candidates must be distinct.");
+                    throw ConfigException.At($"tuning.learningRates.{i}",
+                        $"{Format(t.LearningRates[i])} repeats tuning.learningRates.{j}; candidates must be distinct.");
         }
         if (t.Seeds.Count == 0)
-            throw ConfigException.At("tuning.seeds", "is empty; give at least one tuning seed (two or more for a mean), distinct from seeds, e.g. [1000, 1001].");
+            throw ConfigException.At("tuning.seeds",
+                "is empty; give at least one tuning seed (two or more for a mean), distinct from seeds, e.g. [1000, 1001].");
         for (int i = 0; i < t.Seeds.Count; i++)
         {
             if (t.Seeds[i] < 0)
@@ -168,7 +182,9 @@ public static partial class ConfigValidator
                 if (t.Seeds[i] == t.Seeds[j])
                     throw ConfigException.At($"tuning.seeds.{i}", $"{t.Seeds[i]} repeats tuning.seeds.{j}; seeds must be distinct.");
             if (c.Seeds.Contains(t.Seeds[i]))
-                throw ConfigException.At($"tuning.seeds.{i}", $"{t.Seeds[i]} is also an evaluation seed (seeds); a seed used to choose the rate must not be used to judge it; valid: a seed not in [{string.Join(", ", c.Seeds)}].");
+                throw ConfigException.At($"tuning.seeds.{i}", $"{t.Seeds[i]} is also an evaluation seed (seeds); " +
+                                                              "a seed used to choose the rate must not be used to judge it; valid: " +
+                                                              $"a seed not in [{string.Join(", ", c.Seeds)}].");
         }
     }
 
@@ -217,18 +233,22 @@ public static partial class ConfigValidator
         Range("dataset.corruption.outlierScale", k.OutlierScale, v => v > 0, "> 0");
         bool regression = DatasetCatalog.IsRegression(d);
         if (regression && k.LabelNoise > 0)
-            throw ConfigException.At("dataset.corruption.labelNoise", $"{Format(k.LabelNoise)} needs class labels, but '{name}' is a regression dataset; valid: 0 (use outlierFraction for noisy targets).");
+            throw ConfigException.At("dataset.corruption.labelNoise", $"{Format(k.LabelNoise)} needs class labels, but '{name}' is a regression dataset; " +
+                                                                      "valid: 0 (use outlierFraction for noisy targets).");
         if (regression && k.ImbalanceClasses.Count > 0)
             throw ConfigException.At("dataset.corruption.imbalanceClasses", $"needs class labels, but '{name}' is a regression dataset; valid: [].");
         if (!regression && k.OutlierFraction > 0)
-            throw ConfigException.At("dataset.corruption.outlierFraction", $"{Format(k.OutlierFraction)} needs real targets, but '{name}' is a classification dataset; valid: 0 (use labelNoise for noisy labels).");
+            throw ConfigException.At("dataset.corruption.outlierFraction", $"{Format(k.OutlierFraction)} needs real targets, " +
+                                                                           $"but '{name}' is a classification dataset; valid: " +
+                                                                           "0 (use labelNoise for noisy labels).");
         int? classes = DatasetCatalog.ClassCount(d);
         for (int i = 0; i < k.ImbalanceClasses.Count; i++)
         {
             int cls = k.ImbalanceClasses[i];
             if (cls < 0 || (classes is int n && cls >= n))
                 throw ConfigException.At($"dataset.corruption.imbalanceClasses.{i}",
-                    $"{cls} is not a class of '{name}'; valid: 0 to {(classes is int m ? (m - 1).ToString(CultureInfo.InvariantCulture) : "the class count - 1")}.");
+                    $"{cls} is not a class of '{name}'; valid: 0 to " +
+                    $"{(classes is int m ? (m - 1).ToString(CultureInfo.InvariantCulture) : "the class count - 1")}.");
             if (k.ImbalanceClasses.Take(i).Contains(cls))
                 throw ConfigException.At($"dataset.corruption.imbalanceClasses.{i}", $"{cls} is listed twice; classes must be distinct.");
         }
@@ -254,7 +274,10 @@ public static partial class ConfigValidator
         {
             Optimizer = t.Optimizer with { Name = Choice("training.optimizer.name", t.Optimizer.Name, ConfigVocabulary.Optimizers) },
             Schedule = t.Schedule with { Name = Choice("training.schedule.name", t.Schedule.Name, ConfigVocabulary.Schedules) },
-            EarlyStopping = t.EarlyStopping with { Metric = Choice("training.earlyStopping.metric", t.EarlyStopping.Metric, ConfigVocabulary.EarlyStoppingMetrics) },
+            EarlyStopping = t.EarlyStopping with
+            {
+                Metric = Choice("training.earlyStopping.metric", t.EarlyStopping.Metric, ConfigVocabulary.EarlyStoppingMetrics),
+            },
         };
         Range("training.epochs", t.Epochs, v => v >= 1, ">= 1");
         Range("training.batchSize", t.BatchSize, v => v >= 1, ">= 1");
@@ -264,9 +287,11 @@ public static partial class ConfigValidator
         Range("training.optimizer.momentum", o.Momentum, v => v >= 0 && v < 1, "[0, 1)");
         Range("training.optimizer.weightDecay", o.WeightDecay, v => v >= 0, ">= 0");
         if (o.Nesterov && (o.Name != "sgd" || o.Momentum <= 0))
-            throw ConfigException.At("training.optimizer.nesterov", $"true needs optimizer sgd with momentum > 0 (have {o.Name}, momentum {Format(o.Momentum)}); valid: false, or set name sgd and momentum > 0.");
+            throw ConfigException.At("training.optimizer.nesterov", $"true needs optimizer sgd with momentum > 0 (have {o.Name}, " +
+                                                                    $"momentum {Format(o.Momentum)}); valid: false, or set name sgd and momentum > 0.");
         if (o.Momentum > 0 && o.Name is "adam" or "adamw")
-            throw ConfigException.At("training.optimizer.momentum", $"{Format(o.Momentum)} does not apply to {o.Name} (it uses betas); valid: 0, or name sgd or rmsprop.");
+            throw ConfigException.At("training.optimizer.momentum",
+                $"{Format(o.Momentum)} does not apply to {o.Name} (it uses betas); valid: 0, or name sgd or rmsprop.");
         var s = t.Schedule;
         Range("training.schedule.stepSize", s.StepSize, v => v >= 1, ">= 1");
         Range("training.schedule.gamma", s.Gamma, v => v > 0 && v <= 1, "(0, 1]");
@@ -282,7 +307,8 @@ public static partial class ConfigValidator
     {
         if (c.Losses.Count == 0)
         {
-            problems.Add(ConfigException.At("losses", "is empty; give at least one entry, e.g. [ { \"loss\": \"cross-entropy\" } ] (see harness list losses)."));
+            problems.Add(ConfigException.At("losses",
+                "is empty; give at least one entry, e.g. [ { \"loss\": \"cross-entropy\" } ] (see harness list losses)."));
             return [];
         }
         var dataset = c.Dataset;
@@ -304,7 +330,8 @@ public static partial class ConfigValidator
     {
         {
             if (string.IsNullOrWhiteSpace(entry.Loss))
-                throw ConfigException.At($"{at}.loss", $"missing; give a loss name: {string.Join(", ", LossFit.TrainableLosses)}, or builtin:<{string.Join("|", ConfigVocabulary.BuiltInLosses)}>.");
+                throw ConfigException.At($"{at}.loss", $"missing; give a loss name: {string.Join(", ", LossFit.TrainableLosses)}, " +
+                                                       $"or builtin:<{string.Join("|", ConfigVocabulary.BuiltInLosses)}>.");
             var reference = LossReference.Parse(entry.Loss);
             var (registryName, builtIn) = (reference.Name, reference.IsBuiltIn);
             // Aliases (PyTorch's names, "pinball") resolve here; the resolved config records the registry name.
@@ -318,12 +345,17 @@ public static partial class ConfigValidator
             if (spec is null)
             {
                 var near = NearestName.Find(registryName, LossRegistry.Names);
-                throw ConfigException.At($"{at}.loss", $"'{entry.Loss}' is not a loss;" + (near is null ? "" : $" did you mean {(builtIn ? ConfigVocabulary.BuiltInPrefix : "")}{near}?") +
+                throw ConfigException.At($"{at}.loss", $"'{entry.Loss}' is not a loss;" +
+                    (near is null ? "" : $" did you mean {(builtIn ? ConfigVocabulary.BuiltInPrefix : "")}{near}?") +
                     $" Valid: {string.Join(", ", LossFit.TrainableLosses)}, or builtin:<{string.Join("|", ConfigVocabulary.BuiltInLosses)}>.");
             }
             var canonical = reference.Canonical.ToString();
-            var activation = string.IsNullOrWhiteSpace(entry.Activation) ? "" : Choice($"{at}.activation", entry.Activation, ConfigVocabulary.OutputActivations);
-            var encoding = string.IsNullOrWhiteSpace(entry.TargetEncoding) ? "" : Choice($"{at}.targetEncoding", entry.TargetEncoding, ConfigVocabulary.TargetEncodings);
+            var activation = string.IsNullOrWhiteSpace(entry.Activation)
+                ? ""
+                : Choice($"{at}.activation", entry.Activation, ConfigVocabulary.OutputActivations);
+            var encoding = string.IsNullOrWhiteSpace(entry.TargetEncoding)
+                ? ""
+                : Choice($"{at}.targetEncoding", entry.TargetEncoding, ConfigVocabulary.TargetEncodings);
 
             // Options: checked by the registry (names, types, ranges; per-class vector lengths when the class count is known).
             try
@@ -349,10 +381,12 @@ public static partial class ConfigValidator
 
             var label = string.IsNullOrWhiteSpace(entry.DisplayName) ? canonical : entry.DisplayName.Trim();
             if (label is "." or ".." || label.IndexOfAny(['/', '\\']) >= 0 || label.Any(char.IsControl))
-                throw ConfigException.At($"{at}.displayName", $"'{label}' is not a valid display name (it names the run folder); no '/', '\\' or control characters, not '.' or '..'.");
+                throw ConfigException.At($"{at}.displayName", $"'{label}' is not a valid display name (it names the run folder); no '/', " +
+                                                              "'\\' or control characters, not '.' or '..'.");
             foreach (var (j, other) in earlier)
                 if (Same(DisplayName(other), label))
-                    throw ConfigException.At($"{at}.displayName", $"'{label}' is also the display name of losses.{j}; display names must be distinct: set displayName on one of them.");
+                    throw ConfigException.At($"{at}.displayName", $"'{label}' is also the display name of losses.{j}; " +
+                                                                  "display names must be distinct: set displayName on one of them.");
 
             return entry with
             {

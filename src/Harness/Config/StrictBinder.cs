@@ -83,7 +83,8 @@ internal sealed class StrictBinder
         {
             if (emptyLeaf) return current ?? Activator.CreateInstance(type);
             if (children.Count == 0)
-                throw Error(path, $"'{value}' is not an object; expected {{ ... }} with keys {string.Join(", ", Properties(type).Select(p => CamelCase(p.Name)))}.");
+                throw Error(path, $"'{value}' is not an object; expected {{ ... }} with keys " +
+                                  $"{string.Join(", ", Properties(type).Select(p => CamelCase(p.Name)))}.");
             return BindObject(type, children, path);
         }
 
@@ -99,7 +100,9 @@ internal sealed class StrictBinder
             if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && d == Math.Floor(d) &&
                 d >= int.MinValue && d <= int.MaxValue) return (int)d;
             throw Error(path, $"{Quote(value)} is not an integer" +
-                              (long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out _) ? $" in [{int.MinValue}, {int.MaxValue}]" : "") + ".");
+                              (long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out _)
+                                  ? $" in [{int.MinValue}, {int.MaxValue}]"
+                                  : "") + ".");
         }
         if (type == typeof(double) || type == typeof(double?))
         {

@@ -29,17 +29,20 @@ internal static class Corruptions
         if (task == TaskKind.Regression)
         {
             if (c.LabelNoise > 0)
-                throw new DataException($"{dataset}: corruption.labelNoise = {Fmt(c.LabelNoise)} needs class labels, but {dataset} is a regression dataset; use corruption.outlierFraction to corrupt regression targets.");
+                throw new DataException($"{dataset}: corruption.labelNoise = {Fmt(c.LabelNoise)} needs class labels, but {dataset} is a regression dataset; " +
+                                        "use corruption.outlierFraction to corrupt regression targets.");
             if (c.ImbalanceClasses.Count > 0)
                 throw new DataException($"{dataset}: corruption.imbalanceClasses is set, but {dataset} is a regression dataset and has no classes; remove it.");
         }
         else
         {
             if (c.OutlierFraction > 0)
-                throw new DataException($"{dataset}: corruption.outlierFraction = {Fmt(c.OutlierFraction)} applies to regression targets, but {dataset} is a classification dataset; use corruption.labelNoise for label corruption.");
+                throw new DataException($"{dataset}: corruption.outlierFraction = {Fmt(c.OutlierFraction)} applies to regression targets, " +
+                                        $"but {dataset} is a classification dataset; use corruption.labelNoise for label corruption.");
             foreach (var k in c.ImbalanceClasses)
                 if (k < 0 || k >= classCount)
-                    throw new DataException($"{dataset}: corruption.imbalanceClasses contains class {k}, out of range; {dataset} has {classCount} classes, valid: 0..{classCount - 1}.");
+                    throw new DataException($"{dataset}: corruption.imbalanceClasses contains class {k}, out of range; " +
+                                            $"{dataset} has {classCount} classes, valid: 0..{classCount - 1}.");
         }
     }
 
@@ -62,7 +65,8 @@ internal static class Corruptions
             foreach (var i in members.Skip(keep)) drop[i] = true;
             parts.Add($"class {k}: {members.Length} -> {keep}");
         }
-        notes.Add($"{splitName}: imbalance, kept fraction {c.ImbalanceKeepFraction.ToString("G6", CultureInfo.InvariantCulture)} of the listed classes ({string.Join("; ", parts)}); {split.Count - drop.Count(d => d)} of {split.Count} samples remain");
+        notes.Add($"{splitName}: imbalance, kept fraction {c.ImbalanceKeepFraction.ToString("G6", CultureInfo.InvariantCulture)} of the listed classes " +
+                  $"({string.Join("; ", parts)}); {split.Count - drop.Count(d => d)} of {split.Count} samples remain");
         return split.Select(Enumerable.Range(0, split.Count).Where(i => !drop[i]).ToArray());
     }
 
@@ -89,7 +93,8 @@ internal static class Corruptions
             }
             else labels[i] = (old + 1) % classCount;
         }
-        notes.Add($"{splitName}: label noise {(symmetric ? "symmetric" : "class-dependent (c -> c+1 mod C)")} rate {c.LabelNoise.ToString("G6", CultureInfo.InvariantCulture)}: {flips} of {split.Count} labels changed");
+        notes.Add($"{splitName}: label noise {(symmetric ? "symmetric" : "class-dependent (c -> c+1 mod C)")} rate " +
+                  $"{c.LabelNoise.ToString("G6", CultureInfo.InvariantCulture)}: {flips} of {split.Count} labels changed");
         return split.WithTargets(labels, null);
     }
 
@@ -106,7 +111,8 @@ internal static class Corruptions
         var values = (double[])split.Values.Clone();
         foreach (var i in order.Take(count))
             values[i] += c.OutlierScale * std * (rng.Next(2) == 0 ? -1 : 1);
-        notes.Add($"{splitName}: outliers, {count} of {split.Count} targets shifted by +-{c.OutlierScale.ToString("G6", CultureInfo.InvariantCulture)} training target std");
+        notes.Add($"{splitName}: outliers, {count} of {split.Count} targets shifted by +-{c.OutlierScale.ToString("G6", CultureInfo.InvariantCulture)} " +
+                  "training target std");
         return split.WithTargets(null, values);
     }
 }

@@ -23,7 +23,8 @@ internal static class CsvTableReader
         if (Directory.Exists(path))
             throw new DataException($"{path}: is a folder, not a CSV file. Check \"csv\": {{ \"path\" }}.");
         if (!File.Exists(path))
-            throw new DataException($"{path}: CSV file not found. Check \"csv\": {{ \"path\" }} (relative paths are resolved against the config file's folder).");
+            throw new DataException($"{path}: CSV file not found. Check \"csv\": " +
+                                    $"{{ \"path\" }} (relative paths are resolved against the config file's folder).");
         try
         {
             using var file = File.OpenRead(path);
@@ -87,14 +88,16 @@ internal static class CsvTableReader
             {
                 columns = header ? fields : Enumerable.Range(0, fields.Length).Select(i => $"column {i}").ToArray();
                 if (columns.Length < 2)
-                    throw new DataException($"{path}:{lineNumber}: found {columns.Length} column with separator \"{Show(sep)}\"; need at least one feature and a target. Is \"separator\" right?");
+                    throw new DataException($"{path}:{lineNumber}: found {columns.Length} column with separator \"{Show(sep)}\"; " +
+                                            "need at least one feature and a target. Is \"separator\" right?");
                 targetIndex = ResolveTarget(columns, targetColumn, path, lineNumber, header);
                 isFeature = FeatureColumns(columns, targetIndex, features ?? [], ignore ?? [], path, lineNumber, header);
                 featureCount = isFeature.Count(f => f);
                 if (header) continue;
             }
             if (fields.Length != columns.Length)
-                throw new DataException($"{path}:{lineNumber}: ragged row: {fields.Length} fields but {(header ? "the header has" : "the first row has")} {columns.Length} (separator \"{Show(sep)}\").");
+                throw new DataException($"{path}:{lineNumber}: ragged row: {fields.Length} fields but {(header ? "the header has" : "the first row has")} " +
+                                        $"{columns.Length} (separator \"{Show(sep)}\").");
             for (int c = 0; c < fields.Length; c++)
             {
                 if (c == targetIndex)
@@ -106,24 +109,29 @@ internal static class CsvTableReader
                 }
                 if (!isFeature[c]) continue;
                 if (!double.TryParse(fields[c], NumberStyles.Float, CultureInfo.InvariantCulture, out var v) || !double.IsFinite(v))
-                    throw new DataException($"{path}:{lineNumber}: non-numeric cell in column \"{columns[c]}\" (column {c}): \"{fields[c]}\". Features must be finite numbers with '.' as decimal point.");
+                    throw new DataException($"{path}:{lineNumber}: non-numeric cell in column \"{columns[c]}\" (column {c}): \"{fields[c]}\". " +
+                                            "Features must be finite numbers with '.' as decimal point.");
                 // Features are float32 tensors: a value a double holds but a float cannot would become infinite.
                 if (Math.Abs(v) > float.MaxValue)
-                    throw new DataException($"{path}:{lineNumber}: value {fields[c]} in column \"{columns[c]}\" (column {c}) is beyond float32 range (|x| <= 3.4e38), in which features are stored.");
+                    throw new DataException($"{path}:{lineNumber}: value {fields[c]} in column \"{columns[c]}\" (column {c}) " +
+                                            "is beyond float32 range (|x| <= 3.4e38), in which features are stored.");
                 values.Add((float)v);
             }
             lines.Add(lineNumber);
         }
         if (columns == null || targets.Count == 0)
-            throw new DataException($"{path}: empty file: {(columns == null ? "no lines" : "a header but no data rows")}. A CSV dataset needs at least one data row.");
+            throw new DataException($"{path}: empty file: {(columns == null ? "no lines" : "a header but no data rows")}. " +
+                                    "A CSV dataset needs at least one data row.");
         return new CsvTable(columns, targetIndex, values.ToArray(), featureCount, targets.ToArray(), lines.ToArray());
     }
 
     /// <summary>Which columns are features: those named in <paramref name="features"/>, else all but the target and <paramref name="ignore"/>.</summary>
-    static bool[] FeatureColumns(string[] columns, int targetIndex, IReadOnlyList<string> features, IReadOnlyList<string> ignore, string path, int lineNumber, bool header)
+    static bool[] FeatureColumns(
+        string[] columns, int targetIndex, IReadOnlyList<string> features, IReadOnlyList<string> ignore, string path, int lineNumber, bool header)
     {
         if (features.Count > 0 && ignore.Count > 0)
-            throw new DataException($"{path}: \"features\" and \"ignoreColumns\" are both set; give one of them (features lists the columns to use, ignoreColumns the ones to drop).");
+            throw new DataException($"{path}: \"features\" and \"ignoreColumns\" are both set; " +
+                                    "give one of them (features lists the columns to use, ignoreColumns the ones to drop).");
         int Column(string spec, string key)
         {
             var index = FindColumn(columns, spec.Trim(), header);
@@ -205,7 +213,8 @@ internal static class CsvTableReader
                 fields.Add(current.ToString());
                 if (i >= line.Length) return [.. fields];
                 if (string.CompareOrdinal(line, i, sep, 0, sep.Length) != 0)
-                    throw new DataException($"{path}:{lineNumber}: text after a closing quote in field {fields.Count - 1}; expected the separator \"{Show(sep)}\".");
+                    throw new DataException($"{path}:{lineNumber}: text after a closing quote in field {fields.Count - 1}; " +
+                                            $"expected the separator \"{Show(sep)}\".");
                 i += sep.Length;
                 continue;
             }

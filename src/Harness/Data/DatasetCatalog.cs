@@ -1,6 +1,9 @@
 namespace Harness.Data;
 
-/// <summary>What a dataset's loader hands back before splitting: the pool, the dataset's own test split if it has one, the class count (0 for regression), where it came from, and a note for the run log.</summary>
+/// <summary>
+/// What a dataset's loader hands back before splitting: the pool, the dataset's own test split if it has one, the class
+/// count (0 for regression), where it came from, and a note for the run log.
+/// </summary>
 internal sealed record LoadedDataset(HostTable Pool, HostTable? OwnTest, int ClassCount, string Source, string? Note = null);
 
 /// <summary>
@@ -74,8 +77,8 @@ public static class DatasetCatalog
                 return new LoadedDataset(t, null, 0, s);
             },
         },
-        new("synthetic-blobs", TaskKind.Classification, c => c.Synthetic.Classes, "dataset.synthetic.classes", "dataset.synthetic.features", IsImage: false, OwnTestSplit: false,
-            "generated (dataset.synthetic)", "none needed (generated)")
+        new("synthetic-blobs", TaskKind.Classification, c => c.Synthetic.Classes, "dataset.synthetic.classes", "dataset.synthetic.features",
+            IsImage: false, OwnTestSplit: false, "generated (dataset.synthetic)", "none needed (generated)")
         {
             Load = (c, _, seed) =>
             {
@@ -112,7 +115,8 @@ public static class DatasetCatalog
         };
 
     static DatasetInfo Idx(string name, string defaultRoot, string source, string licence) =>
-        new(name, TaskKind.Classification, _ => 10, null, "1x28x28", IsImage: true, OwnTestSplit: true, source + $" (dataset.root, default {defaultRoot})", licence)
+        new(name, TaskKind.Classification, _ => 10, null, "1x28x28", IsImage: true, OwnTestSplit: true,
+            source + $" (dataset.root, default {defaultRoot})", licence)
         {
             Load = (c, baseDirectory, _) =>
             {

@@ -42,11 +42,17 @@ public sealed record CsvDatasetConfig
     public string Path { get; init; } = "";
     /// <summary>Target column: a header name, or a zero-based index; empty: the last column.</summary>
     public string TargetColumn { get; init; } = "";
-    /// <summary>The feature columns (header names or zero-based indices; file order is kept); empty: every column but the target and <see cref="IgnoreColumns"/>.</summary>
+    /// <summary>
+    /// The feature columns (header names or zero-based indices; file order is kept); empty: every column but the target
+    /// and <see cref="IgnoreColumns"/>.
+    /// </summary>
     public IReadOnlyList<string> Features { get; init; } = [];
     /// <summary>Columns that are neither features nor the target (an id, a text column): header names or zero-based indices.</summary>
     public IReadOnlyList<string> IgnoreColumns { get; init; } = [];
-    /// <summary>classification or regression; empty (default): inferred from the target column (see <c>CsvTaskInference</c>) and written into the resolved config.</summary>
+    /// <summary>
+    /// classification or regression; empty (default): inferred from the target column (see <c>CsvTaskInference</c>) and
+    /// written into the resolved config.
+    /// </summary>
     public string Task { get; init; } = "";
     /// <summary>The first row is a header.</summary>
     public bool Header { get; init; } = true;

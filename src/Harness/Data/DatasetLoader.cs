@@ -56,17 +56,20 @@ public static class DatasetLoader
         {
             int testCount = Splitter.Share(pool.Count, config.TestFraction);
             if (testCount < 1 || testCount >= pool.Count)
-                throw new DataException($"{name}: testFraction {Fmt(config.TestFraction)} of {pool.Count} samples gives {testCount} test samples; choose a fraction that leaves at least one sample in each split.");
+                throw new DataException($"{name}: testFraction {Fmt(config.TestFraction)} of {pool.Count} samples gives {testCount} test samples; " +
+                                        "choose a fraction that leaves at least one sample in each split.");
             var (picked, rest) = Splitter.Pick(pool, testCount, Rng(seed, StreamTest));
             (trainPool, test) = (pool.Select(rest), pool.Select(picked));
-            notes.Add($"test split: seeded {(task == TaskKind.Classification ? "stratified " : "")}{Fmt(config.TestFraction)} of {pool.Count} samples ({test.Count})");
+            notes.Add($"test split: seeded {(task == TaskKind.Classification ? "stratified " : "")}{Fmt(config.TestFraction)} of {pool.Count} samples " +
+                      $"({test.Count})");
         }
 
         // Limits subsample the splits (stratified); the training limit applies before validation is carved out,
         // so a quick run's validation set shrinks with it.
         if (config.TrainLimit > 0 && config.TrainLimit < trainPool.Count)
         {
-            notes.Add($"train limit: {config.TrainLimit} of {trainPool.Count} training samples (seeded{(task == TaskKind.Classification ? ", stratified" : "")})");
+            notes.Add(
+                $"train limit: {config.TrainLimit} of {trainPool.Count} training samples (seeded{(task == TaskKind.Classification ? ", stratified" : "")})");
             trainPool = trainPool.Select(Splitter.Pick(trainPool, config.TrainLimit, Rng(seed, StreamTrainLimit)).Picked);
         }
         if (config.TestLimit > 0 && config.TestLimit < test.Count)
@@ -77,7 +80,8 @@ public static class DatasetLoader
 
         int validationCount = Splitter.Share(trainPool.Count, config.ValidationFraction);
         if (validationCount >= trainPool.Count)
-            throw new DataException($"{name}: validationFraction {Fmt(config.ValidationFraction)} of {trainPool.Count} training samples leaves no training data; lower it.");
+            throw new DataException(
+                $"{name}: validationFraction {Fmt(config.ValidationFraction)} of {trainPool.Count} training samples leaves no training data; lower it.");
         var (valIdx, trainIdx) = Splitter.Pick(trainPool, validationCount, Rng(seed, StreamValidation));
         var train = trainPool.Select(trainIdx);
         var validation = trainPool.Select(valIdx);
@@ -113,7 +117,8 @@ public static class DatasetLoader
             targetMean = y.Average();
             targetStd = Math.Sqrt(y.Sum(v => (v - targetMean) * (v - targetMean)) / y.Length);
             if (!(targetStd > 1e-12)) targetStd = 1;
-            (train, validation, test) = (ScaleTargets(train, targetMean, targetStd), ScaleTargets(validation, targetMean, targetStd), ScaleTargets(test, targetMean, targetStd));
+            (train, validation, test) = (
+                ScaleTargets(train, targetMean, targetStd), ScaleTargets(validation, targetMean, targetStd), ScaleTargets(test, targetMean, targetStd));
             notes.Add($"targets standardized with training mean {Fmt(targetMean)} and std {Fmt(targetStd)}");
         }
 
@@ -183,7 +188,8 @@ public static class DatasetLoader
             ? tensor(t.Classes, [t.Count])
             : tensor(t.Values!.Select(v => (float)v).ToArray(), [t.Count]);
         // DataSplit detaches them from the scope, so they outlive it.
-        if (keepPixelCodes && t.PixelCodes != null) return new DataSplit(features, targets, new PixelCodes(from_array(t.PixelCodes).reshape(shape), t.PixelLookup!));
+        if (keepPixelCodes && t.PixelCodes != null)
+            return new DataSplit(features, targets, new PixelCodes(from_array(t.PixelCodes).reshape(shape), t.PixelLookup!));
         return new DataSplit(features, targets);
     }
 

@@ -80,7 +80,10 @@ internal sealed class HostTable
     /// <summary>The same targets with float features (standardization, pixel scaling).</summary>
     public HostTable WithFeatures(float[] features) => new(features, null, FeatureShape, Classes, Values);
 
-    /// <summary>A pixel table as float features, pixel by pixel through <paramref name="lookup"/> (256 entries), keeping the pixels as <see cref="PixelCodes"/>.</summary>
+    /// <summary>
+    /// A pixel table as float features, pixel by pixel through <paramref name="lookup"/> (256 entries), keeping the
+    /// pixels as <see cref="PixelCodes"/>.
+    /// </summary>
     public HostTable WithDecodedPixels(float[] lookup)
     {
         var pixels = Pixels ?? throw new InvalidOperationException("only a pixel table decodes through a lookup");

@@ -32,7 +32,8 @@ internal static class IdxDatasets
         var train = ReadPair(files[0], files[1]);
         var test = ReadPair(files[2], files[3]);
         if (train.FeatureShape[1] != test.FeatureShape[1] || train.FeatureShape[2] != test.FeatureShape[2])
-            throw new DataException($"{files[2]}: test images are {test.FeatureShape[1]}x{test.FeatureShape[2]} but training images ({files[0]}) are {train.FeatureShape[1]}x{train.FeatureShape[2]}; the files come from different datasets.");
+            throw new DataException($"{files[2]}: test images are {test.FeatureShape[1]}x{test.FeatureShape[2]} but training images ({files[0]}) " +
+                                    $"are {train.FeatureShape[1]}x{train.FeatureShape[2]}; the files come from different datasets.");
         return (train, test, string.Join(", ", files));
     }
 
@@ -58,7 +59,8 @@ internal static class IdxDatasets
     {
         var missing = Stems.Where(stem => Find(root, stem) == null).Select(stem => Path.Combine(root, stem + "[.gz]"));
         var how = fashion
-            ? $"Install them with `sudo apt-get install dataset-fashion-mnist` (puts them in {FashionMnistDefaultRoot}), set \"root\" to the folder that holds them, or set \"download\": true (needs internet)."
+            ? $"Install them with `sudo apt-get install dataset-fashion-mnist` (puts them in {FashionMnistDefaultRoot}), " +
+              "set \"root\" to the folder that holds them, or set \"download\": true (needs internet)."
             : "Put the four MNIST IDX files there, set \"root\" to the folder that holds them, or set \"download\": true (needs internet).";
         return $"{name}: IDX file(s) not found: {string.Join(", ", missing)}. "
             + (download ? "The download did not produce them either. " : "")
@@ -72,7 +74,8 @@ internal static class IdxDatasets
         if (images.Count == 0)
             throw new DataException($"{imagesPath}: holds no images (its header counts 0); the file is empty or damaged.");
         if (labels.Length != images.Count)
-            throw new DataException($"{labelsPath}: {labels.Length} labels but {imagesPath} has {images.Count} images; the two files must come from the same split.");
+            throw new DataException($"{labelsPath}: {labels.Length} labels but {imagesPath} has {images.Count} images; " +
+                                    "the two files must come from the same split.");
         var classes = new long[labels.Length];
         for (int i = 0; i < labels.Length; i++)
         {
@@ -103,7 +106,8 @@ internal static class IdxDatasets
         }
         catch (Exception e)
         {
-            throw new DataException($"{(fashion ? "fashion-mnist" : "mnist")}: download into {root} failed: {e.Message}. Check the internet connection and that {root} is writable, or install the files by hand (see \"root\").", e);
+            throw new DataException($"{(fashion ? "fashion-mnist" : "mnist")}: download into {root} failed: {e.Message}. " +
+                                    $"Check the internet connection and that {root} is writable, or install the files by hand (see \"root\").", e);
         }
     }
 }

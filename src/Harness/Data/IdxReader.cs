@@ -32,7 +32,8 @@ public static class IdxReader
         {
             long total = (long)dims[0] * dims[1] * dims[2];
             if (total > Array.MaxLength)
-                throw new DataException($"{path}: header claims {dims[0]} images of {dims[1]}x{dims[2]} pixels, too many to hold in memory; the file (or its gzip data) is corrupt. Replace it.");
+                throw new DataException($"{path}: header claims {dims[0]} images of {dims[1]}x{dims[2]} pixels, too many to hold in memory; " +
+                                        "the file (or its gzip data) is corrupt. Replace it.");
             var pixels = ReadPayload(stream, path, (int)total, $"{dims[0]} images of {dims[1]}x{dims[2]} pixels");
             return new IdxImages(path, pixels, dims[0], dims[1], dims[2]);
         });
@@ -60,7 +61,9 @@ public static class IdxReader
             if (magic != expectedMagic)
                 throw new DataException(
                     $"{path}: wrong magic number 0x{magic:X8}; an IDX {kind} file starts with 0x{expectedMagic:X8}"
-                    + (magic == ImagesMagic || magic == LabelsMagic ? $" (0x{magic:X8} is the other kind of IDX file: are images and labels swapped?)." : " (is this an IDX file?)."));
+                    + (magic == ImagesMagic || magic == LabelsMagic
+                        ? $" (0x{magic:X8} is the other kind of IDX file: are images and labels swapped?)."
+                        : " (is this an IDX file?)."));
             if (got < header.Length)
                 throw new DataException($"{path}: truncated: the IDX header needs {header.Length} bytes but the file ends after {got}. Replace the file.");
             var dims = new int[dimCount];
@@ -83,7 +86,8 @@ public static class IdxReader
         catch (InvalidDataException e)
         {
             // GZipStream reports a corrupt deflate stream or a bad gzip trailer this way.
-            throw new DataException($"{path}: broken gzip data ({e.Message}). The file is damaged or was cut off during download; delete it and fetch it again.", e);
+            throw new DataException(
+                $"{path}: broken gzip data ({e.Message}). The file is damaged or was cut off during download; delete it and fetch it again.", e);
         }
         catch (IOException e) when (e is not EndOfStreamException)
         {

@@ -74,7 +74,10 @@ public sealed class PreparedData : IDisposable
     public required long[] FeatureShape { get; init; }
     /// <summary>Training split (corrupted as configured).</summary>
     public required DataSplit Train { get; init; }
-    /// <summary>Validation split: a seeded fraction of the training data; clean unless the config asks to corrupt it too (<see cref="ValidationCorrupted"/>).</summary>
+    /// <summary>
+    /// Validation split: a seeded fraction of the training data; clean unless the config asks to corrupt it too
+    /// (<see cref="ValidationCorrupted"/>).
+    /// </summary>
     public required DataSplit Validation { get; init; }
     /// <summary>Test split (clean).</summary>
     public required DataSplit Test { get; init; }

@@ -72,7 +72,8 @@ internal static class SyntheticDatasets
         if (c.Features < 1)
             throw new DataException($"{name}: synthetic.features = {c.Features} is out of range; valid: >= 1.");
         if ((long)c.Samples * c.Features > 100_000_000)
-            throw new DataException($"{name}: synthetic.samples x synthetic.features = {(long)c.Samples * c.Features} values is too large; valid: <= 100,000,000.");
+            throw new DataException(
+                $"{name}: synthetic.samples x synthetic.features = {(long)c.Samples * c.Features} values is too large; valid: <= 100,000,000.");
         if (!(c.Noise >= 0) || !double.IsFinite(c.Noise))
             throw new DataException($"{name}: synthetic.noise = {Fmt(c.Noise)} is out of range; valid: >= 0.");
         if (classification && (c.Classes < 2 || c.Classes > c.Samples / 2))

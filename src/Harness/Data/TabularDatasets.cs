@@ -14,7 +14,8 @@ internal static class TabularDatasets
     {
         var resource = $"Harness.Data.Shipped.{file}";
         using var stream = typeof(TabularDatasets).Assembly.GetManifestResourceStream(resource)
-            ?? throw new DataException($"{name}: embedded resource {resource} is missing from the harness assembly; the build is broken (src/Harness/Data/Shipped).");
+            ?? throw new DataException($"{name}: embedded resource {resource} is missing from the harness assembly; " +
+                                       "the build is broken (src/Harness/Data/Shipped).");
         using var gzip = new System.IO.Compression.GZipStream(stream, System.IO.Compression.CompressionMode.Decompress);
         using var reader = new StreamReader(gzip);
         var csv = CsvTableReader.Read(reader, $"(embedded) {file}", "", header: true, ",");
@@ -37,7 +38,9 @@ internal static class TabularDatasets
         var path = Path.GetFullPath(Path.Combine(baseDirectory, config.Path));
         var csv = CsvTableReader.ReadFile(path, config.TargetColumn, config.Header, config.Separator, config.Features, config.IgnoreColumns);
         // An empty task is inferred from the targets, as the config loader does (it could not read the file there).
-        var task = given ?? (CsvTaskInference.Infer(csv.TargetTexts, csv.Columns[csv.TargetIndex]).Task == "regression" ? TaskKind.Regression : TaskKind.Classification);
+        var task = given ?? (CsvTaskInference.Infer(csv.TargetTexts, csv.Columns[csv.TargetIndex]).Task == "regression"
+            ? TaskKind.Regression
+            : TaskKind.Classification);
         var (table, classes, note) = ToTable(csv, task, path);
         return (table, classes, $"{path} (target column \"{csv.Columns[csv.TargetIndex]}\")", note);
     }
@@ -51,15 +54,18 @@ internal static class TabularDatasets
             var values = new double[csv.TargetTexts.Length];
             for (int i = 0; i < values.Length; i++)
                 if (!double.TryParse(csv.TargetTexts[i], NumberStyles.Float, CultureInfo.InvariantCulture, out values[i]) || !double.IsFinite(values[i]))
-                    throw new DataException($"{path}:{csv.LineNumbers[i]}: non-numeric regression target in column \"{column}\": \"{csv.TargetTexts[i]}\". Use task \"classification\" for label columns.");
+                    throw new DataException($"{path}:{csv.LineNumbers[i]}: non-numeric regression target in column \"{column}\": \"{csv.TargetTexts[i]}\". " +
+                                            "Use task \"classification\" for label columns.");
                 else if (Math.Abs(values[i]) > float.MaxValue)
-                    throw new DataException($"{path}:{csv.LineNumbers[i]}: regression target {csv.TargetTexts[i]} in column \"{column}\" is beyond float32 range (|x| <= 3.4e38), in which targets are stored.");
+                    throw new DataException($"{path}:{csv.LineNumbers[i]}: regression target {csv.TargetTexts[i]} in column \"{column}\" is beyond float32 " +
+                                            "range (|x| <= 3.4e38), in which targets are stored.");
             return (new HostTable(csv.Features, shape, null, values), 0, null);
         }
 
         var (classes, count, note) = MapClasses(csv.TargetTexts);
         if (count < 2)
-            throw new DataException($"{path}: the target column \"{column}\" has a single class (\"{csv.TargetTexts[0]}\"); classification needs at least two. Is \"targetColumn\" right?");
+            throw new DataException($"{path}: the target column \"{column}\" has a single class (\"{csv.TargetTexts[0]}\"); " +
+                                    "classification needs at least two. Is \"targetColumn\" right?");
         return (new HostTable(csv.Features, shape, classes, null), count, note);
     }
 
@@ -89,5 +95,6 @@ internal static class TabularDatasets
     }
 
     static string MappingNote(string[] sorted) =>
-        $"{sorted.Length} class labels mapped to indices: {string.Join(", ", sorted.Take(20).Select((n, i) => $"{n}->{i}"))}{(sorted.Length > 20 ? ", ..." : "")}";
+        $"{sorted.Length} class labels mapped to indices: " +
+        $"{string.Join(", ", sorted.Take(20).Select((n, i) => $"{n}->{i}"))}{(sorted.Length > 20 ? ", ..." : "")}";
 }

@@ -23,8 +23,10 @@ namespace Harness.Experiments;
 /// <param name="Resume">Continue the experiment in an existing folder: finished runs are kept, unfinished ones go on from their last checkpoint.</param>
 /// <param name="Locks">The folder's locks, held by the caller; grid-level files are written under their short lock (none in tests that run alone).</param>
 /// <param name="Log">Where the runner says what it is doing (phases, the rates tuning chose); null: standard output.</param>
-/// <param name="WaitForTuning">A shard waits until every tuning run of the grid has ended (other shards train them) before it chooses the rates, instead of leaving its evaluation runs for a later --resume (--jobs workers, which all run at once).</param>
-/// <param name="AutoThreads">Torch threads when the config leaves them to the machine (0: libtorch's default); --jobs gives each worker its share of the cores.</param>
+/// <param name="WaitForTuning">A shard waits until every tuning run of the grid has ended (other shards train them) before
+/// it chooses the rates, instead of leaving its evaluation runs for a later --resume (--jobs workers, which all run at once).</param>
+/// <param name="AutoThreads">Torch threads when the config leaves them to the machine (0: libtorch's default); --jobs gives
+/// each worker its share of the cores.</param>
 public sealed record RunSettings(string Folder, Device Device, bool Force, string CommandLine, GridShard? Shard = null, bool Resume = false,
     ResultsFolderLocks? Locks = null, TextWriter? Log = null, int AutoThreads = 0, bool WaitForTuning = false)
 {
@@ -43,8 +45,9 @@ public static class ExperimentRunner
 {
     /// <summary>
     /// Checks that the results folder may be written. A whole-grid run refuses an existing, non-empty folder unless
-    /// forced (then moves it aside, see <see cref="ReplacedResults"/>) or resuming. A shard shares the folder with the other shards: it refuses a folder that holds a
-    /// different experiment, and refuses to overwrite its own runs unless forced (then moves only those aside) or resuming.
+    /// forced (then moves it aside, see <see cref="ReplacedResults"/>) or resuming. A shard shares the folder with the other
+    /// shards: it refuses a folder that holds a different experiment, and refuses to overwrite its own runs unless forced
+    /// (then moves only those aside) or resuming.
     /// Resuming refuses a folder that holds a different experiment (config.resolved.json differs) or none. --force
     /// refuses a folder without the harness's marker (<see cref="ResultsFolderMarker"/>). A folder the harness creates
     /// gets the marker first. Returns the moved-aside old results of a forced run (the caller commits or restores them).
@@ -63,13 +66,17 @@ public static class ExperimentRunner
         {
             var resolved = layout.ResolvedConfig;
             if (settings.Force && !ResultsFolderMarker.IsOn(folder))
-                throw new ExperimentSetupException($"results folder '{folder}' was not created by the harness (it has no {ResultsFolderMarker.FileName} marker), so --force will not delete anything in it; move it away yourself, or pass --output to write elsewhere.");
+                throw new ExperimentSetupException($"results folder '{folder}' was not created by the harness (it has no {ResultsFolderMarker.FileName} " +
+                                                   "marker), so --force will not delete anything in it; move it away yourself, " +
+                                                   "or pass --output to write elsewhere.");
             if (settings.Resume)
             {
                 if (!File.Exists(resolved))
-                    throw new ExperimentSetupException($"results folder '{folder}' has no config.resolved.json, so it holds no experiment to resume; pass --force to replace it, or --output to write elsewhere.");
+                    throw new ExperimentSetupException($"results folder '{folder}' has no config.resolved.json, so it holds no experiment to resume; " +
+                                                       "pass --force to replace it, or --output to write elsewhere.");
                 if (!SameExperiment(File.ReadAllText(resolved), config))
-                    throw new ExperimentSetupException($"results folder '{folder}' holds a different experiment (its config.resolved.json differs from this config and overrides); --resume needs the same experiment.");
+                    throw new ExperimentSetupException($"results folder '{folder}' holds a different experiment (its config.resolved.json differs from this " +
+                                                       "config and overrides); --resume needs the same experiment.");
                 // Temporary files a killed process left behind: in this process's own run folders always, in the
                 // shared top folder only when no other shard can be writing there.
                 FileSystemException.Guard("clean up temporary files in", folder, () =>
@@ -86,17 +93,20 @@ public static class ExperimentRunner
             else if (!settings.Part.IsPartial)
             {
                 if (!settings.Force)
-                    throw new ExperimentSetupException($"results folder '{folder}' already exists; pass --force to replace it, --resume to finish its unfinished runs, or --output to write elsewhere.");
+                    throw new ExperimentSetupException($"results folder '{folder}' already exists; pass --force to replace it, " +
+                                                       "--resume to finish its unfinished runs, or --output to write elsewhere.");
                 replaced = ReplacedResults.MoveAside(folder);
                 fresh = true;
             }
             else
             {
                 if (File.Exists(resolved) && !SameExperiment(File.ReadAllText(resolved), config))
-                    throw new ExperimentSetupException($"results folder '{folder}' holds a different experiment (its config.resolved.json differs); shards of one grid must share one config and overrides.");
+                    throw new ExperimentSetupException($"results folder '{folder}' holds a different experiment (its config.resolved.json differs); " +
+                                                       "shards of one grid must share one config and overrides.");
                 var existing = plan.Runs.FirstOrDefault(run => Directory.Exists(layout.RunFolder(run.Id)));
                 if (existing != null && !settings.Force)
-                    throw new ExperimentSetupException($"run '{existing.Id}' of shard {settings.Part} already exists in '{folder}'; pass --force to rerun this shard's runs, or --resume to finish the unfinished ones.");
+                    throw new ExperimentSetupException($"run '{existing.Id}' of shard {settings.Part} already exists in '{folder}'; " +
+                                                       "pass --force to rerun this shard's runs, or --resume to finish the unfinished ones.");
                 replaced = ReplacedResults.MoveRunsAside(folder, plan.Runs.Select(run => run.Id));
             }
         }
@@ -154,7 +164,8 @@ public static class ExperimentRunner
         {
             var started = Stopwatch.StartNew();
             results.AddRange(context.RunAll(tuning, r => r.LearningRate));
-            settings.Output.WriteLine(Invariant($"tuning: {tuning.Count} runs in {started.Elapsed.TotalSeconds:0.0} s ({results.Count(r => r.Convergence.Diverged)} diverged)"));
+            settings.Output.WriteLine(Invariant($"tuning: {tuning.Count} runs in {started.Elapsed.TotalSeconds:0.0} s ") +
+                                      Invariant($"({results.Count(r => r.Convergence.Diverged)} diverged)"));
         }
 
         var rates = ChooseRates(context, results);
@@ -162,7 +173,8 @@ public static class ExperimentRunner
         var watchEvaluation = Stopwatch.StartNew();
         var evaluated = context.RunAll(evaluation, r => rates[r.Binding]);
         results.AddRange(evaluated);
-        settings.Output.WriteLine(Invariant($"evaluation: {evaluation.Count} runs in {watchEvaluation.Elapsed.TotalSeconds:0.0} s ({evaluated.Count(r => r.Convergence.Diverged)} diverged)"));
+        settings.Output.WriteLine(Invariant($"evaluation: {evaluation.Count} runs in {watchEvaluation.Elapsed.TotalSeconds:0.0} s ") +
+                                  Invariant($"({evaluated.Count(r => r.Convergence.Diverged)} diverged)"));
         checkpointWriter.Flush();
         using (settings.Locks?.GridFiles())
             WriteExperimentInfo(config, data.First, settings, watch.Elapsed.TotalSeconds);
@@ -201,16 +213,19 @@ public static class ExperimentRunner
             }
             if (missing > 0)
             {
-                Console.Error.WriteLine($"notice: {binding.DisplayName}: {missing} of its {all} tuning runs are not finished (they failed, or belong to other shards); " +
+                Console.Error.WriteLine($"notice: {binding.DisplayName}: {missing} of its {all} tuning runs are not finished " +
+                                        "(they failed, or belong to other shards); " +
                                         "its evaluation runs wait: run again with --resume once every tuning run has finished.");
                 rates[binding] = null;
                 continue;
             }
             var choice = LearningRateSelection.Choose(config.Tuning.LearningRates, outcomes, higher);
             rates[binding] = choice.Chosen;
-            var described = string.Join(", ", choice.Candidates.Select(c => $"{Fmt(c.LearningRate)}: {(double.IsFinite(c.Mean) ? c.Mean.ToString("0.0000", CultureInfo.InvariantCulture) : "diverged")}"));
+            var described = string.Join(", ", choice.Candidates.Select(c =>
+                $"{Fmt(c.LearningRate)}: {(double.IsFinite(c.Mean) ? c.Mean.ToString("0.0000", CultureInfo.InvariantCulture) : "diverged")}"));
             context.Log.WriteLine($"  {binding.DisplayName} trains with learning rate {Fmt(choice.Chosen)} " +
-                              $"(mean {SelectionRule.Describe(context.Classification, context.SelectByLoss)} over {config.Tuning.Seeds.Count} tuning seed(s): {described})" +
+                              $"(mean {SelectionRule.Describe(context.Classification, context.SelectByLoss)} " +
+                              $"over {config.Tuning.Seeds.Count} tuning seed(s): {described})" +
                               (choice.AllDiverged ? "; every candidate diverged on some seed, so the first was taken" : ""));
         }
         return rates;
@@ -259,7 +274,10 @@ public static class ExperimentRunner
             return RunFiles.ReadFinished(Layout, Info(planned, planned.LearningRate, ""), Classification, config.ConvergenceTarget, SelectByLoss);
         }
 
-        /// <summary>Trains (or, when resuming, reads back) <paramref name="runs"/> at the rates <paramref name="rateOf"/> gives; runs without a rate are left for later.</summary>
+        /// <summary>
+        /// Trains (or, when resuming, reads back) <paramref name="runs"/> at the rates <paramref name="rateOf"/> gives;
+        /// runs without a rate are left for later.
+        /// </summary>
         public IReadOnlyList<RunResult> RunAll(IEnumerable<PlannedRun> runs, Func<PlannedRun, double?> rateOf)
         {
             var results = new List<RunResult>();
@@ -327,7 +345,8 @@ public static class ExperimentRunner
             }
             catch (InvalidDataException e) when (checkpoint != null)
             {
-                throw new ExperimentSetupException($"run '{planned.Id}' cannot resume from its checkpoint: {e.Message}. Delete '{checkpoints.FolderOf(planned.Id)}' to train the run from the start.");
+                throw new ExperimentSetupException($"run '{planned.Id}' cannot resume from its checkpoint: {e.Message}. " +
+                                                   $"Delete '{checkpoints.FolderOf(planned.Id)}' to train the run from the start.");
             }
             catch (Exception e) when (IsRunFailure(e))
             {
@@ -381,7 +400,8 @@ public static class ExperimentRunner
         var runFolder = layout.RunFolder(runId);
         FileSystemException.Guard("delete the run folder", runFolder, () => { if (Directory.Exists(runFolder)) Directory.Delete(runFolder, recursive: true); });
         var events = layout.TensorBoard(runId);
-        FileSystemException.Guard("delete the TensorBoard events in", events, () => { if (Directory.Exists(events)) Directory.Delete(events, recursive: true); });
+        FileSystemException.Guard("delete the TensorBoard events in", events,
+            () => { if (Directory.Exists(events)) Directory.Delete(events, recursive: true); });
     }
 
     /// <summary>What the results' reproducibility rests on, and what breaks it, for experiment.json.</summary>
@@ -425,7 +445,9 @@ public static class ExperimentRunner
                 Train = data.Train.Count,
                 Validation = data.Validation.Count,
                 Test = data.Test.Count,
-                DataSeed = config.Dataset.Seed is { } fixedSeed ? $"fixed: dataset.seed = {fixedSeed}" : "per run seed: each seed draws its own split and corruption",
+                DataSeed = config.Dataset.Seed is { } fixedSeed
+                    ? $"fixed: dataset.seed = {fixedSeed}"
+                    : "per run seed: each seed draws its own split and corruption",
                 ValidationCorruption = data.ValidationCorrupted ? "corrupted like the training split" : "clean",
                 Notes = data.Notes,
             },

@@ -32,7 +32,10 @@ public sealed class ResultsFolderLocks : IDisposable
         return Path.Combine(Path.GetDirectoryName(full) ?? full, "." + Path.GetFileName(full) + ".locks");
     }
 
-    /// <summary>Locks for a whole grid (exclusive), or for a shard (grid lock shared, its own runs exclusive). Throws <see cref="FolderLockedException"/> when held elsewhere.</summary>
+    /// <summary>
+    /// Locks for a whole grid (exclusive), or for a shard (grid lock shared, its own runs exclusive). Throws
+    /// <see cref="FolderLockedException"/> when held elsewhere.
+    /// </summary>
     public static ResultsFolderLocks ForRun(string resultsFolder, bool shard, IEnumerable<string> runIds, string command)
     {
         var locks = new ResultsFolderLocks(resultsFolder, command);

@@ -18,6 +18,7 @@ public static class ResultsFolderMarker
     /// <summary>Writes the marker into <paramref name="folder"/> (which the harness has just created).</summary>
     public static void Write(string folder, string command) =>
         AtomicFile.WriteAllText(Path.Combine(folder, FileName),
-            FormattableString.Invariant($"This results folder was created by the harness ({command}, PID {Environment.ProcessId}, {DateTime.UtcNow:yyyy-MM-ddTHH:mm:ssZ}).\n") +
+            FormattableString.Invariant($"This results folder was created by the harness ({command}, PID {Environment.ProcessId}, ") +
+            FormattableString.Invariant($"{DateTime.UtcNow:yyyy-MM-ddTHH:mm:ssZ}).\n") +
             "harness run --force replaces only folders that carry this file.\n");
 }

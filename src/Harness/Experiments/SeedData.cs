@@ -15,7 +15,10 @@ public sealed class SeedData : IDisposable
     readonly bool owned;
     (int DataSeed, PreparedData Data)? current;
 
-    /// <summary>Loads per seed from <paramref name="config"/>; the first seed's data is loaded now, so data errors surface before anything is written.</summary>
+    /// <summary>
+    /// Loads per seed from <paramref name="config"/>; the first seed's data is loaded now, so data errors surface
+    /// before anything is written.
+    /// </summary>
     public SeedData(DatasetConfig config, string baseDirectory, int firstSeed)
     {
         this.config = config;

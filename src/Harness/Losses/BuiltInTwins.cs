@@ -36,7 +36,8 @@ public static class BuiltInTwins
         ("cross-entropy", true, o =>
         {
             var weight = new DeviceTensor(o.RealVector("weight"));
-            return Two(o, (x, y, r) => nn.functional.cross_entropy(x, y, weight.Like(x), o.OptionalInteger("ignore_index") ?? -100, r, o.Real("label_smoothing")), weight);
+            return Two(o, (x, y, r) =>
+                nn.functional.cross_entropy(x, y, weight.Like(x), o.OptionalInteger("ignore_index") ?? -100, r, o.Real("label_smoothing")), weight);
         }),
         ("nll", true, o =>
         {
@@ -65,7 +66,8 @@ public static class BuiltInTwins
         }),
         ("kl-div", true, o => Two(o, (x, y, r) => KlDiv(x, y, o.Boolean("log_target"), o.Boolean("batchmean"), r))),
         ("gaussian-nll", false, o => Three(o, (x, y, v, r) => nn.functional.gaussian_nll_loss(x, y, v, o.Boolean("full"), (float)o.Real("eps"), r))),
-        ("poisson-nll", false, o => Two(o, (x, y, r) => nn.functional.poisson_nll_loss(x, y, o.Boolean("log_input"), o.Boolean("full"), (float)o.Real("eps"), r))),
+        ("poisson-nll", false, o => Two(o, (x, y, r) =>
+            nn.functional.poisson_nll_loss(x, y, o.Boolean("log_input"), o.Boolean("full"), (float)o.Real("eps"), r))),
         ("hinge-embedding", false, o => Two(o, (x, y, r) => nn.functional.hinge_embedding_loss(x, y, o.Real("margin"), r))),
         ("soft-margin", false, o => Two(o, (x, y, r) => nn.functional.soft_margin_loss(x, y, r))),
         ("sigmoid-focal", false, o => Two(o, (x, y, r) => torchvision.ops.sigmoid_focal_loss(x, y, o.Real("alpha"), o.Real("gamma"), r))),
@@ -77,7 +79,8 @@ public static class BuiltInTwins
         ("multilabel-margin", false, o => Two(o, (x, y, r) => nn.functional.multi_label_margin_loss(x, y, r))),
         ("cosine-embedding", false, o => Three(o, (a, b, y, r) => nn.functional.cosine_embedding_loss(a, b, y, o.Real("margin"), r))),
         ("margin-ranking", false, o => Three(o, (a, b, y, r) => nn.functional.margin_ranking_loss(a, b, y, o.Real("margin"), r))),
-        ("triplet-margin", false, o => Three(o, (a, p, n, r) => nn.functional.triplet_margin_loss(a, p, n, o.Real("margin"), o.Integer("p"), o.Real("eps"), o.Boolean("swap"), r))),
+        ("triplet-margin", false, o => Three(o, (a, p, n, r) =>
+            nn.functional.triplet_margin_loss(a, p, n, o.Real("margin"), o.Integer("p"), o.Real("eps"), o.Boolean("swap"), r))),
     ];
 
     static readonly Lazy<IReadOnlyList<BuiltInTwin>> all = new(() =>

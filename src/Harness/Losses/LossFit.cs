@@ -2,7 +2,10 @@ using CustomLosses.Catalog;
 
 namespace Harness.Losses;
 
-/// <summary>Why a loss entry cannot train on a dataset: the entry field at fault ("loss", "targetEncoding" or "activation") and a message for the user.</summary>
+/// <summary>
+/// Why a loss entry cannot train on a dataset: the entry field at fault ("loss", "targetEncoding" or "activation") and
+/// a message for the user.
+/// </summary>
 public sealed record LossFitProblem(string Field, string Message);
 
 /// <summary>
@@ -34,13 +37,16 @@ public static class LossFit
         string kind = regression ? "regression" : "classification";
         string data = dataset is null ? "the dataset" : $"dataset '{dataset}'";
         if (spec.Task == LossTask.Embedding)
-            return new("loss", $"'{loss}' is an embedding loss (pairs or triplets of embeddings); the harness trains on {kind} targets of {data}. Valid: a regression, multi-class or binary loss (harness list losses).");
+            return new("loss", $"'{loss}' is an embedding loss (pairs or triplets of embeddings); the harness trains on {kind} targets of {data}. Valid: " +
+                               "a regression, multi-class or binary loss (harness list losses).");
         if (spec.InputCount != 2)
-            return new("loss", $"'{loss}' takes {spec.InputCount} inputs (pairs or triplets); experiments train single-output-per-sample models and support two-input losses only.");
+            return new("loss", $"'{loss}' takes {spec.InputCount} inputs (pairs or triplets); " +
+                               "experiments train single-output-per-sample models and support two-input losses only.");
         switch (spec.Task)
         {
             case LossTask.MultiClass or LossTask.BinaryOrMultiLabel when regression:
-                return new("loss", $"'{loss}' is a classification loss ({TaskText(spec.Task)}) but {data} is regression; valid: a regression loss ({string.Join(", ", LossRegistry.All.Where(s => s.Task == LossTask.Regression).Select(s => s.Name))}).");
+                return new("loss", $"'{loss}' is a classification loss ({TaskText(spec.Task)}) but {data} is regression; valid: " +
+                                   $"a regression loss ({string.Join(", ", LossRegistry.All.Where(s => s.Task == LossTask.Regression).Select(s => s.Name))}).");
             case LossTask.Regression when regression:
                 if (encoding is { } given && given != TargetEncodingKind.Real)
                     return new("targetEncoding", $"'{given.Name()}' does not apply to the real targets of regression {data}; valid: real, or empty.");
@@ -50,8 +56,11 @@ public static class LossFit
                 if (encoding is null or TargetEncodingKind.Index)
                     return new("targetEncoding",
                         (encoding is null ? "missing" : "'index' does not fit") +
-                        $": regression loss '{loss}' on classification {data} needs an explicit target encoding; valid: one-hot (e.g. with activation softmax: \"MSE on softmax against one-hot\"), or plus-minus-one/zero-one (2 classes only)." +
-                        (dataset?.StartsWith("csv", StringComparison.Ordinal) == true ? " If the target column holds real values, set dataset.csv.task to \"regression\" instead." : ""));
+                        $": regression loss '{loss}' on classification {data} needs an explicit target encoding; " +
+                        "valid: one-hot (e.g. with activation softmax: \"MSE on softmax against one-hot\"), or plus-minus-one/zero-one (2 classes only)." +
+                        (dataset?.StartsWith("csv", StringComparison.Ordinal) == true
+                            ? " If the target column holds real values, set dataset.csv.task to \"regression\" instead."
+                            : ""));
                 break;
         }
         var effective = encoding ?? DefaultEncoding(spec, regression);
@@ -62,7 +71,9 @@ public static class LossFit
         // Binary encodings (one output per sample) need exactly two classes.
         if (effective.Value.IsSingleOutput() && classes is int n && n != 2)
             return new(encoding is null ? "loss" : "targetEncoding",
-                $"'{loss}' with {effective.Value.Name()} targets needs exactly 2 classes, but {data} has {n} classes; valid: a 2-class dataset (breast-cancer, synthetic-blobs or csv with 2 classes), targetEncoding one-hot (one-vs-rest over the {n} classes), or a multi-class loss.");
+                $"'{loss}' with {effective.Value.Name()} targets needs exactly 2 classes, but {data} has {n} classes; valid: " +
+                $"a 2-class dataset (breast-cancer, synthetic-blobs or csv with 2 classes), targetEncoding one-hot (one-vs-rest over the {n} classes), " +
+                "or a multi-class loss.");
         return null;
     }
 

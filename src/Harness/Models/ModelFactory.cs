@@ -59,7 +59,8 @@ public static class ModelFactory
     static nn.Module<Tensor, Tensor> SmallCnn(ModelConfig config, long[] shape, int outputs)
     {
         if (shape.Length != 3 || shape[1] % 4 != 0 || shape[2] % 4 != 0)
-            throw new ArgumentException($"model.kind 'cnn' needs image samples [channels, height, width] with sides divisible by 4; this dataset's samples are [{string.Join(",", shape)}].");
+            throw new ArgumentException("model.kind 'cnn' needs image samples [channels, height, width] with sides divisible by 4; " +
+                                        $"this dataset's samples are [{string.Join(",", shape)}].");
         long dense = config.Hidden.Count > 0 ? config.Hidden[0] : 128;
         var layers = new List<(string, nn.Module<Tensor, Tensor>)>
         {

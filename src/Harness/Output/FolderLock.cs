@@ -68,7 +68,8 @@ public sealed class FolderLock : IDisposable
             foreach (var other in HolderFiles(full))
                 if (other != holderFile && (!shared || !IsAlive(other))) File.Delete(other);
             AtomicFile.WriteAllText(holderFile, string.Create(CultureInfo.InvariantCulture,
-                $"PID {Environment.ProcessId} on host {Environment.MachineName}, started {Process.GetCurrentProcess().StartTime.ToUniversalTime():yyyy-MM-ddTHH:mm:ssZ}, command: {command}"));
+                $"PID {Environment.ProcessId} on host {Environment.MachineName}, " +
+                $"started {Process.GetCurrentProcess().StartTime.ToUniversalTime():yyyy-MM-ddTHH:mm:ssZ}, command: {command}"));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -66,7 +66,8 @@ public static class LossPlugins
         {
             throw new PluginException(
                 $"plugin '{origin}': {Path.GetFileName(assemblyPath)} does not load as a .NET assembly: {e.Message} " +
-                $"Build it for net{Environment.Version.Major}.{Environment.Version.Minor} against LossHarness.CustomLosses and TorchSharp {typeof(TorchSharp.torch).Assembly.GetName().Version}.", e);
+                $"Build it for net{Environment.Version.Major}.{Environment.Version.Minor} against LossHarness.CustomLosses and TorchSharp " +
+                $"{typeof(TorchSharp.torch).Assembly.GetName().Version}.", e);
         }
     }
 }

@@ -17,7 +17,8 @@ static class PluginProjectBuild
         var (code, output) = Dotnet(["build", project, "-c", "Release", "-nologo", "-v:q", "-clp:ErrorsOnly;NoSummary"]);
         if (code != 0)
         {
-            var errors = output.Split('\n').Select(l => l.Trim()).Where(l => l.Contains("error", StringComparison.OrdinalIgnoreCase)).Distinct().Take(10).ToList();
+            var errors = output.Split('\n').Select(l => l.Trim())
+                .Where(l => l.Contains("error", StringComparison.OrdinalIgnoreCase)).Distinct().Take(10).ToList();
             throw new PluginException($"plugin '{project}': the build failed (dotnet build, exit {code}):{Environment.NewLine}" +
                 string.Join(Environment.NewLine, errors.Count > 0 ? errors : [output.Trim()]));
         }
@@ -57,7 +58,8 @@ static class PluginProjectBuild
         }
         catch (System.ComponentModel.Win32Exception e)
         {
-            throw new PluginException($"a plugin project needs the .NET SDK to build it, and '{host}' could not be started: {e.Message}. Give the built .dll instead.", e);
+            throw new PluginException(
+                $"a plugin project needs the .NET SDK to build it, and '{host}' could not be started: {e.Message}. Give the built .dll instead.", e);
         }
     }
 }

@@ -29,8 +29,8 @@ public static class TrainingParityReportWriter
 
     static string Settings(ParitySettings s) =>
         $"MLP {string.Join("-", s.Hidden)} (ReLU), Adam lr {s.LearningRate.ToString(CultureInfo.InvariantCulture)}, batch {s.BatchSize}, " +
-        $"{s.Steps} steps, seed {s.Seed}, {s.Threads} torch thread(s); classification, pair and triplet losses on {s.ClassificationDataset}, regression losses on diabetes " +
-        "(features standardized; float32, float64 for the pairs without a twin; CPU)";
+        $"{s.Steps} steps, seed {s.Seed}, {s.Threads} torch thread(s); classification, pair and triplet losses on {s.ClassificationDataset}, " +
+        "regression losses on diabetes (features standardized; float32, float64 for the pairs without a twin; CPU)";
 
     /// <summary>The Markdown report.</summary>
     public static string ToMarkdown(ParityRun run, string command, IReadOnlyList<ReportPlot> plots)
@@ -62,11 +62,14 @@ public static class TrainingParityReportWriter
                       "A loss without a twin (\"(float64)\") trains against the same loss written again from tensor operations, everything in " +
                       "float64 (model, data, yardstick one float64 ulp apart).");
         sb.AppendLine();
-        sb.AppendLine("| pair | twin | data | verdict | first step out | parameter drift, last step | yardstick, last step | worst drift / envelope | gradient drift at step 0 (yardstick) | worst gradient drift | steps with loss values apart | worst loss difference |");
+        sb.AppendLine("| pair | twin | data | verdict | first step out | parameter drift, last step | yardstick, last step | worst drift / envelope | " +
+                      "gradient drift at step 0 (yardstick) | worst gradient drift | steps with loss values apart | worst loss difference |");
         sb.AppendLine("|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var r in run.Results)
-            sb.AppendLine($"| {r.Name} | `{r.Reference.Replace("torch.nn.functional.", "F.")}` | {r.Dataset} | {(r.Verdict == ParityVerdict.Divergent ? "**divergent**" : r.Verdict.Name())} | " +
-                          $"{(r.FirstDivergentStep?.ToString(CultureInfo.InvariantCulture) ?? "-")} | {Format(r.FinalParameterDrift)} | {Format(r.FinalYardstickDrift)} | " +
+            sb.AppendLine($"| {r.Name} | `{r.Reference.Replace("torch.nn.functional.", "F.")}` | {r.Dataset} | " +
+                          $"{(r.Verdict == ParityVerdict.Divergent ? "**divergent**" : r.Verdict.Name())} | " +
+                          $"{(r.FirstDivergentStep?.ToString(CultureInfo.InvariantCulture) ?? "-")} | {Format(r.FinalParameterDrift)} | " +
+                          $"{Format(r.FinalYardstickDrift)} | " +
                           $"{(r.Verdict == ParityVerdict.BitIdentical ? "0" : r.WorstEnvelopeRatio.ToString("0.###", CultureInfo.InvariantCulture))} | " +
                           $"{Format(r.GradientDrift.DefaultIfEmpty(0).First())} ({Format(r.YardstickGradientDrift.DefaultIfEmpty(0).First())}) | " +
                           $"{Format(r.GradientDrift.DefaultIfEmpty(0).Max())} | {r.LossValueMismatches} | {Format(r.WorstLossDifference)} |");
@@ -104,7 +107,8 @@ public static class TrainingParityReportWriter
             settings = new
             {
                 steps = run.Settings.Steps, batch_size = run.Settings.BatchSize, seed = run.Settings.Seed,
-                learning_rate = run.Settings.LearningRate, threads = run.Settings.Threads, hidden = run.Settings.Hidden, classification_dataset = run.Settings.ClassificationDataset,
+                learning_rate = run.Settings.LearningRate, threads = run.Settings.Threads, hidden = run.Settings.Hidden,
+                classification_dataset = run.Settings.ClassificationDataset,
                 envelope_factor = ParityEnvelope.Factor,
             },
             pairs = run.Results.Select(r => new

@@ -125,7 +125,8 @@ public static class ExperimentInfoFile
         Dataset = n["dataset"] is JsonObject ds ? new ExperimentDataset
         {
             Name = Text(ds["name"]), Source = Text(ds["source"]), Task = Text(ds["task"]), Classes = Integer(ds["classes"]),
-            FeatureShape = ds["featureShape"] is JsonArray shape ? shape.Select(x => Long(x) ?? throw new FormatException($"expected a number at '{x?.GetPath() ?? "featureShape"}'")).ToList() : null,
+            FeatureShape = ds["featureShape"] is JsonArray shape ? shape.Select(x => Long(x) ?? throw new FormatException(
+                $"expected a number at '{x?.GetPath() ?? "featureShape"}'")).ToList() : null,
             Train = Long(ds["train"]), Validation = Long(ds["validation"]), Test = Long(ds["test"]),
             DataSeed = Text(ds["dataSeed"]), ValidationCorruption = Text(ds["validationCorruption"]),
             Notes = ds["notes"] is JsonArray notes ? notes.Select(x => Text(x) ?? "").ToList() : null,

@@ -66,7 +66,8 @@ public static class ResultsJson
     public static bool True(JsonNode? n) => n is JsonValue v && v.GetValueKind() == JsonValueKind.True;
 
     /// <summary>true or false, or null when absent or not a boolean.</summary>
-    public static bool? Boolean(JsonNode? n) => n is JsonValue v && v.GetValueKind() is JsonValueKind.True or JsonValueKind.False ? v.GetValueKind() == JsonValueKind.True : null;
+    public static bool? Boolean(JsonNode? n) =>
+        n is JsonValue v && v.GetValueKind() is JsonValueKind.True or JsonValueKind.False ? v.GetValueKind() == JsonValueKind.True : null;
 
     /// <summary>A JSON number for <paramref name="v"/> (null for null).</summary>
     internal static JsonNode? Node(double? v) => v is { } d ? JsonValue.Create(d) : null;

@@ -55,7 +55,8 @@ public sealed class ConsoleProgressSink(ProgressContext context, int totalRuns, 
             ? $"test acc {m.TestAccuracy?.ToString("0.0000", CultureInfo.InvariantCulture) ?? "-",6}"
             : $"test RMSE {m.TestRmse?.ToString("0.000", CultureInfo.InvariantCulture) ?? "-",8}";
         var width = epochs.ToString(CultureInfo.InvariantCulture).Length;
-        lastMetrics = $"epoch {m.Epoch.ToString(CultureInfo.InvariantCulture).PadLeft(width)}/{epochs}  loss {m.TrainLoss.ToString("0.0000", CultureInfo.InvariantCulture),9}  {score}";
+        lastMetrics = $"epoch {m.Epoch.ToString(CultureInfo.InvariantCulture).PadLeft(width)}/{epochs}  loss " +
+                      $"{m.TrainLoss.ToString("0.0000", CultureInfo.InvariantCulture),9}  {score}";
         if (current != null) current.Description = Markup.Escape($"{Label(run)}  {lastMetrics}");
     }
 

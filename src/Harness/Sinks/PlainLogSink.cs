@@ -27,7 +27,8 @@ public sealed class PlainLogSink(TextWriter writer, bool classification, Verbosi
     /// <inheritdoc />
     public void RunSkipped(RunResult finished)
     {
-        if (Verbose) writer.WriteLine($"run {finished.Run.Index + 1}/{finished.Run.Total}: {finished.Run.Id} already finished (summary.json exists), not retrained");
+        if (Verbose) writer.WriteLine(
+            $"run {finished.Run.Index + 1}/{finished.Run.Total}: {finished.Run.Id} already finished (summary.json exists), not retrained");
     }
 
     /// <inheritdoc />
@@ -37,7 +38,8 @@ public sealed class PlainLogSink(TextWriter writer, bool classification, Verbosi
         var score = classification
             ? $"val_acc {Format(m.ValidationAccuracy)} test_acc {Format(m.TestAccuracy)}"
             : $"val_rmse {Format(m.ValidationRmse)} test_rmse {Format(m.TestRmse)}";
-        writer.WriteLine(FormattableString.Invariant($"  {run.Id} epoch {m.Epoch}/{run.Epochs} loss {m.TrainLoss:0.00000} {score} ({m.EpochSeconds:0.00} s, {m.SamplesPerSecond:0} samples/s)"));
+        writer.WriteLine(FormattableString.Invariant(
+            $"  {run.Id} epoch {m.Epoch}/{run.Epochs} loss {m.TrainLoss:0.00000} {score} ({m.EpochSeconds:0.00} s, {m.SamplesPerSecond:0} samples/s)"));
     }
 
     /// <inheritdoc />

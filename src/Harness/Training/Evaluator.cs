@@ -70,7 +70,8 @@ public static class Evaluator
     /// A classification split's class logits (float64, row-major [N, C]) and labels on the host, for fitting and applying a
     /// temperature; null for an empty split.
     /// </summary>
-    public static (double[] Logits, long[] Labels, int Classes)? ClassLogits(nn.Module<Tensor, Tensor> model, LossBinding binding, Tensor features, Tensor targets)
+    public static (double[] Logits, long[] Labels, int Classes)? ClassLogits(
+        nn.Module<Tensor, Tensor> model, LossBinding binding, Tensor features, Tensor targets)
     {
         long n = features.shape[0];
         if (n == 0) return null;

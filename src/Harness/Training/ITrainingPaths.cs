@@ -17,13 +17,19 @@ public interface ITrainingPaths
     /// </summary>
     Tensor CopyTrainingRows(Tensor source);
 
-    /// <summary>The batch source for <paramref name="data"/>'s training split, with <paramref name="targets"/> (the encoded training targets) in place of its targets.</summary>
+    /// <summary>
+    /// The batch source for <paramref name="data"/>'s training split, with <paramref name="targets"/> (the encoded
+    /// training targets) in place of its targets.
+    /// </summary>
     IBatchSource Batches(DeviceData data, Tensor targets, int batchSize);
 
     /// <summary>The stepper that owns the optimizer <paramref name="optimizer"/> names over <paramref name="model"/>'s parameters.</summary>
     IParameterStepper Stepper(nn.Module model, OptimizerConfig optimizer);
 
-    /// <summary>The training-accuracy count for <paramref name="labels"/> (the training split's, on the data's device) and outputs of <paramref name="outputType"/>.</summary>
+    /// <summary>
+    /// The training-accuracy count for <paramref name="labels"/> (the training split's, on the data's device) and
+    /// outputs of <paramref name="outputType"/>.
+    /// </summary>
     TrainingAccuracy Accuracy(LossBinding binding, Tensor labels, ScalarType outputType);
 
     /// <summary>What one trainer's epoch-end checkpoints are serialized into.</summary>

@@ -74,12 +74,15 @@ public sealed class LossBinding
         catch (LossOptionException e) { throw new ExperimentSetupException($"{Where()}: {e.Message}"); }
         var twin = reference.IsBuiltIn ? BuiltInTwins.For(spec.Name) : null;
         if (reference.IsBuiltIn && twin is not { OfferedForTraining: true })
-            throw new ExperimentSetupException($"loss '{reference.Canonical}' is not available: built-ins exist for {string.Join(", ", BuiltInTwins.OfferedForTraining)}.");
+            throw new ExperimentSetupException($"loss '{reference.Canonical}' is not available: " +
+                                               $"built-ins exist for {string.Join(", ", BuiltInTwins.OfferedForTraining)}.");
 
         TargetEncodingKind? givenEncoding = string.IsNullOrWhiteSpace(entry.TargetEncoding) ? null
-            : TargetEncodings.Find(entry.TargetEncoding) ?? throw new ExperimentSetupException($"targetEncoding '{entry.TargetEncoding}' is not valid: use {string.Join(", ", TargetEncodings.Names)}.");
+            : TargetEncodings.Find(entry.TargetEncoding) ?? throw new ExperimentSetupException(
+                $"targetEncoding '{entry.TargetEncoding}' is not valid: use {string.Join(", ", TargetEncodings.Names)}.");
         OutputActivation? givenActivation = string.IsNullOrWhiteSpace(entry.Activation) ? null
-            : OutputActivations.Find(entry.Activation) ?? throw new ExperimentSetupException($"activation '{entry.Activation}' is not valid: use {string.Join(", ", OutputActivations.Names)}.");
+            : OutputActivations.Find(entry.Activation) ?? throw new ExperimentSetupException(
+                $"activation '{entry.Activation}' is not valid: use {string.Join(", ", OutputActivations.Names)}.");
         if (LossFit.Check(spec, reference.Canonical.ToString(), givenEncoding, regression, regression ? null : classCount, datasetName) is { } problem)
             throw new ExperimentSetupException($"{Where()}: {problem.Message}");
         var encoding = givenEncoding ?? LossFit.DefaultEncoding(spec, regression)!.Value;

@@ -24,7 +24,10 @@ namespace Harness.Training;
 /// <param name="paths">The implementations behind the loop's seams; null: the plain ones (<see cref="PlainTrainingPaths"/>).</param>
 public sealed class Trainer(TrainingConfig config, Device device, double? convergenceTarget, bool temperatureScaling = false, ITrainingPaths? paths = null)
 {
-    /// <summary>Where batches, steps, accuracy counts, checkpoint memory and the clock come from (the plain ones unless the runner plugs in faster ones).</summary>
+    /// <summary>
+    /// Where batches, steps, accuracy counts, checkpoint memory and the clock come from (the plain ones unless the
+    /// runner plugs in faster ones).
+    /// </summary>
     readonly ITrainingPaths seams = paths ?? PlainTrainingPaths.Instance;
 
     /// <summary>What the epoch-end checkpoints are serialized into, for every run of this trainer.</summary>
@@ -96,7 +99,10 @@ public sealed class Trainer(TrainingConfig config, Device device, double? conver
         return result;
     }
 
-    /// <summary>The final model's test calibration, and with temperature scaling the temperature fitted on validation and the test calibration after it.</summary>
+    /// <summary>
+    /// The final model's test calibration, and with temperature scaling the temperature fitted on validation and the
+    /// test calibration after it.
+    /// </summary>
     RunCalibration? Calibrate(nn.Module<Tensor, Tensor> model, LossBinding binding, DeviceData data)
     {
         if (Evaluator.ClassLogits(model, binding, data.TestFeatures, data.TestTargets) is not { } test) return null;
@@ -147,10 +153,12 @@ public sealed class Trainer(TrainingConfig config, Device device, double? conver
     /// optimizer (TorchSharp's schedulers expose no state; their recursive formulas then give the same learning
     /// rates bit for bit), and the optimizer's own state, learning rates included, is loaded over that.
     /// </summary>
-    void Restore(TrainingCheckpoint c, RunInfo run, nn.Module model, optim.Optimizer optimizer, optim.lr_scheduler.LRScheduler? schedule, EarlyStopping stopping)
+    void Restore(
+        TrainingCheckpoint c, RunInfo run, nn.Module model, optim.Optimizer optimizer, optim.lr_scheduler.LRScheduler? schedule, EarlyStopping stopping)
     {
         if (c.RunId != run.Id || c.InitialWeightsHash != run.InitialWeightsHash || c.Seed != run.Seed)
-            throw new InvalidDataException($"the checkpoint belongs to run '{c.RunId}' (seed {c.Seed}, initial weights {c.InitialWeightsHash[..Math.Min(12, c.InitialWeightsHash.Length)]}), not to this run");
+            throw new InvalidDataException($"the checkpoint belongs to run '{c.RunId}' (seed {c.Seed}, " +
+                                           $"initial weights {c.InitialWeightsHash[..Math.Min(12, c.InitialWeightsHash.Length)]}), not to this run");
         if (c.Optimizer != optimizer.GetType().Name)
             throw new InvalidDataException($"the checkpoint holds {c.Optimizer} state, this run uses {optimizer.GetType().Name}");
         if (c.Epoch < 1 || c.Epoch > config.Epochs)

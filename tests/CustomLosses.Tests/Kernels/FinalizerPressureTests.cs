@@ -56,6 +56,7 @@ public class FinalizerPressureTests(ITestOutputHelper output)
         Assert.True(perCall >= 1, $"{name}: the measurement saw {perCall:F2} finalizable objects per call, fewer than TorchSharp's own: it measures nothing");
         // The 0.1 absorbs a stray object from the runtime itself over 200 calls; one extra read per call is 1.0.
         Assert.True(perCall <= TorchSharpPerCall + 0.1,
-            $"{name}: {perCall:F2} finalizable objects per call, over TorchSharp's own {TorchSharpPerCall}: a Tensor.shape, item or dot on the path? (use TensorShape / HostValue / matmul)");
+            $"{name}: {perCall:F2} finalizable objects per call, over TorchSharp's own {TorchSharpPerCall}: a Tensor.shape, " +
+            "item or dot on the path? (use TensorShape / HostValue / matmul)");
     }
 }

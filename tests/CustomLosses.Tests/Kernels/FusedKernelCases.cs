@@ -49,7 +49,8 @@ public sealed record FusedKernelCase(string Name, CustomLoss Custom, Func<Tensor
             yield return new($"mse/{tag}", new MseLoss(r), (x, t) => nn.functional.mse_loss(x, t, r), () => Real(rows), () => Real(rows));
             yield return new($"l1/{tag}", new L1Loss(r), (x, t) => nn.functional.l1_loss(x, t, r), () => Real(rows), () => Real(rows));
             yield return new($"huber(1.5)/{tag}", new HuberLoss(1.5, r), (x, t) => nn.functional.huber_loss(x, t, 1.5, r), () => Real(rows), () => Real(rows));
-            yield return new($"smooth-l1(0.5)/{tag}", new SmoothL1Loss(0.5, r), (x, t) => nn.functional.smooth_l1_loss(x, t, r, 0.5), () => Real(rows), () => Real(rows));
+            yield return new($"smooth-l1(0.5)/{tag}", new SmoothL1Loss(0.5, r), (x, t) => nn.functional.smooth_l1_loss(x, t, r, 0.5),
+                () => Real(rows), () => Real(rows));
             yield return new($"bce-with-logits/{tag}", new BceWithLogitsLoss(reduction: r),
                 (x, t) => nn.functional.binary_cross_entropy_with_logits(x, t, reduction: r), () => Real(rows), () => ZeroOne(rows));
         }

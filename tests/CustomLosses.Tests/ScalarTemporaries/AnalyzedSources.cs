@@ -27,7 +27,8 @@ internal static class AnalyzedSources
     /// <summary>The runtime's assemblies and TorchSharp (not CustomLosses itself: its types come from the sources).</summary>
     public static IReadOnlyList<MetadataReference> LibraryReferences => References.Value;
 
-    static readonly Lazy<IReadOnlyList<MetadataReference>> References = new(() => ReferencesFrom([typeof(TorchSharp.torch).Assembly.Location], exclude: "CustomLosses"));
+    static readonly Lazy<IReadOnlyList<MetadataReference>> References =
+        new(() => ReferencesFrom([typeof(TorchSharp.torch).Assembly.Location], exclude: "CustomLosses"));
 
     /// <summary>The IL scan of the TorchSharp.dll these tests run with, every method's name indexed (for the scan's own tests).</summary>
     public static HiddenScalarTemporaries TorchSharpScan => Scan.Value;
@@ -50,7 +51,10 @@ internal static class AnalyzedSources
             .Select(p => (MetadataReference)MetadataReference.CreateFromFile(p))
             .ToList();
 
-    /// <summary>Every C# file under <paramref name="folder"/> (bin and obj left out), as (path relative to <paramref name="root"/>, text), in path order.</summary>
+    /// <summary>
+    /// Every C# file under <paramref name="folder"/> (bin and obj left out), as (path relative to
+    /// <paramref name="root"/>, text), in path order.
+    /// </summary>
     public static List<(string Path, string Text)> SourcesUnder(string root, string folder) =>
         Directory.EnumerateFiles(folder, "*.cs", SearchOption.AllDirectories)
             .Where(f => !Path.GetRelativePath(folder, f).Split(Path.DirectorySeparatorChar).Any(d => d is "bin" or "obj"))

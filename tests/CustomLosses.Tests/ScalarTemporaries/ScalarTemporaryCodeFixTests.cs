@@ -85,7 +85,8 @@ public class ScalarTemporaryCodeFixTests
         var fixedResult = Run(compilation);
         Assert.Equal(original.dtype, fixedResult.dtype);
         Assert.Equal(original.shape, fixedResult.shape);
-        Assert.True(original.bytes.ToArray().SequenceEqual(fixedResult.bytes.ToArray()), $"{body} and {expected} differ: {original.str()} vs {fixedResult.str()}");
+        Assert.True(original.bytes.ToArray().SequenceEqual(fixedResult.bytes.ToArray()),
+            $"{body} and {expected} differ: {original.str()} vs {fixedResult.str()}");
     }
 
     /// <summary>Emits the planted project, loads it on its own and calls Planted.F on fixed inputs.</summary>
@@ -144,7 +145,8 @@ public class ScalarTemporaryCodeFixTests
                 public static Tensor F(Tensor x) => 1.0 - x * 0.5;
             }
             """;
-        var references = AnalyzedSources.ReferencesFrom([typeof(TorchSharp.torch).Assembly.Location, typeof(CachedScalars).Assembly.Location], exclude: "CustomLosses.Tests");
+        var references = AnalyzedSources.ReferencesFrom(
+            [typeof(TorchSharp.torch).Assembly.Location, typeof(CachedScalars).Assembly.Location], exclude: "CustomLosses.Tests");
         var document = Project(references, ("User.cs", user)).Documents.Single(d => d.Name == "User.cs");
         // The inner product first, then the subtraction around it.
         foreach (var flagged in new Func<string, bool>[] { w => w == "x * 0.5", w => w.StartsWith("1.0 - ", StringComparison.Ordinal) })
@@ -155,7 +157,8 @@ public class ScalarTemporaryCodeFixTests
         }
         var fixedDocument = document;
         var text = (await fixedDocument.GetTextAsync()).ToString();
-        Assert.Contains("public static Tensor F(Tensor x) => (x * CustomLosses.CachedScalars.Of(0.5)).negative().add(CustomLosses.CachedScalars.Of(1.0), CustomLosses.CachedScalars.One);", text);
+        Assert.Contains("public static Tensor F(Tensor x) => (x * CustomLosses.CachedScalars.Of(0.5)).negative().add(CustomLosses.CachedScalars.Of(1.0), " +
+                        "CustomLosses.CachedScalars.One);", text);
         var compilation = (await fixedDocument.Project.GetCompilationAsync())!;
         Assert.Empty(AnalyzedSources.Errors(compilation));
         Assert.Empty(AnalyzedSources.Analyze(compilation));
@@ -163,7 +166,10 @@ public class ScalarTemporaryCodeFixTests
 
     const int PlantedLine = 14;
 
-    /// <summary>The body as the only statement line of a method (as in <see cref="ScalarTemporaryTests"/>), with the library's kept-scalar sources, in a workspace.</summary>
+    /// <summary>
+    /// The body as the only statement line of a method (as in <see cref="ScalarTemporaryTests"/>), with the library's
+    /// kept-scalar sources, in a workspace.
+    /// </summary>
     static async Task<(Document Document, IReadOnlyList<Diagnostic> Diagnostics)> Planted(string body)
     {
         var planted = $$"""
@@ -209,7 +215,8 @@ public class ScalarTemporaryCodeFixTests
     static Diagnostic Flagged(IReadOnlyList<Diagnostic> diagnostics, string rule, string flagged)
     {
         var matching = diagnostics.Where(d => d.Id == rule && Written(d) == flagged).ToList();
-        Assert.True(matching.Count == 1, $"expected one {rule} on '{flagged}'; the analyzer reported:\n" + string.Join("\n", diagnostics.Select(AnalyzedSources.Describe)));
+        Assert.True(matching.Count == 1,
+            $"expected one {rule} on '{flagged}'; the analyzer reported:\n" + string.Join("\n", diagnostics.Select(AnalyzedSources.Describe)));
         return matching[0];
     }
 

@@ -24,7 +24,8 @@ public class ScalarTemporaryTests
         Assert.True(files.Count > 40, $"only {files.Count} source files under {Sources}");
         var compilation = AnalyzedSources.Compile(files);
         var errors = AnalyzedSources.Errors(compilation);
-        Assert.True(errors.Count == 0, "src/CustomLosses does not compile in the analysis (so its semantic model is unreliable):\n" + string.Join("\n", errors.Take(20)));
+        Assert.True(errors.Count == 0,
+            "src/CustomLosses does not compile in the analysis (so its semantic model is unreliable):\n" + string.Join("\n", errors.Take(20)));
 
         // CL0004 (info) is left out: error messages may format a shape.
         var findings = AnalyzedSources.Analyze(compilation).Where(d => d.Severity == DiagnosticSeverity.Warning).ToList();
@@ -139,7 +140,8 @@ public class ScalarTemporaryTests
         Assert.Contains("op_Addition(Tensor, Tensor) → Tensor.add(Tensor) → Scalar.op_Implicit(Int32)", message);
         Assert.Contains("a.add(b, CachedScalars.One)", message);
         // The library's own code is pointed at its internal helper; KeptScalarOps is not visible to a package user (below).
-        Assert.Contains("KeptScalarOps.Minus(c, t)", Assert.Single(AnalyzePlanted("return 1.0 - x;")).GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Contains("KeptScalarOps.Minus(c, t)",
+            Assert.Single(AnalyzePlanted("return 1.0 - x;")).GetMessage(System.Globalization.CultureInfo.InvariantCulture));
     }
 
     [Fact]
@@ -159,7 +161,8 @@ public class ScalarTemporaryTests
                 public static Tensor G(Tensor x) => x.mul(CachedScalars.Of(2.0));
             }
             """;
-        var references = AnalyzedSources.ReferencesFrom([typeof(TorchSharp.torch).Assembly.Location, typeof(CachedScalars).Assembly.Location], exclude: "CustomLosses.Tests");
+        var references = AnalyzedSources.ReferencesFrom(
+            [typeof(TorchSharp.torch).Assembly.Location, typeof(CachedScalars).Assembly.Location], exclude: "CustomLosses.Tests");
         var compilation = AnalyzedSources.Compile([("User.cs", user)], references);
         Assert.Empty(AnalyzedSources.Errors(compilation));
         var finding = Assert.Single(AnalyzedSources.Analyze(compilation));

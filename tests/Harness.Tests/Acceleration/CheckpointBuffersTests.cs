@@ -100,8 +100,11 @@ public class CheckpointBuffersTests
             Assert.NotEmpty(optimizer);
         }
         // The optimizer state of different epochs differs (Adam's moments move), so a reused buffer that was overwritten shows.
-        Assert.Equal(store.Written.Count, store.Written.Select(w => Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(w.Optimizer))).Distinct().Count());
-        Assert.True(store.ModelBuffers.Count < store.Written.Count, $"epochs written {string.Join(",", store.Written.Select(w => w.Epoch))}: {store.ModelBuffers.Count} model buffers for {store.Written.Count} checkpoints: none was reused");
+        Assert.Equal(store.Written.Count,
+            store.Written.Select(w => Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(w.Optimizer))).Distinct().Count());
+        Assert.True(store.ModelBuffers.Count < store.Written.Count,
+            $"epochs written {string.Join(",", store.Written.Select(w => w.Epoch))}: " +
+            $"{store.ModelBuffers.Count} model buffers for {store.Written.Count} checkpoints: none was reused");
     }
 
     [Fact]

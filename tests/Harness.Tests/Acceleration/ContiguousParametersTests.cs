@@ -59,7 +59,8 @@ public class ContiguousParametersTests
         Assert.Equal(expected.Count, actual.Count);
         for (int i = 0; i < expected.Count; i++)
         {
-            Assert.True(Same(expected[i], actual[i]), $"parameter {i} differs after 25 {name} steps (max |diff| {(expected[i] - actual[i]).abs().max().item<float>()})");
+            Assert.True(Same(expected[i], actual[i]),
+                $"parameter {i} differs after 25 {name} steps (max |diff| {(expected[i] - actual[i]).abs().max().item<float>()})");
             using var g = actual[i].grad!;
             using var rg = expected[i].grad!;
             Assert.True(Same(rg, g), $"gradient {i} differs");

@@ -22,10 +22,14 @@ public class DependencyRulesTests
     {
         { "CustomLosses", ["Harness"] },
         // The fast paths know TorchSharp only; the runner plugs them in through Training's seams.
-        { "Harness.Acceleration", ["Harness.Config", "Harness.Data", "Harness.Training", "Harness.Models", "Harness.Experiments", "Harness.Metrics", "Harness.Results", "Harness.Sinks", "Harness.Reporting", "Harness.Cli", "CustomLosses"] },
-        { "Harness.Config", ["Harness.Training", "Harness.Models", "Harness.Experiments", "Harness.Sinks", "Harness.Reporting", "Harness.Results", "Harness.Cli"] },
-        { "Harness.Data", ["Harness.Config", "Harness.Training", "Harness.Models", "Harness.Experiments", "Harness.Sinks", "Harness.Reporting", "Harness.Results", "Harness.Cli"] },
-        { "Harness.Training", ["Harness.Acceleration", "Harness.Sinks", "Harness.Reporting", "Harness.Results", "Harness.Experiments", "Harness.Cli", "Spectre.Console"] },
+        { "Harness.Acceleration", ["Harness.Config", "Harness.Data", "Harness.Training", "Harness.Models", "Harness.Experiments", "Harness.Metrics",
+            "Harness.Results", "Harness.Sinks", "Harness.Reporting", "Harness.Cli", "CustomLosses"] },
+        { "Harness.Config", ["Harness.Training", "Harness.Models", "Harness.Experiments", "Harness.Sinks", "Harness.Reporting", "Harness.Results",
+            "Harness.Cli"] },
+        { "Harness.Data", ["Harness.Config", "Harness.Training", "Harness.Models", "Harness.Experiments", "Harness.Sinks", "Harness.Reporting",
+            "Harness.Results", "Harness.Cli"] },
+        { "Harness.Training", ["Harness.Acceleration", "Harness.Sinks", "Harness.Reporting", "Harness.Results", "Harness.Experiments", "Harness.Cli",
+            "Spectre.Console"] },
         { "Harness.Metrics", ["Harness.Training", "Harness.Sinks", "Harness.Reporting", "Harness.Results", "Harness.Experiments", "Harness.Cli"] },
         { "Harness.Results", ["Harness.Sinks", "Harness.Reporting", "Harness.Experiments", "Harness.Cli", "Spectre.Console"] },
         // Reporting reads the plan (which cells a grid should have) but not the runner's console or the sinks.
@@ -34,10 +38,12 @@ public class DependencyRulesTests
         { "Harness.Sinks", ["Harness.Cli", "Harness.Reporting", "Harness.Experiments"] },
         { "Harness.Experiments", ["Harness.Cli", "Spectre.Console"] },
         // Plugins only load assemblies and hand their losses to the library's registry.
-        { "Harness.Plugins", ["Harness.Cli", "Harness.Config", "Harness.Training", "Harness.Experiments", "Harness.Reporting", "Harness.Sinks", "Harness.Results", "Harness.Validation", "Spectre.Console"] },
+        { "Harness.Plugins", ["Harness.Cli", "Harness.Config", "Harness.Training", "Harness.Experiments", "Harness.Reporting", "Harness.Sinks",
+            "Harness.Results", "Harness.Validation", "Spectre.Console"] },
     };
 
-    static IObjectProvider<IType> In(string ns) => Types().That().ResideInNamespaceMatching("^" + System.Text.RegularExpressions.Regex.Escape(ns) + @"(\..*)?$").As(ns);
+    static IObjectProvider<IType> In(string ns) =>
+        Types().That().ResideInNamespaceMatching("^" + System.Text.RegularExpressions.Regex.Escape(ns) + @"(\..*)?$").As(ns);
 
     /// <summary>Checks one rule on <paramref name="code"/>; throws <see cref="FailedArchRuleException"/> when broken.</summary>
     static void Check(ArchUnitNET.Domain.Architecture code, string part, string forbidden) =>

@@ -43,7 +43,8 @@ public class AnalyzerWiringTests
 
     static bool RunsTheAnalyzer(XDocument project) =>
         project.Descendants().Any(e => e.Name.LocalName == "ProjectReference"
-            && ((string?)e.Attribute("Include"))?.Replace('\\', '/').EndsWith("CustomLosses.Analyzers/CustomLosses.Analyzers.csproj", StringComparison.Ordinal) == true
+            && ((string?)e.Attribute("Include"))?.Replace('\\', '/')
+                .EndsWith("CustomLosses.Analyzers/CustomLosses.Analyzers.csproj", StringComparison.Ordinal) == true
             && (string?)e.Attribute("OutputItemType") == "Analyzer"
             && (string?)e.Attribute("ReferenceOutputAssembly") == "false");
 }

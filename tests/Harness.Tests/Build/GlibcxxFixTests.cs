@@ -20,7 +20,10 @@ public class GlibcxxFixTests
 
     internal static bool SystemHasGlibcxx3432()
     {
-        var lib = new[] { "/usr/lib/x86_64-linux-gnu/libstdc++.so.6", "/lib/x86_64-linux-gnu/libstdc++.so.6", "/usr/lib64/libstdc++.so.6", "/usr/lib/libstdc++.so.6" }
+        var lib = new[]
+            {
+                "/usr/lib/x86_64-linux-gnu/libstdc++.so.6", "/lib/x86_64-linux-gnu/libstdc++.so.6", "/usr/lib64/libstdc++.so.6", "/usr/lib/libstdc++.so.6",
+            }
             .FirstOrDefault(File.Exists);
         if (lib == null) return false;
         var bytes = File.ReadAllBytes(lib);

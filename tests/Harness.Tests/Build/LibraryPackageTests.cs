@@ -33,14 +33,17 @@ public class LibraryPackageTests(LocalFeed localFeed)
             var dependencies = XDocument.Load(nuspec).Descendants().Where(e => e.Name.LocalName == "dependency")
                 .Select(e => (string)e.Attribute("id")!).ToList();
             Assert.Contains("TorchSharp", dependencies);
-            Assert.DoesNotContain(dependencies, d => d.StartsWith("TorchSharp-", StringComparison.Ordinal) || d.StartsWith("libtorch", StringComparison.Ordinal));
+            Assert.DoesNotContain(dependencies,
+                d => d.StartsWith("TorchSharp-", StringComparison.Ordinal) || d.StartsWith("libtorch", StringComparison.Ordinal));
             Assert.DoesNotContain(dependencies, d => d.StartsWith("CustomLosses", StringComparison.Ordinal));   // the analyzers travel inside
         }
 
         var app = localFeed.UserProject("library-app");
         File.WriteAllText(Path.Combine(app, "app.csproj"), $"""
             <Project Sdk="Microsoft.NET.Sdk">
-              <PropertyGroup><OutputType>Exe</OutputType><TargetFramework>net10.0</TargetFramework><Nullable>enable</Nullable><ImplicitUsings>enable</ImplicitUsings></PropertyGroup>
+              <PropertyGroup>
+                <OutputType>Exe</OutputType><TargetFramework>net10.0</TargetFramework><Nullable>enable</Nullable><ImplicitUsings>enable</ImplicitUsings>
+              </PropertyGroup>
               <ItemGroup><PackageReference Include="LossHarness.CustomLosses" Version="{localFeed.Version}" /></ItemGroup>
             </Project>
             """);

@@ -34,7 +34,8 @@ public class OwnLossEndToEndTests(LocalFeed localFeed, ITestOutputHelper log)
         var project = Path.Combine(work, "Acme.Losses");
         var source = Path.Combine(project, "src", "MyLoss.cs");
         Assert.True(File.Exists(Path.Combine(project, "src", "Acme.Losses.csproj")), output);
-        Assert.Contains($"Include=\"LossHarness.CustomLosses\" Version=\"{localFeed.Version}\"", File.ReadAllText(Path.Combine(project, "src", "Acme.Losses.csproj")));
+        Assert.Contains($"Include=\"LossHarness.CustomLosses\" Version=\"{localFeed.Version}\"",
+            File.ReadAllText(Path.Combine(project, "src", "Acme.Losses.csproj")));
         Step("template installed and instantiated");
 
         (code, output) = LocalFeed.Dotnet(project, "build", "src", "-c", "Release", "-nologo");

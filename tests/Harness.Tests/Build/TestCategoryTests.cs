@@ -65,14 +65,16 @@ public class TestCategoryTests
     static IEnumerable<string> TestSources() =>
         new[] { "Harness.Tests", "CustomLosses.Tests" }
             .SelectMany(p => Directory.EnumerateFiles(Path.Combine(RepositoryPaths.Root, "tests", p), "*.cs", SearchOption.AllDirectories))
-            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}") && !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}"))
+            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}")
+                && !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}"))
             .Select(File.ReadAllText);
 
     [Fact]
     public void Every_test_that_starts_a_process_carries_a_category()
     {
         var missing = Uncategorized(TestSources());
-        Assert.True(missing.Count == 0, "tests that start a process without [Trait(\"Category\", TestCategory.Process)] (or Slow): " + string.Join(", ", missing));
+        Assert.True(missing.Count == 0,
+            "tests that start a process without [Trait(\"Category\", TestCategory.Process)] (or Slow): " + string.Join(", ", missing));
     }
 
     [Fact]

@@ -65,7 +65,8 @@ public class ToolPackageTests(LocalFeed localFeed, ITestOutputHelper log)
         Assert.Contains("huber", output);
 
         clock.Restart();
-        (code, output) = LocalFeed.Run(harness, work, "run", "experiments/quickstart.json", "--output", "out", "--set", "training.epochs=2", "--set", "seeds=[0,1]");
+        (code, output) = LocalFeed.Run(
+            harness, work, "run", "experiments/quickstart.json", "--output", "out", "--set", "training.epochs=2", "--set", "seeds=[0,1]");
         Assert.True(code == 0, output);
         log.WriteLine($"quickstart (2 epochs, 2 seeds) in {clock.Elapsed.TotalSeconds:0.0} s");
         Assert.Contains("Verdict: ", output);

@@ -30,7 +30,8 @@ public class KubernetesJobFileTests(KubernetesJobFileTests.SchemaChecker checker
             var source = Path.Combine(RepositoryPaths.Root, "experiments", "jobs", "kubernetes-validate");
             foreach (var file in new[] { "package.json", "package-lock.json", "validate.mjs" })
                 File.Copy(Path.Combine(source, file), Path.Combine(folder, file));
-            var (code, stdout, stderr) = ExternalProcess.Run(folder, NoEnvironment, TimeSpan.FromMinutes(5), "npm", "ci", "--no-audit", "--no-fund", "--loglevel=error");
+            var (code, stdout, stderr) = ExternalProcess.Run(
+                folder, NoEnvironment, TimeSpan.FromMinutes(5), "npm", "ci", "--no-audit", "--no-fund", "--loglevel=error");
             // npm's first lines name the cause (ECONNREFUSED, ENOTFOUND, E404); its stack trace after them does not help.
             var cause = (stderr + stdout).Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0).Take(4);
             if (code != 0) skipReason = $"npm ci could not install the validator (offline?): {string.Join(" / ", cause)}";

@@ -41,7 +41,8 @@ public class ListCommandTests
             File.WriteAllText(doc, "# Losses\n\n<!-- loss-catalogue:begin -->\n| stale |\n<!-- loss-catalogue:end -->\n\nAfter.\n");
             var (code, stdout, stderr) = HarnessProcess.Run(dir, "list", "losses", "--markdown", "--update", doc);
             Assert.True(code == 0, stdout + stderr);
-            Assert.Equal("# Losses\n\n<!-- loss-catalogue:begin -->\n" + LossCatalogTable.ToMarkdown() + "<!-- loss-catalogue:end -->\n\nAfter.\n", File.ReadAllText(doc));
+            Assert.Equal("# Losses\n\n<!-- loss-catalogue:begin -->\n" + LossCatalogTable.ToMarkdown() + "<!-- loss-catalogue:end -->\n\nAfter.\n",
+                File.ReadAllText(doc));
 
             var plain = Path.Combine(dir, "plain.md");
             File.WriteAllText(plain, "no markers\n");

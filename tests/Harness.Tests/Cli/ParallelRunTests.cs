@@ -53,7 +53,8 @@ public class ParallelRunTests
             foreach (var run in runs)
                 Assert.Equal(UntimedMetricsCsv.Of(File.ReadAllText(Path.Combine(a, run))), UntimedMetricsCsv.Of(File.ReadAllText(Path.Combine(b, run))));
             foreach (var summary in RunFiles(a, "summary.json"))
-                Assert.Equal(ResumeTests.UntimedSummary(File.ReadAllText(Path.Combine(a, summary))), ResumeTests.UntimedSummary(File.ReadAllText(Path.Combine(b, summary))));
+                Assert.Equal(ResumeTests.UntimedSummary(File.ReadAllText(Path.Combine(a, summary))),
+                    ResumeTests.UntimedSummary(File.ReadAllText(Path.Combine(b, summary))));
             Assert.True(File.Exists(Path.Combine(b, "report.md")));
 
             // The folder is an ordinary results folder: a sequential --resume finds nothing left to train.

@@ -51,7 +51,9 @@ public class RunCommandTests
             var report = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(folder, "report.json")))!;
             Assert.Contains("Verdict: " + (string)report["verdict"]!, stdout);
             var ranking = report["ranking"]!.AsArray().Select(x => (string)x!).ToList();
-            var rows = ranking.Select(name => stdout.IndexOf("  " + name + "  ", stdout.IndexOf("adj. p vs best", StringComparison.Ordinal), StringComparison.Ordinal)).ToList();
+            var rows = ranking
+                .Select(name => stdout.IndexOf("  " + name + "  ", stdout.IndexOf("adj. p vs best", StringComparison.Ordinal), StringComparison.Ordinal))
+                .ToList();
             Assert.All(rows, p => Assert.True(p >= 0, stdout));
             Assert.Equal(rows.Order(), rows);
             Assert.Contains(ranking[0], File.ReadAllText(Path.Combine(folder, "report.md")).Split("## Ranking")[1].Split('\n')[4]);

@@ -54,7 +54,8 @@ public class ConfigErrorTests
         Check(WithSets("seeds=5"), "seeds: '5' is not a list; expected a list like [0, 1, 2]");
         Check(WithSets("training=5"), "training: '5' is not an object");
         Check(WithSets("training.epochs=[1,2]"), "training.epochs: expected an integer, not a list or object");
-        Check(ConfigFiles.Error("""{ "name": "x", "seeds": { "a": 1 }, "losses": [ { "loss": "nll" } ] }"""), "seeds: expected a list [ ... ], but found the key 'a'");
+        Check(ConfigFiles.Error("""{ "name": "x", "seeds": { "a": 1 }, "losses": [ { "loss": "nll" } ] }"""),
+            "seeds: expected a list [ ... ], but found the key 'a'");
         Check(WithSets("losses.1.options.delta={\"a\": 1}"), "losses.1.options.delta: expected a number, true/false, a word or a list of numbers");
     }
 
@@ -67,7 +68,8 @@ public class ConfigErrorTests
 
     [Fact]
     public void Missing_loss_name() =>
-        Check(ConfigFiles.Error("""{ "name": "x", "losses": [ { "displayName": "who?" } ] }"""), "losses.0.loss: missing; give a loss name: mse, l1", "builtin:<cross-entropy|nll");
+        Check(ConfigFiles.Error("""{ "name": "x", "losses": [ { "displayName": "who?" } ] }"""),
+            "losses.0.loss: missing; give a loss name: mse, l1", "builtin:<cross-entropy|nll");
 
     // Malformed files.
 
@@ -100,7 +102,8 @@ public class ConfigErrorTests
 
     [Fact]
     public void Keys_with_colons_are_rejected() =>
-        Check(ConfigFiles.Error("{ \"name\": \"x\",\n  \"training:epochs\": 3 }"), "line 2, column 3: key 'training:epochs' contains ':'; write nested objects instead");
+        Check(ConfigFiles.Error("{ \"name\": \"x\",\n  \"training:epochs\": 3 }"),
+            "line 2, column 3: key 'training:epochs' contains ':'; write nested objects instead");
 
     [Fact]
     public void Missing_file() =>
@@ -150,14 +153,17 @@ public class ConfigErrorTests
     // Names from fixed sets.
 
     [Theory]
-    [InlineData("dataset.name=digitz", "dataset.name: 'digitz' is not valid; did you mean digits? valid: digits, breast-cancer, diabetes, fashion-mnist, mnist, csv, synthetic-regression, synthetic-blobs.")]
+    [InlineData("dataset.name=digitz", "dataset.name: 'digitz' is not valid; did you mean digits? valid: digits, breast-cancer, diabetes, fashion-mnist, " +
+                                       "mnist, csv, synthetic-regression, synthetic-blobs.")]
     [InlineData("model.kind=rnn", "model.kind: 'rnn' is not valid; did you mean cnn? valid: linear, mlp, cnn.")]
     [InlineData("training.optimizer.name=adagrad", "training.optimizer.name: 'adagrad' is not valid;", "valid: sgd, adam, adamw, rmsprop.")]
     [InlineData("training.schedule.name=linear", "training.schedule.name: 'linear' is not valid;", "valid: none, step, cosine.")]
     [InlineData("device=gpu", "device: 'gpu' is not valid;", "valid: cpu, cuda, auto.")]
     [InlineData("losses.0.activation=relu", "losses.0.activation: 'relu' is not valid;", "valid: none, sigmoid, softmax, log-softmax.")]
-    [InlineData("losses.0.targetEncoding=onehot", "losses.0.targetEncoding: 'onehot' is not valid; did you mean one-hot? valid: index, one-hot, plus-minus-one, zero-one, real, index-list.")]
-    [InlineData("model.kind=cnn", "model.kind: 'cnn' needs image data; dataset 'digits' is not an image dataset; valid: linear, mlp, or dataset fashion-mnist or mnist.")]
+    [InlineData("losses.0.targetEncoding=onehot", "losses.0.targetEncoding: 'onehot' is not valid; did you mean one-hot? valid: index, one-hot, " +
+                                                  "plus-minus-one, zero-one, real, index-list.")]
+    [InlineData("model.kind=cnn", "model.kind: 'cnn' needs image data; dataset 'digits' is not an image dataset; " +
+                                  "valid: linear, mlp, or dataset fashion-mnist or mnist.")]
     public void Name_errors_list_the_valid_names(string set, params string[] expected) => Check(WithSets(set), expected);
 
     [Fact]
@@ -166,12 +172,14 @@ public class ConfigErrorTests
 
     [Fact]
     public void Unknown_loss_names_the_nearest_and_the_valid_ones() =>
-        Check(WithSets("losses.1.loss=hubr"), "losses.1.loss: 'hubr' is not a loss; did you mean huber? Valid: mse, l1, huber,", "builtin:<cross-entropy|nll|mse");
+        Check(WithSets("losses.1.loss=hubr"),
+            "losses.1.loss: 'hubr' is not a loss; did you mean huber? Valid: mse, l1, huber,", "builtin:<cross-entropy|nll|mse");
 
     [Fact]
     public void Builtin_only_for_losses_with_a_libtorch_twin()
     {
-        Check(WithSets("losses.1.loss=builtin:focal"), "losses.1.loss: 'builtin:focal' has no libtorch built-in;", "valid: builtin:<cross-entropy|nll|mse|l1|huber|smooth-l1|bce|bce-with-logits|multi-margin|kl-div>.");
+        Check(WithSets("losses.1.loss=builtin:focal"), "losses.1.loss: 'builtin:focal' has no libtorch built-in;",
+            "valid: builtin:<cross-entropy|nll|mse|l1|huber|smooth-l1|bce|bce-with-logits|multi-margin|kl-div>.");
         Check(WithSets("losses.1.loss=builtin:hubr"), "did you mean builtin:huber?");
     }
 
@@ -195,11 +203,13 @@ public class ConfigErrorTests
 
     [Fact]
     public void Loss_option_wrong_type() =>
-        Check(WithSets("losses.0.options.label_smoothing=lots"), "losses.0.options.label_smoothing: Loss 'cross-entropy', option 'label_smoothing': 'lots' is not valid; expected a real number");
+        Check(WithSets("losses.0.options.label_smoothing=lots"), "losses.0.options.label_smoothing: Loss 'cross-entropy', option 'label_smoothing': " +
+                                                                 "'lots' is not valid; expected a real number");
 
     [Fact]
     public void Per_class_vector_must_match_the_class_count() =>
-        Check(WithSets("losses.0.options.weight=[1,2,3]"), "losses.0.options.weight: Loss 'cross-entropy', option 'weight' has 3 entries, but the task has 10 classes");
+        Check(WithSets("losses.0.options.weight=[1,2,3]"),
+            "losses.0.options.weight: Loss 'cross-entropy', option 'weight' has 3 entries, but the task has 10 classes");
 
     // Loss and task.
 
@@ -216,7 +226,8 @@ public class ConfigErrorTests
     [Fact]
     public void Classification_loss_on_regression_data() =>
         Check(WithSets("dataset.name=diabetes", "losses.1.targetEncoding=real"),
-            "losses.0.loss: 'cross-entropy' is a classification loss (multi-class) but dataset 'diabetes' is regression; valid: a regression loss (mse, l1, huber,");
+            "losses.0.loss: 'cross-entropy' is a classification loss (multi-class) but dataset 'diabetes' is regression; " +
+            "valid: a regression loss (mse, l1, huber,");
 
     [Fact]
     public void Csv_regression_is_regression() =>
@@ -234,14 +245,17 @@ public class ConfigErrorTests
         // A single-output head with softmax (the base config's loss 1) is constant: refused at validation now.
         Check(WithSets("dataset.name=breast-cancer", "losses.1.loss=hinge", "losses.1.targetEncoding=\"\"", "losses.1.options={}"),
             "losses.1.activation: softmax over a single output unit is constant");
-        var c = ConfigFiles.Load(ConfigFiles.Base, "dataset.name=breast-cancer", "losses.1.loss=hinge", "losses.1.targetEncoding=\"\"", "losses.1.activation=\"\"", "losses.1.options={}");
+        var c = ConfigFiles.Load(ConfigFiles.Base, "dataset.name=breast-cancer", "losses.1.loss=hinge", "losses.1.targetEncoding=\"\"",
+            "losses.1.activation=\"\"", "losses.1.options={}");
         Assert.Equal("hinge", c.Losses[1].Loss);
-        c = ConfigFiles.Load(ConfigFiles.Base, "dataset.name=synthetic-blobs", "dataset.synthetic.classes=2", "losses.1.loss=bce-with-logits", "losses.1.targetEncoding=zero-one", "losses.1.activation=\"\"", "losses.1.options={}");
+        c = ConfigFiles.Load(ConfigFiles.Base, "dataset.name=synthetic-blobs", "dataset.synthetic.classes=2", "losses.1.loss=bce-with-logits",
+            "losses.1.targetEncoding=zero-one", "losses.1.activation=\"\"", "losses.1.options={}");
         Assert.Equal("zero-one", c.Losses[1].TargetEncoding);
         c = ConfigFiles.Load(ConfigFiles.Base, "losses.1.loss=bce-with-logits", "losses.1.targetEncoding=one-hot", "losses.1.options={}");
         Assert.Equal("one-hot", c.Losses[1].TargetEncoding);
         // csv: the class count is unknown until the file is read, so the check waits.
-        c = ConfigFiles.Load(ConfigFiles.Base, "dataset.name=csv", "dataset.csv.path=x.csv", "losses.1.loss=hinge", "losses.1.targetEncoding=\"\"", "losses.1.activation=\"\"", "losses.1.options={}");
+        c = ConfigFiles.Load(ConfigFiles.Base, "dataset.name=csv", "dataset.csv.path=x.csv", "losses.1.loss=hinge", "losses.1.targetEncoding=\"\"",
+            "losses.1.activation=\"\"", "losses.1.options={}");
         Assert.Equal("hinge", c.Losses[1].Loss);
     }
 
@@ -402,7 +416,8 @@ public class AllConfigErrorsAtOnceTests
     {
         var one = ConfigFiles.Error("""{ "name": "x", "training": { "epochs": "ten" }, "losses": [ { "loss": "cross-entropy" } ] }""");
         Assert.StartsWith("training.epochs: 'ten' is not an integer", one);
-        var e = Assert.Throws<ConfigException>(() => ConfigFiles.Load("""{ "name": "x", "seeds": "zero", "training": { "epochs": "ten" }, "losses": [ { "loss": "cross-entropy" } ] }"""));
+        var e = Assert.Throws<ConfigException>(() =>
+            ConfigFiles.Load("""{ "name": "x", "seeds": "zero", "training": { "epochs": "ten" }, "losses": [ { "loss": "cross-entropy" } ] }"""));
         Assert.Equal(2, e.Problems.Count);
     }
 

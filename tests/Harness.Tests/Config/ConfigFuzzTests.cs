@@ -26,8 +26,10 @@ public static class FuzzCases
     [
         ConfigFiles.Base,
         File.ReadAllText(Path.Combine(RepositoryPaths.Root, "experiments", "quickstart.json")),
-        """{ "name": "r", "dataset": { "name": "diabetes", "corruption": { "outlierFraction": 0.1 } }, "losses": [ { "loss": "huber", "options": { "delta": 2 } }, { "loss": "builtin:mse" } ], "seeds": [3] }""",
-        """{ "name": "b", "dataset": { "name": "csv", "csv": { "path": "x.csv", "task": "classification" } }, "model": { "kind": "linear" }, "losses": [ { "loss": "hinge" }, { "loss": "cross-entropy", "options": { "weight": [1, 2] } } ] }""",
+        """{ "name": "r", "dataset": { "name": "diabetes", "corruption": { "outlierFraction": 0.1 } },""" +
+            """ "losses": [ { "loss": "huber", "options": { "delta": 2 } }, { "loss": "builtin:mse" } ], "seeds": [3] }""",
+        """{ "name": "b", "dataset": { "name": "csv", "csv": { "path": "x.csv", "task": "classification" } }, "model": { "kind": "linear" },""" +
+            """ "losses": [ { "loss": "hinge" }, { "loss": "cross-entropy", "options": { "weight": [1, 2] } } ] }""",
     ];
 
     static readonly string[] Keys =
@@ -49,7 +51,8 @@ public static class FuzzCases
     {
         0 => JsonValue.Create(r.Next(-5, 20)),
         1 => JsonValue.Create(r.NextDouble() * 4 - 2),
-        2 => JsonValue.Create(Pick(r, ["ten", "", "adam", "mse", "digits", "builtin:huber", "builtin:", "NaN", "Infinity", "1e999", "[1,2]", "..", "a:b", "ü"])),
+        2 => JsonValue.Create(
+            Pick(r, ["ten", "", "adam", "mse", "digits", "builtin:huber", "builtin:", "NaN", "Infinity", "1e999", "[1,2]", "..", "a:b", "ü"])),
         3 => JsonValue.Create(r.Next(2) == 0),
         4 => null,
         5 => JsonValue.Create(1e300 * (r.Next(2) == 0 ? 1 : -1)),
@@ -57,7 +60,8 @@ public static class FuzzCases
         7 => JsonValue.Create(Pick(r, Keys)),
         8 => JsonValue.Create(r.Next(0, 3) - 1e-9),
         9 => new JsonArray(Enumerable.Range(0, r.Next(4)).Select(_ => RandomValue(r, depth + 1)).ToArray()),
-        10 => new JsonObject(Enumerable.Range(0, r.Next(3)).Select(_ => KeyValuePair.Create(Pick(r, Keys) + r.Next(3), RandomValue(r, depth + 1))).DistinctBy(kv => kv.Key.ToLowerInvariant())),
+        10 => new JsonObject(Enumerable.Range(0, r.Next(3))
+            .Select(_ => KeyValuePair.Create(Pick(r, Keys) + r.Next(3), RandomValue(r, depth + 1))).DistinctBy(kv => kv.Key.ToLowerInvariant())),
         _ => new JsonArray(JsonValue.Create(0), JsonValue.Create(0)),
     };
 
@@ -113,7 +117,8 @@ public static class FuzzCases
             case 5 when target is JsonObject o:
             {
                 var key = Pick(r, Keys);
-                if (o.Any(kv => string.Equals(kv.Key, key, StringComparison.OrdinalIgnoreCase))) o.Remove(o.First(kv => string.Equals(kv.Key, key, StringComparison.OrdinalIgnoreCase)).Key);
+                if (o.Any(kv => string.Equals(kv.Key, key, StringComparison.OrdinalIgnoreCase)))
+                    o.Remove(o.First(kv => string.Equals(kv.Key, key, StringComparison.OrdinalIgnoreCase)).Key);
                 o[key] = RandomValue(r);
                 return $"set {key}";
             }
@@ -152,7 +157,8 @@ public static class FuzzCases
         }
         else
         {
-            var root = JsonNode.Parse(Pick(r, Bases), documentOptions: new System.Text.Json.JsonDocumentOptions { CommentHandling = System.Text.Json.JsonCommentHandling.Skip })!;
+            var root = JsonNode.Parse(
+                Pick(r, Bases), documentOptions: new System.Text.Json.JsonDocumentOptions { CommentHandling = System.Text.Json.JsonCommentHandling.Skip })!;
             for (int i = r.Next(4); i > 0; i--) story.Add(Mutate(r, root, story));
             json = root.ToJsonString();
             switch (r.Next(8))

@@ -69,7 +69,8 @@ public class ConfigLoaderTests
     [Fact]
     public void Keys_are_case_insensitive_and_names_come_back_canonical()
     {
-        var c = ConfigFiles.Load("""{ "NAME": "x", "Training": { "Optimizer": { "Name": "SGD", "LEARNINGRATE": 0.5 } }, "losses": [ { "Loss": "Cross-Entropy" } ] }""");
+        var c = ConfigFiles.Load(
+            """{ "NAME": "x", "Training": { "Optimizer": { "Name": "SGD", "LEARNINGRATE": 0.5 } }, "losses": [ { "Loss": "Cross-Entropy" } ] }""");
         Assert.Equal("sgd", c.Training.Optimizer.Name);
         Assert.Equal(0.5, c.Training.Optimizer.LearningRate);
         Assert.Equal("cross-entropy", c.Losses[0].Loss);
@@ -120,7 +121,8 @@ public class ConfigLoaderTests
     [Fact]
     public void Override_list_index_and_new_entry()
     {
-        var c = ConfigFiles.Load(ConfigFiles.Base, "losses.1.options.delta=2", "Losses.0.DisplayName=Cross entropy", "losses.2.loss=focal", "losses.2.options.alpha=[1,1,1,1,1,1,1,1,1,2]");
+        var c = ConfigFiles.Load(ConfigFiles.Base, "losses.1.options.delta=2", "Losses.0.DisplayName=Cross entropy", "losses.2.loss=focal",
+            "losses.2.options.alpha=[1,1,1,1,1,1,1,1,1,2]");
         Assert.Equal("2", c.Losses[1].Options["delta"]);
         Assert.Equal("Cross entropy", c.Losses[0].DisplayName);
         Assert.Equal("focal", c.Losses[2].Loss);
@@ -141,7 +143,8 @@ public class ConfigLoaderTests
     [Fact]
     public void Json_options_lists_arrive_as_bracketed_text()
     {
-        var c = ConfigFiles.Load("""{ "name": "w", "losses": [ { "loss": "cross-entropy", "options": { "weight": [1, 2.5, 1, 1, 1, 1, 1, 1, 1, 1], "label_smoothing": 0.1 } } ] }""");
+        var c = ConfigFiles.Load("""{ "name": "w", "losses": [ { "loss": "cross-entropy",""" +
+                                 """ "options": { "weight": [1, 2.5, 1, 1, 1, 1, 1, 1, 1, 1], "label_smoothing": 0.1 } } ] }""");
         Assert.Equal("[1, 2.5, 1, 1, 1, 1, 1, 1, 1, 1]", c.Losses[0].Options["weight"]);
         Assert.Equal("0.1", c.Losses[0].Options["label_smoothing"]);
     }
@@ -149,14 +152,16 @@ public class ConfigLoaderTests
     [Fact]
     public void Builtin_losses_are_accepted()
     {
-        var c = ConfigFiles.Load(ConfigFiles.Base, "losses.1.loss=builtin:cross-entropy", "losses.1.options={}", "losses.1.activation=none", "losses.1.targetEncoding=index");
+        var c = ConfigFiles.Load(
+            ConfigFiles.Base, "losses.1.loss=builtin:cross-entropy", "losses.1.options={}", "losses.1.activation=none", "losses.1.targetEncoding=index");
         Assert.Equal("builtin:cross-entropy", c.Losses[1].Loss);
     }
 
     [Fact]
     public void Validator_can_be_used_on_configs_built_in_code()
     {
-        var c = ConfigValidator.Validate(new ExperimentConfig { Name = "code", Losses = [new LossEntryConfig { Loss = "HINGE" }], Dataset = new DatasetConfig { Name = "Breast-Cancer" } });
+        var c = ConfigValidator.Validate(
+            new ExperimentConfig { Name = "code", Losses = [new LossEntryConfig { Loss = "HINGE" }], Dataset = new DatasetConfig { Name = "Breast-Cancer" } });
         Assert.Equal("hinge", c.Losses[0].Loss);
         Assert.Equal("breast-cancer", c.Dataset.Name);
     }

@@ -32,7 +32,8 @@ public class ResolvedConfigWriterTests
     [Fact]
     public void Round_trips_through_the_loader()
     {
-        var config = ConfigLoader.Load(Path.Combine(RepositoryPaths.Root, "experiments", "quickstart.json"), ["losses.0.options.weight=[1,2,1,1,1,1,1,1,1,1]", "convergenceTarget=null"]).Config;
+        var config = ConfigLoader.Load(Path.Combine(RepositoryPaths.Root, "experiments", "quickstart.json"),
+            ["losses.0.options.weight=[1,2,1,1,1,1,1,1,1,1]", "convergenceTarget=null"]).Config;
         var first = ResolvedConfigWriter.Write(config);
         var again = ConfigFiles.Load(first);
         Assert.Equal(first, ResolvedConfigWriter.Write(again));

@@ -80,7 +80,8 @@ public class SchemaTests
             var recordDefault = JsonSerializer.SerializeToNode(property.GetValue(defaults), property.PropertyType);
             if (!resolved.ContainsKey("default")) problems.Add($"{at}: no default");
             else if (!JsonNode.DeepEquals(Normalize(resolved["default"]), Normalize(recordDefault)))
-                problems.Add($"{at}: default {resolved["default"]?.ToJsonString() ?? "null"} in the schema, {recordDefault?.ToJsonString() ?? "null"} in {type.Name}");
+                problems.Add($"{at}: default {resolved["default"]?.ToJsonString() ?? "null"} in the schema, " +
+                             $"{recordDefault?.ToJsonString() ?? "null"} in {type.Name}");
 
             if (property.PropertyType.IsGenericType && property.PropertyType.GetGenericTypeDefinition() == typeof(IReadOnlyList<>))
             {
@@ -145,7 +146,8 @@ public class SchemaTests
     {
         var path = Path.Combine(RepositoryPaths.Root, "experiments", file);
         var schema = Compiled;
-        using var doc = JsonDocument.Parse(File.ReadAllText(path), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        using var doc = JsonDocument.Parse(
+            File.ReadAllText(path), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
         var result = schema.Evaluate(doc.RootElement, new EvaluationOptions { OutputFormat = OutputFormat.List });
         Assert.True(result.IsValid, string.Join("\n", (result.Details ?? []).Where(d => d.Errors != null)
             .SelectMany(d => d.Errors!.Select(e => $"{d.InstanceLocation}: {e.Value}"))));
@@ -162,7 +164,8 @@ public class SchemaTests
             using var doc = JsonDocument.Parse(json);
             return schema.Evaluate(doc.RootElement).IsValid;
         }
-        Assert.True(Valid("""{ "$schema": "./experiment.schema.json", "name": "a", "losses": [ { "loss": "huber", "options": { "delta": 2, "weight": [1, 2] } } ] }"""));
+        Assert.True(Valid(
+            """{ "$schema": "./experiment.schema.json", "name": "a", "losses": [ { "loss": "huber", "options": { "delta": 2, "weight": [1, 2] } } ] }"""));
         Assert.False(Valid("""{ "name": "a", "losses": [ { "loss": "huber" } ], "training": { "optimiser": {} } }"""));
         Assert.False(Valid("""{ "name": "a", "losses": [ { "loss": "huber" } ], "training": { "epochs": 0 } }"""));
         Assert.False(Valid("""{ "name": "a", "losses": [ { "loss": "huber" } ], "device": "gpu" }"""));

@@ -81,14 +81,16 @@ public class CorruptionTests
             Assert.Equal(ClassCounts(clean.Test, 10), ClassCounts(cut.Test, 10));
         }
         var config = new DatasetConfig { Name = "digits", Seed = 3 };
-        using (var both = DatasetLoader.Load(config with { Corruption = new CorruptionConfig { ImbalanceClasses = [2, 7], ImbalanceKeepFraction = 0.1, Validation = "corrupted" } }, "."))
+        using (var both = DatasetLoader.Load(
+            config with { Corruption = new CorruptionConfig { ImbalanceClasses = [2, 7], ImbalanceKeepFraction = 0.1, Validation = "corrupted" } }, "."))
         using (var plain = DatasetLoader.Load(config, "."))
         {
             var vBefore = ClassCounts(plain.Validation, 10);
             Assert.Equal(Math.Max(1, (int)Math.Round(vBefore[2] * 0.1, MidpointRounding.AwayFromZero)), ClassCounts(both.Validation, 10)[2]);
         }
         // At least one sample survives.
-        using var tiny = DatasetLoader.Load(new DatasetConfig { Name = "digits", Corruption = new CorruptionConfig { ImbalanceClasses = [0], ImbalanceKeepFraction = 0.001 } }, ".");
+        using var tiny = DatasetLoader.Load(
+            new DatasetConfig { Name = "digits", Corruption = new CorruptionConfig { ImbalanceClasses = [0], ImbalanceKeepFraction = 0.001 } }, ".");
         Assert.Equal(1, ClassCounts(tiny.Train, 10)[0]);
     }
 
@@ -113,11 +115,18 @@ public class CorruptionTests
     [Fact]
     public void Corruptions_that_do_not_fit_the_task_are_data_errors()
     {
-        ThrowsData(() => DatasetLoader.Load(new DatasetConfig { Name = "diabetes", Corruption = new CorruptionConfig { LabelNoise = 0.1 } }, "."), "labelNoise", "regression");
-        ThrowsData(() => DatasetLoader.Load(new DatasetConfig { Name = "digits", Corruption = new CorruptionConfig { OutlierFraction = 0.1 } }, "."), "outlierFraction", "classification");
-        ThrowsData(() => DatasetLoader.Load(new DatasetConfig { Name = "digits", Corruption = new CorruptionConfig { ImbalanceClasses = [10] } }, "."), "imbalanceClasses", "10", "0..9");
-        ThrowsData(() => DatasetLoader.Load(new DatasetConfig { Name = "digits", Corruption = new CorruptionConfig { LabelNoise = 1 } }, "."), "labelNoise", "[0, 1)");
-        ThrowsData(() => DatasetLoader.Load(new DatasetConfig { Name = "digits", Corruption = new CorruptionConfig { LabelNoiseKind = "pairwise" } }, "."), "pairwise", "class-dependent");
-        ThrowsData(() => DatasetLoader.Load(new DatasetConfig { Name = "digits", Corruption = new CorruptionConfig { ImbalanceClasses = [1], ImbalanceKeepFraction = 0 } }, "."), "imbalanceKeepFraction", "(0, 1]");
+        ThrowsData(() => DatasetLoader.Load(new DatasetConfig { Name = "diabetes", Corruption = new CorruptionConfig { LabelNoise = 0.1 } }, "."),
+            "labelNoise", "regression");
+        ThrowsData(() => DatasetLoader.Load(new DatasetConfig { Name = "digits", Corruption = new CorruptionConfig { OutlierFraction = 0.1 } }, "."),
+            "outlierFraction", "classification");
+        ThrowsData(() => DatasetLoader.Load(new DatasetConfig { Name = "digits", Corruption = new CorruptionConfig { ImbalanceClasses = [10] } }, "."),
+            "imbalanceClasses", "10", "0..9");
+        ThrowsData(() => DatasetLoader.Load(new DatasetConfig { Name = "digits", Corruption = new CorruptionConfig { LabelNoise = 1 } }, "."),
+            "labelNoise", "[0, 1)");
+        ThrowsData(() => DatasetLoader.Load(new DatasetConfig { Name = "digits", Corruption = new CorruptionConfig { LabelNoiseKind = "pairwise" } }, "."),
+            "pairwise", "class-dependent");
+        ThrowsData(() => DatasetLoader.Load(
+                new DatasetConfig { Name = "digits", Corruption = new CorruptionConfig { ImbalanceClasses = [1], ImbalanceKeepFraction = 0 } }, "."),
+            "imbalanceKeepFraction", "(0, 1]");
     }
 }

@@ -53,7 +53,8 @@ public class SplitTests
     [Fact]
     public void Zero_validation_fraction_gives_an_empty_but_well_formed_split()
     {
-        using var data = DatasetLoader.Load(new DatasetConfig { Name = "breast-cancer", ValidationFraction = 0, Corruption = new CorruptionConfig { LabelNoise = 0.1 } }, ".");
+        using var data = DatasetLoader.Load(
+            new DatasetConfig { Name = "breast-cancer", ValidationFraction = 0, Corruption = new CorruptionConfig { LabelNoise = 0.1 } }, ".");
         Assert.Equal(0, data.Validation.Count);
         Assert.Equal(new long[] { 0, 30 }, data.Validation.Features.shape);
         Assert.Equal(new long[] { 0 }, data.Validation.Targets.shape);

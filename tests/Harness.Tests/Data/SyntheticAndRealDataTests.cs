@@ -11,7 +11,10 @@ public class SyntheticAndRealDataTests(ITestOutputHelper output)
     [Fact]
     public void Synthetic_blobs_have_the_configured_shape_classes_and_are_seeded()
     {
-        var config = new DatasetConfig { Name = "synthetic-blobs", Seed = 11, Synthetic = new SyntheticDatasetConfig { Samples = 600, Features = 4, Classes = 3, Noise = 0.3 } };
+        var config = new DatasetConfig
+        {
+            Name = "synthetic-blobs", Seed = 11, Synthetic = new SyntheticDatasetConfig { Samples = 600, Features = 4, Classes = 3, Noise = 0.3 },
+        };
         using var a = DatasetLoader.Load(config, ".");
         using var b = DatasetLoader.Load(config, ".");
         Assert.Equal(3, a.ClassCount);
@@ -27,7 +30,10 @@ public class SyntheticAndRealDataTests(ITestOutputHelper output)
     [InlineData(true)]
     public void Synthetic_regression_has_the_configured_shape_and_is_seeded(bool nonlinear)
     {
-        var config = new DatasetConfig { Name = "synthetic-regression", Seed = 2, Synthetic = new SyntheticDatasetConfig { Samples = 500, Features = 6, Noise = 0.1, Nonlinear = nonlinear } };
+        var config = new DatasetConfig
+        {
+            Name = "synthetic-regression", Seed = 2, Synthetic = new SyntheticDatasetConfig { Samples = 500, Features = 6, Noise = 0.1, Nonlinear = nonlinear },
+        };
         using var a = DatasetLoader.Load(config, ".");
         using var b = DatasetLoader.Load(config, ".");
         Assert.Equal(TaskKind.Regression, a.Task);

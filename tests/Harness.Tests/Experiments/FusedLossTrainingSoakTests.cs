@@ -43,7 +43,8 @@ public class FusedLossTrainingSoakTests
         var name = run.Run.LossDisplayName;
         Assert.False(run.Convergence.Diverged, $"{name}: {run.DivergenceNote}");
         Assert.Equal(6, run.History.Count);
-        Assert.True(run.History[^1].TrainLoss < run.History[0].TrainLoss, $"{name}: training loss went from {run.History[0].TrainLoss} to {run.History[^1].TrainLoss}");
+        Assert.True(run.History[^1].TrainLoss < run.History[0].TrainLoss,
+            $"{name}: training loss went from {run.History[0].TrainLoss} to {run.History[^1].TrainLoss}");
         Assert.True(score(run.History[^1]) >= floor, $"{name}: final test score {score(run.History[^1])} is under {floor}");
     }
 

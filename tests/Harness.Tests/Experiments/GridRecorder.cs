@@ -23,7 +23,10 @@ internal sealed class GridRecorder : ITrainingObserver
 
     public void RunCompleted(RunResult result) => Completed.Add(result);
 
-    /// <summary>Runs a whole grid on the CPU into a temporary results folder (deleted afterwards) and records it; each seed loads its own data, as `harness run` does.</summary>
+    /// <summary>
+    /// Runs a whole grid on the CPU into a temporary results folder (deleted afterwards) and records it; each seed
+    /// loads its own data, as `harness run` does.
+    /// </summary>
     public static GridRecorder Record(ExperimentConfig config)
     {
         var folder = Path.Combine(Path.GetTempPath(), config.Name + "-" + Guid.NewGuid().ToString("N"));

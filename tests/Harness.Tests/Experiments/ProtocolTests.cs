@@ -100,7 +100,10 @@ public class ProtocolTests
                 var settings = new RunSettings(folder, TorchSharp.torch.CPU, false, "test", GridShard.Parse(shard), resume);
                 ExperimentRunner.PrepareFolder(settings, config, plan);
                 return ExperimentRunner.Run(config, data, plan, settings,
-                    [new Harness.Sinks.MetricsCsvSink(new Harness.Results.ResultsLayout(folder)), new Harness.Sinks.RunSummaryWriter(folder, classification: true, writeGridSummary: false)]);
+                    [
+                        new Harness.Sinks.MetricsCsvSink(new Harness.Results.ResultsLayout(folder)),
+                        new Harness.Sinks.RunSummaryWriter(folder, classification: true, writeGridSummary: false),
+                    ]);
             }
             // Plan: tuning runs 0 (a, 1e-4), 1 (b, 1e-4), 2 (a, 3e-3), 3 (b, 3e-3), then a-seed0, b-seed0, a-seed1, b-seed1;
             // shard k of 3 holds the indices i with i mod 3 = k - 1. Shard 1 has a-seed1 but only one of a's tuning runs.
@@ -211,7 +214,10 @@ public class ProvenanceTests
         {
             void Git(params string[] args)
             {
-                var start = new System.Diagnostics.ProcessStartInfo("git") { WorkingDirectory = repo, RedirectStandardOutput = true, RedirectStandardError = true };
+                var start = new System.Diagnostics.ProcessStartInfo("git")
+                {
+                    WorkingDirectory = repo, RedirectStandardOutput = true, RedirectStandardError = true,
+                };
                 foreach (var a in new[] { "-c", "user.name=t", "-c", "user.email=t@t" }.Concat(args)) start.ArgumentList.Add(a);
                 using var process = System.Diagnostics.Process.Start(start)!;
                 process.WaitForExit();

@@ -23,7 +23,8 @@ public class BuiltInTwinsTests
     [Fact]
     public void Built_ins_offered_to_experiments_are_trainable_twins()
     {
-        Assert.Equal(["cross-entropy", "nll", "mse", "l1", "huber", "smooth-l1", "bce", "bce-with-logits", "multi-margin", "kl-div"], BuiltInTwins.OfferedForTraining);
+        Assert.Equal(["cross-entropy", "nll", "mse", "l1", "huber", "smooth-l1", "bce", "bce-with-logits", "multi-margin", "kl-div"],
+            BuiltInTwins.OfferedForTraining);
         Assert.All(BuiltInTwins.OfferedForTraining, name => Assert.True(LossFit.IsTrainable(LossRegistry.Get(name))));
     }
 

@@ -85,7 +85,8 @@ public class ChannelsLastLayoutTests
         Assert.True(output.allclose(h, rtol: 1e-10, atol: 1e-12), $"outputs differ by {(output - h).abs().max().item<double>()}");
         var reference = net.parameters().Select(p => p.grad!).ToList();
         for (int i = 0; i < grads.Count; i++)
-            Assert.True(grads[i].allclose(reference[i], rtol: 1e-9, atol: 1e-12), $"gradient {i} differs by {(grads[i] - reference[i]).abs().max().item<double>()}");
+            Assert.True(grads[i].allclose(reference[i], rtol: 1e-9, atol: 1e-12),
+                $"gradient {i} differs by {(grads[i] - reference[i]).abs().max().item<double>()}");
 
         // With the layer, the first convolution's output is channels-last: the fast kernels do run.
         using (no_grad())

@@ -57,7 +57,8 @@ public class CliFuzzTests(ITestOutputHelper output)
     }
     """;
 
-    static readonly string[] ExtremeNumbers = ["0", "-1", "1e300", "-1e300", "3.5e38", "1e-300", "2147483648", "-2147483648", "0.5", "100000", "\"x\"", "null", "[]", "{}", "true"];
+    static readonly string[] ExtremeNumbers =
+        ["0", "-1", "1e300", "-1e300", "3.5e38", "1e-300", "2147483648", "-2147483648", "0.5", "100000", "\"x\"", "null", "[]", "{}", "true"];
     static readonly string[] SetKeys =
     [
         "training.epochs", "training.batchSize", "seeds", "threads", "model.kind", "model.hidden", "model.dropout", "model.batchNorm",

@@ -92,7 +92,8 @@ public class CliMessageTests
         var dir = HarnessProcess.TempFolder();
         try
         {
-            var rows = string.Join("\n", Enumerable.Range(0, 30).Select(i => $"{i},{i % 7},{(i == 12 ? "1e39" : (i * 0.5).ToString(System.Globalization.CultureInfo.InvariantCulture))}"));
+            var rows = string.Join("\n", Enumerable.Range(0, 30).Select(i =>
+                $"{i},{i % 7},{(i == 12 ? "1e39" : (i * 0.5).ToString(System.Globalization.CultureInfo.InvariantCulture))}"));
             File.WriteAllText(Path.Combine(dir, "r.csv"), "a,b,y\n" + rows + "\n");
             var config = Path.Combine(dir, "r.json");
             File.WriteAllText(config, """

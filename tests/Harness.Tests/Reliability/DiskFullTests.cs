@@ -116,7 +116,10 @@ public class DiskFullTests
             Assert.Equal(0, Sh("mount", "-o", "remount,ro", disk));
             var folder = Path.Combine(disk, "full");
             var before = FolderSnapshot.Of(folder);
-            foreach (var args in new[] { new[] { "report", folder }, ["validate", "--losses", "mse", "--dtype", "float64", "--output", Path.Combine(disk, "validation")] })
+            foreach (var args in new[]
+            {
+                new[] { "report", folder }, ["validate", "--losses", "mse", "--dtype", "float64", "--output", Path.Combine(disk, "validation")],
+            })
             {
                 var (code, stdout, stderr) = HarnessProcess.Run(dir, args);
                 Assert.True(code == 4, $"{args[0]}: exit {code}\n{stdout}{stderr}");

@@ -17,5 +17,6 @@ internal static class FolderSnapshot
     /// <summary>The differences between two snapshots, for a failing assertion's message.</summary>
     public static string Diff(SortedDictionary<string, string> before, SortedDictionary<string, string> after) => string.Join("; ",
         before.Keys.Union(after.Keys).Where(k => before.GetValueOrDefault(k) != after.GetValueOrDefault(k))
-            .Select(k => $"{k}: {(before.ContainsKey(k) ? "" : "added")}{(after.ContainsKey(k) ? "" : "removed")}{(before.ContainsKey(k) && after.ContainsKey(k) ? "changed" : "")}"));
+            .Select(k => $"{k}: {(before.ContainsKey(k) ? "" : "added")}{(after.ContainsKey(k) ? "" : "removed")}" +
+                         $"{(before.ContainsKey(k) && after.ContainsKey(k) ? "changed" : "")}"));
 }

@@ -57,7 +57,8 @@ public class ForceAndFailureTests
             // A learning rate of 1e38 is a float32, so validation lets it through; Adam's step then overflows float
             // inside libtorch ("value cannot be converted to type float without overflow"), in those runs only.
             var config = Write(dir, "quick.json", Quick);
-            string[] args = ["run", config, "--output", "out", "--set", "seeds=[0]", "--set", "tuning.learningRates=[1e-3,1e38]", "--set", "tuning.seeds=[100]"];
+            string[] args =
+                ["run", config, "--output", "out", "--set", "seeds=[0]", "--set", "tuning.learningRates=[1e-3,1e38]", "--set", "tuning.seeds=[100]"];
             var (code, stdout, stderr) = HarnessProcess.Run(dir, args);
             Assert.True(code == 3, $"exit {code}\n{stdout}{stderr}");
             AssertNoTrace(stdout + stderr);
@@ -187,7 +188,8 @@ public class ForceAndFailureTests
             var folder = Path.Combine(dir, "out", "quick");
             var before = FolderSnapshot.Of(Path.Combine(folder, "runs"));
 
-            KillForcedRun(dir, Write(dir, "slow.json", Slow), () => Asides(dir).Length == 1 && File.Exists(Path.Combine(folder, "runs", "ce-seed0", "metrics.csv")));
+            KillForcedRun(dir, Write(dir, "slow.json", Slow),
+                () => Asides(dir).Length == 1 && File.Exists(Path.Combine(folder, "runs", "ce-seed0", "metrics.csv")));
             Assert.Single(Asides(dir));
 
             var (code, stdout, stderr) = HarnessProcess.Run(dir, "run", config, "--output", "out", "--resume");

@@ -50,7 +50,9 @@ public class InputRangeTests
     {
         // Found by CliFuzzTests (seed 99, case 16): a NUL in csv.path ended in "Null character in path", exit 70.
         var config = ConfigFiles.Base.Replace("\"dataset\": { \"name\": \"digits\" }",
-            key == "dataset.root" ? "\"dataset\": { \"name\": \"mnist\", \"root\": \"a\\u0000b\" }" : "\"dataset\": { \"name\": \"csv\", \"csv\": { \"path\": \"a\\u0000b.csv\" } }");
+            key == "dataset.root"
+                ? "\"dataset\": { \"name\": \"mnist\", \"root\": \"a\\u0000b\" }"
+                : "\"dataset\": { \"name\": \"csv\", \"csv\": { \"path\": \"a\\u0000b.csv\" } }");
         Assert.StartsWith(key + ":", ConfigFiles.Error(config));
     }
 

@@ -42,7 +42,8 @@ public class RunContainmentTests
         ],
     };
 
-    static (IReadOnlyList<RunResult> Results, RunSummaryWriter Summaries) RunGrid(PreparedData data, string folder, bool resume, params ITrainingObserver[] extra)
+    static (IReadOnlyList<RunResult> Results, RunSummaryWriter Summaries) RunGrid(
+        PreparedData data, string folder, bool resume, params ITrainingObserver[] extra)
     {
         var config = ConfigValidator.Validate(Grid);
         var plan = ExperimentPlan.Create(config, data);

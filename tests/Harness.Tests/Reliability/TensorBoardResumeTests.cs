@@ -59,7 +59,10 @@ public class TensorBoardResumeTests
                 var settings = new RunSettings(folder, CPU, false, "test", Resume: resume);
                 ExperimentRunner.PrepareFolder(settings, config, plan);
                 ExperimentRunner.Run(config, data, plan, settings,
-                    [.. extra, new MetricsCsvSink(new Harness.Results.ResultsLayout(folder)), new RunSummaryWriter(folder, true), new TensorBoardSink(Path.Combine(folder, "tensorboard"), true)]);
+                    [
+                        .. extra, new MetricsCsvSink(new Harness.Results.ResultsLayout(folder)), new RunSummaryWriter(folder, true),
+                        new TensorBoardSink(Path.Combine(folder, "tensorboard"), true),
+                    ]);
             }
             Assert.Throws<Stop>(() => RunGrid(false, new KillAt("ce-seed0")));
             // SummaryWriter names files by the second: the resumed run's file must not share the first one's name.

@@ -122,7 +122,8 @@ public class ExperimentReportTests
 
         var md = File.ReadAllText(files.Markdown);
         Assert.Contains("# synthetic: 4 losses compared on digits", md);
-        var rows = new[] { "| 1 | Focal | 0.001 | 2/3 |", "| 2 | CE | 0.001 | 3/3 | 0.9200 ± 0.0200 | [0.8703, 0.9697] |", "| 3 | MSE on softmax | 0.001 | 3/3 |", "| - | Hinge | ? | 0/3 |" };
+        var rows = new[] { "| 1 | Focal | 0.001 | 2/3 |", "| 2 | CE | 0.001 | 3/3 | 0.9200 ± 0.0200 | [0.8703, 0.9697] |",
+            "| 3 | MSE on softmax | 0.001 | 3/3 |", "| - | Hinge | ? | 0/3 |" };
         var positions = rows.Select(r => md.IndexOf(r, StringComparison.Ordinal)).ToList();
         Assert.All(positions, p => Assert.True(p >= 0, md));
         Assert.Equal(positions.OrderBy(p => p), positions);
@@ -179,8 +180,10 @@ public class ExperimentReportTests
             .Experiment();
         foreach (var seed in new[] { 100, 101 })
         {
-            b.Run($"ce-lr0.001-seed{seed}", "CE", "cross-entropy", seed, 0.95, validationCurve: [0.7, 0.8], testCurve: [0.9, 0.95], learningRate: 0.001, runsSubfolder: "tuning");
-            b.Run($"ce-lr0.01-seed{seed}", "CE", "cross-entropy", seed, 0.5, validationCurve: [0.8, 0.9], testCurve: [0.6, 0.5], learningRate: 0.01, runsSubfolder: "tuning");
+            b.Run($"ce-lr0.001-seed{seed}", "CE", "cross-entropy", seed, 0.95, validationCurve: [0.7, 0.8], testCurve: [0.9, 0.95], learningRate: 0.001,
+                runsSubfolder: "tuning");
+            b.Run($"ce-lr0.01-seed{seed}", "CE", "cross-entropy", seed, 0.5, validationCurve: [0.8, 0.9], testCurve: [0.6, 0.5], learningRate: 0.01,
+                runsSubfolder: "tuning");
         }
         b.Run("ce-seed0", "CE", "cross-entropy", 0, 0.9, learningRate: 0.01);
         var files = ExperimentReport.Write(b.Folder);

@@ -27,7 +27,8 @@ internal sealed class ResultsFolderBuilder : IDisposable
     }
 
     /// <summary>config.resolved.json with the given loss entries (loss, display name), seeds and baseline.</summary>
-    public ResultsFolderBuilder Config(IEnumerable<(string Loss, string Display)> losses, int[] seeds, string baseline = "", double? target = null, string dataset = "digits")
+    public ResultsFolderBuilder Config(
+        IEnumerable<(string Loss, string Display)> losses, int[] seeds, string baseline = "", double? target = null, string dataset = "digits")
     {
         var config = new JsonObject
         {

@@ -12,7 +12,16 @@ public class GridSummaryFileTests
         using var dir = new TempFolder();
         var layout = new ResultsLayout(dir.Path);
         var first = RunSummaryFileTests.Finished();
-        var second = first with { Run = "mse-seed0", Loss = "MSE", Seed = 0, Diverged = false, Divergence = null, TestRecallPerClass = null, Calibration = null };
+        var second = first with
+        {
+            Run = "mse-seed0",
+            Loss = "MSE",
+            Seed = 0,
+            Diverged = false,
+            Divergence = null,
+            TestRecallPerClass = null,
+            Calibration = null,
+        };
         var summary = new GridSummary([first, second], ["accuracy", "balanced-accuracy", "nll"]);
         GridSummaryFile.Write(layout, summary);
         var read = GridSummaryFile.Read(layout);
@@ -31,10 +40,13 @@ public class GridSummaryFileTests
         GridSummaryFile.Write(layout, new GridSummary([run], ["accuracy", "balanced-accuracy", "nll"]));
         var lines = File.ReadAllLines(layout.GridSummaryCsv);
         Assert.Equal("run,loss,seed,phase,learning_rate,selected_epoch,validation_score_at_selected_epoch," +
-                     "test_accuracy_at_selected_epoch,test_accuracy_at_final_epoch,test_balanced_accuracy_at_selected_epoch,test_balanced_accuracy_at_final_epoch," +
-                     "test_nll_at_selected_epoch,test_nll_at_final_epoch,epochs_to_target,seconds_to_target,area_under_validation_curve,epochs,diverged,seconds,initial_weights_hash",
+                     "test_accuracy_at_selected_epoch,test_accuracy_at_final_epoch," +
+                     "test_balanced_accuracy_at_selected_epoch,test_balanced_accuracy_at_final_epoch," +
+                     "test_nll_at_selected_epoch,test_nll_at_final_epoch,epochs_to_target,seconds_to_target,area_under_validation_curve," +
+                     "epochs,diverged,seconds,initial_weights_hash",
             lines[0]);
-        Assert.Equal("ce-seed0,\"CE, \"\"quoted\"\"\",3,evaluation,0.003,4,0.9791666666666666,0.97,0.96,0.3333333333333333,0.95,,0.12,2,0.039,0.9754629629629628,5,true,1.23456,abc123",
+        Assert.Equal("ce-seed0,\"CE, \"\"quoted\"\"\",3,evaluation,0.003,4,0.9791666666666666,0.97,0.96,0.3333333333333333,0.95,,0.12,2,0.039," +
+                     "0.9754629629629628,5,true,1.23456,abc123",
             lines[1]);
         Assert.Equal(2, lines.Length);
         Assert.Contains("\"seconds\": 1.235", File.ReadAllText(layout.GridSummaryJson));

@@ -23,7 +23,8 @@ public class MetricsFileTests
             {
                 Epoch = e, TrainLoss = 0.1 / e, TrainAccuracy = 0.9, ValidationAccuracy = 0.8, TestAccuracy = 0.7, TestBalancedAccuracy = 0.65,
                 TestMacroF1 = 0.6, TestYardstick = 1.0 / 3, LearningRate = 1e-3, MeanGradientNorm = Math.PI, EpochSeconds = 1.25 * e,
-                SamplesPerSecond = 48_000.5, ComputeSeconds = 0.1 + 0.7 * e, DataSeconds = 0.01 * e, EvaluationSeconds = 0.2 / 3, BatchOrderHash = "00ff00ff00ff00ff",
+                SamplesPerSecond = 48_000.5, ComputeSeconds = 0.1 + 0.7 * e, DataSeconds = 0.01 * e, EvaluationSeconds = 0.2 / 3,
+                BatchOrderHash = "00ff00ff00ff00ff",
             };
             var sink = new MetricsCsvSink(layout);
             sink.RunStarted(run);
@@ -50,7 +51,11 @@ public class MetricsFileTests
             var run = new RunInfo("ce-seed0", "ce", "cross-entropy", 0, 0, 1, 4, "hash");
             var layout = new ResultsLayout(folder);
             var path = layout.Metrics(run.Id);
-            EpochMetrics Epoch(int e) => new() { Epoch = e, TrainLoss = 1.0 / e, TestYardstick = 0.5, LearningRate = 1e-3, MeanGradientNorm = 1, EpochSeconds = 1, SamplesPerSecond = 1, BatchOrderHash = "ab" };
+            EpochMetrics Epoch(int e) => new()
+            {
+                Epoch = e, TrainLoss = 1.0 / e, TestYardstick = 0.5, LearningRate = 1e-3, MeanGradientNorm = 1, EpochSeconds = 1, SamplesPerSecond = 1,
+                BatchOrderHash = "ab",
+            };
             var sink = new MetricsCsvSink(layout);
             sink.RunStarted(run);
             sink.EpochCompleted(run, Epoch(1));
@@ -104,7 +109,9 @@ public class MetricsFileTests
     {
         using var dir = new TempFolder();
         var path = Path.Combine(dir.Path, "metrics.csv");
-        File.WriteAllText(path, "epoch,train_loss,train_accuracy,validation_accuracy,test_accuracy,test_balanced_accuracy,test_macro_f1,validation_rmse,test_rmse,test_mae,test_r2,validation_yardstick,test_yardstick,learning_rate,mean_gradient_norm,epoch_seconds,samples_per_second,batch_order_hash\n" +
+        File.WriteAllText(path, "epoch,train_loss,train_accuracy,validation_accuracy,test_accuracy,test_balanced_accuracy,test_macro_f1," +
+                                "validation_rmse,test_rmse,test_mae,test_r2,validation_yardstick,test_yardstick,learning_rate,mean_gradient_norm," +
+                                "epoch_seconds,samples_per_second,batch_order_hash\n" +
                                 "1,0.5,0.8,0.7,0.75,0.74,0.73,,,,,0.6,0.65,0.001,2.5,1.5,1000,abcd\n");
         var row = Assert.Single(MetricsFile.Read(path));
         Assert.Equal(new EpochMetrics

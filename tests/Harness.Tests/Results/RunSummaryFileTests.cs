@@ -10,7 +10,8 @@ public class RunSummaryFileTests
     internal static FinishedRunSummary Finished() => new()
     {
         Run = "ce-seed0", Loss = "CE, \"quoted\"", RegistryName = "cross-entropy", Seed = 3, Phase = "evaluation", LearningRate = 0.003,
-        InitialWeightsHash = "abc123", Seconds = 12.345, Selection = "validation accuracy", SelectedEpoch = 4, ValidationScoreAtSelectedEpoch = 0.9791666666666666,
+        InitialWeightsHash = "abc123", Seconds = 12.345, Selection = "validation accuracy", SelectedEpoch = 4,
+        ValidationScoreAtSelectedEpoch = 0.9791666666666666,
         TestAtSelectedEpoch = new Dictionary<string, double?> { ["accuracy"] = 0.97, ["balanced-accuracy"] = 1.0 / 3, ["nll"] = null },
         TestAtFinalEpoch = new Dictionary<string, double?> { ["accuracy"] = 0.96, ["balanced-accuracy"] = 0.95, ["nll"] = 0.12 },
         EpochsToTarget = 2, SecondsToTarget = 0.039, AreaUnderValidationCurve = 0.9754629629629628, TestRecallPerClass = [1, null, 0.9714285714285714],

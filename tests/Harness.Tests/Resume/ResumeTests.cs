@@ -97,7 +97,8 @@ public class ResumeTests
     }
 
     /// <summary>An epoch without its timing fields (the only ones a resume may change).</summary>
-    static EpochMetrics Untimed(EpochMetrics m) => m with { EpochSeconds = 0, SamplesPerSecond = 0, ComputeSeconds = 0, DataSeconds = 0, EvaluationSeconds = 0 };
+    static EpochMetrics Untimed(EpochMetrics m) =>
+        m with { EpochSeconds = 0, SamplesPerSecond = 0, ComputeSeconds = 0, DataSeconds = 0, EvaluationSeconds = 0 };
 
     internal static string UntimedSummary(string json)
     {
@@ -134,7 +135,8 @@ public class ResumeTests
             // Only the unfinished run trained, from the epoch after its checkpoint.
             Assert.Equal(["focal-seed5"], recorder.Started.Select(r => r.Id));
             var resumedFrom = point == CrashPoint.BeforeCheckpoint ? epoch - 1 : epoch;
-            Assert.Equal(Enumerable.Range(resumedFrom + 1, Math.Max(0, expected[1].History.Count - resumedFrom)), recorder.Epochs["focal-seed5"].Select(m => m.Epoch));
+            Assert.Equal(Enumerable.Range(resumedFrom + 1, Math.Max(0, expected[1].History.Count - resumedFrom)),
+                recorder.Epochs["focal-seed5"].Select(m => m.Epoch));
             Assert.Equal(finishedBefore, File.ReadAllText(Path.Combine(interrupted, "runs", "ce-seed5", "metrics.csv")));
 
             Assert.Equal(expected.Count, resumed.Count);
@@ -173,15 +175,19 @@ public class ResumeTests
             var plan = ExperimentPlan.Create(config, data);
             Directory.CreateDirectory(folder);
             File.WriteAllText(Path.Combine(folder, "notes.txt"), "not an experiment");
-            var e = Assert.Throws<ExperimentSetupException>(() => ExperimentRunner.PrepareFolder(new RunSettings(folder, CPU, false, "t", Resume: true), config, plan));
+            var e = Assert.Throws<ExperimentSetupException>(() =>
+                ExperimentRunner.PrepareFolder(new RunSettings(folder, CPU, false, "t", Resume: true), config, plan));
             Assert.Contains("no config.resolved.json", e.Message);
 
             File.WriteAllText(Path.Combine(folder, "config.resolved.json"), ResolvedConfigWriter.Write(config with { Seeds = [6] }));
-            e = Assert.Throws<ExperimentSetupException>(() => ExperimentRunner.PrepareFolder(new RunSettings(folder, CPU, false, "t", Resume: true), config, plan));
+            e = Assert.Throws<ExperimentSetupException>(() =>
+                ExperimentRunner.PrepareFolder(new RunSettings(folder, CPU, false, "t", Resume: true), config, plan));
             Assert.Contains("different experiment", e.Message);
-            e = Assert.Throws<ExperimentSetupException>(() => ExperimentRunner.PrepareFolder(new RunSettings(folder, CPU, false, "t", GridShard.Parse("1/2"), Resume: true), config, plan));
+            e = Assert.Throws<ExperimentSetupException>(() =>
+                ExperimentRunner.PrepareFolder(new RunSettings(folder, CPU, false, "t", GridShard.Parse("1/2"), Resume: true), config, plan));
             Assert.Contains("different experiment", e.Message);
-            e = Assert.Throws<ExperimentSetupException>(() => ExperimentRunner.PrepareFolder(new RunSettings(folder, CPU, true, "t", Resume: true), config, plan));
+            e = Assert.Throws<ExperimentSetupException>(() =>
+                ExperimentRunner.PrepareFolder(new RunSettings(folder, CPU, true, "t", Resume: true), config, plan));
             Assert.Contains("exclude each other", e.Message);
             Assert.True(File.Exists(Path.Combine(folder, "notes.txt")), "a refused resume touched the folder");
 
@@ -236,7 +242,8 @@ public class ResumeTests
             Assert.Single(problems);
             var resumed = RunGrid(config, data, folder, resume: true);
             Assert.Equal(4, resumed.Single().History.Count);
-            Assert.Equal(["epoch", "1", "2", "3", "4"], File.ReadAllLines(Path.Combine(folder, "runs", "ce-seed5", "metrics.csv")).Select(l => l.Split(',')[0]));
+            Assert.Equal(["epoch", "1", "2", "3", "4"],
+                File.ReadAllLines(Path.Combine(folder, "runs", "ce-seed5", "metrics.csv")).Select(l => l.Split(',')[0]));
         }
         finally
         {

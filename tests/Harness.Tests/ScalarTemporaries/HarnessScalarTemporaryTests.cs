@@ -31,12 +31,14 @@ public class HarnessScalarTemporaryTests
         // Source generators do not run in this compilation, so [GeneratedRegex] partial methods lack their generated half
         // (CS8795); that touches nothing but those methods' bodies, which call no TorchSharp.
         var errors = AnalyzedSources.Errors(compilation).Where(e => !e.Contains("error CS8795:", StringComparison.Ordinal)).ToList();
-        Assert.True(errors.Count == 0, "src/Harness does not compile in the analysis (so its semantic model is unreliable):\n" + string.Join("\n", errors.Take(20)));
+        Assert.True(errors.Count == 0,
+            "src/Harness does not compile in the analysis (so its semantic model is unreliable):\n" + string.Join("\n", errors.Take(20)));
 
         // CL0004 (info) is left out: setup and error messages may read a shape.
         var findings = AnalyzedSources.Analyze(compilation).Where(d => d.Severity == DiagnosticSeverity.Warning).ToList();
         Assert.True(findings.Count == 0,
-            $"{findings.Count} place(s) in src/Harness give TorchSharp a temporary Scalar, which a garbage collection on another " +
-            "thread can free during the native call (see src/CustomLosses/CachedScalars.cs). Pass a kept one instead:\n" + string.Join("\n", findings.Select(AnalyzedSources.Describe)));
+            $"{findings.Count} place(s) in src/Harness give TorchSharp a temporary Scalar, which a garbage collection on another thread can free during the " +
+            "native call (see src/CustomLosses/CachedScalars.cs). Pass a kept one instead:\n" +
+            string.Join("\n", findings.Select(AnalyzedSources.Describe)));
     }
 }

@@ -11,7 +11,8 @@ namespace Harness.Tests.Training;
 /// <summary>The checkpoint's tensor writer gives TorchSharp's own bytes, and a model's state loads back exactly.</summary>
 public class TensorBytesTests
 {
-    public static TheoryData<string> Tensors() => ["f32 [3,4]", "f64 [200]", "i64 [2,0,5]", "u8 [128,7]", "bool [5]", "f32 scalar", "f32 [2,3,4,5]", "f32 [300,20000]"];
+    public static TheoryData<string> Tensors() =>
+        ["f32 [3,4]", "f64 [200]", "i64 [2,0,5]", "u8 [128,7]", "bool [5]", "f32 scalar", "f32 [2,3,4,5]", "f32 [300,20000]"];
 
     static Tensor Make(string name, Generator g) => name switch
     {

@@ -12,7 +12,8 @@ namespace Harness.Metrics.Calibration;
 /// <param name="After">Test calibration after dividing the logits by <paramref name="Temperature"/>; null when off.</param>
 /// <param name="ValidationNllBefore">Validation NLL before scaling (what the fit minimizes); null when off.</param>
 /// <param name="ValidationNllAfter">Validation NLL after scaling; null when off.</param>
-public sealed record RunCalibration(CalibrationMetrics Before, double? Temperature, CalibrationMetrics? After, double? ValidationNllBefore, double? ValidationNllAfter)
+public sealed record RunCalibration(
+    CalibrationMetrics Before, double? Temperature, CalibrationMetrics? After, double? ValidationNllBefore, double? ValidationNllAfter)
 {
     /// <summary>The JSON object summary.json holds (NaN written as null; JSON has no NaN).</summary>
     public JsonObject ToJson()

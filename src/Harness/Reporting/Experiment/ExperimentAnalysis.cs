@@ -88,7 +88,8 @@ public sealed class ExperimentAnalysis
         var list = new List<ReportMetric>();
         foreach (var selected in new[] { true, false })
             foreach (var m in ScoreMetric.For(classification))
-                list.Add(new ReportMetric(Key(m, selected), $"test {m.Label} ({(selected ? "selected" : "final")} epoch)", r => r.Test(m, selected), m.HigherIsBetter));
+                list.Add(new ReportMetric(
+                    Key(m, selected), $"test {m.Label} ({(selected ? "selected" : "final")} epoch)", r => r.Test(m, selected), m.HigherIsBetter));
         list.Add(new ReportMetric("epochsToTarget", "epochs to target", r => r.Summary?.EpochsToTarget, false));
         list.Add(new ReportMetric("secondsToTarget", "seconds to target", r => r.Summary?.SecondsToTarget, false));
         return list;
@@ -110,7 +111,8 @@ public sealed class ExperimentAnalysis
             {
                 var run = results.Run(loss, seed);
                 if (run == null) missing.Add(new MissingCell(loss.DisplayName, seed, "not run (no run folder)"));
-                else if (run.Failure != null) missing.Add(new MissingCell(loss.DisplayName, seed, $"failed: {run.Failure} (runs/{run.Id}/summary.json; --resume retries it)"));
+                else if (run.Failure != null) missing.Add(new MissingCell(loss.DisplayName, seed,
+                    $"failed: {run.Failure} (runs/{run.Id}/summary.json; --resume retries it)"));
                 else if (!run.Complete)
                     missing.Add(new MissingCell(loss.DisplayName, seed,
                         $"no summary.json in runs/{run.Id} (metrics.csv has {run.Epochs.Count} epoch(s); interrupted?)"));
@@ -171,13 +173,15 @@ public sealed class ExperimentAnalysis
             foreach (var loss in results.Losses)
             {
                 var outcomes = results.TuningRuns.Where(r => r.Loss == loss && r.Summary?.LearningRate != null)
-                    .Select(r => new TuningOutcome(r.Summary!.LearningRate!.Value, r.Seed, r.Summary.Diverged ? null : r.Summary.ValidationScoreAtSelectedEpoch));
+                    .Select(r => new TuningOutcome(
+                        r.Summary!.LearningRate!.Value, r.Seed, r.Summary.Diverged ? null : r.Summary.ValidationScoreAtSelectedEpoch));
                 tuning[loss] = LearningRateSelection.Choose(results.TuningRates, outcomes, higher);
             }
         }
 
         var decimals = ExperimentReportMarkdown.Decimals(perLoss.Select(s => s.Metrics[scoreKey].Mean), scoreKey);
-        var verdict = Statistics.Verdict.Write(versusBest, $"test {results.RankBy.Label} at the {(atSelected ? "validation-selected" : "final")} epoch", decimals, alpha);
+        var verdict = Statistics.Verdict.Write(versusBest, $"test {results.RankBy.Label} at the " +
+                                                           $"{(atSelected ? "validation-selected" : "final")} epoch", decimals, alpha);
         return new ExperimentAnalysis
         {
             Results = results, Metrics = metrics, Losses = perLoss, Ranked = ranked, Missing = missing, Level = level, Alpha = alpha,

@@ -39,7 +39,8 @@ public static class ExperimentPlots
             if (PooledReliability(r.Runs.Where(x => x.Loss == loss && x.Complete)) is { } bins)
             {
                 var title = $"Reliability diagram: {loss.DisplayName}";
-                plots.Add(Save(ReliabilityDiagramPlot.Draw($"{r.Name}: {loss.DisplayName}, test split, final model ({bins.Sum(b => b.Count)} predictions over {Seeds(analysis)})", bins),
+                plots.Add(Save(ReliabilityDiagramPlot.Draw($"{r.Name}: {loss.DisplayName}, test split, " +
+                                                           $"final model ({bins.Sum(b => b.Count)} predictions over {Seeds(analysis)})", bins),
                     folder, "reliability-" + Experiments.ExperimentPlan.RunId(loss.DisplayName), title));
             }
         return plots;
@@ -56,7 +57,10 @@ public static class ExperimentPlots
         return new ReportPlot(name, title, Results.ResultsLayout.PlotRelative(name, "png"), Results.ResultsLayout.PlotRelative(name, "svg"));
     }
 
-    /// <summary>Per epoch over the finished seeds of a loss: the mean of a per-epoch value and its 95% Student t interval (the mean itself where one seed has the epoch).</summary>
+    /// <summary>
+    /// Per epoch over the finished seeds of a loss: the mean of a per-epoch value and its 95% Student t interval (the
+    /// mean itself where one seed has the epoch).
+    /// </summary>
     internal sealed record Curve(double[] Epochs, double[] Mean, double[] Lower, double[] Upper);
 
     internal static Curve? Aggregate(IEnumerable<RunRecord> runs, Func<Metrics.EpochMetrics, double?> value, Func<double, bool>? keep = null)
@@ -205,10 +209,14 @@ public static class ExperimentPlots
             : $"{m}e{k}";
     }
 
-    /// <summary>The runs' reliability bins (summary.json calibration.reliability) pooled by bin: counts added, confidence and accuracy count-weighted; null when no run has them.</summary>
+    /// <summary>
+    /// The runs' reliability bins (summary.json calibration.reliability) pooled by bin: counts added, confidence and
+    /// accuracy count-weighted; null when no run has them.
+    /// </summary>
     internal static IReadOnlyList<ReliabilityBin>? PooledReliability(IEnumerable<RunRecord> runs)
     {
-        var perRun = runs.Select(x => x.Summary?.Calibration?["reliability"] as System.Text.Json.Nodes.JsonArray).OfType<System.Text.Json.Nodes.JsonArray>().ToList();
+        var perRun = runs.Select(x => x.Summary?.Calibration?["reliability"] as System.Text.Json.Nodes.JsonArray)
+            .OfType<System.Text.Json.Nodes.JsonArray>().ToList();
         if (perRun.Count == 0) return null;
         static double D(System.Text.Json.Nodes.JsonNode? n) => n is System.Text.Json.Nodes.JsonValue v && v.TryGetValue<double>(out var d) ? d : double.NaN;
         var bins = new List<ReliabilityBin>();
@@ -229,12 +237,14 @@ public static class ExperimentPlots
         var plot = NewPlot($"{r.Name}: {selection} against learning rate ({Percent(a.Level)} CI, {r.TuningSeeds.Count} tuning seeds)",
             "learning rate (log scale)", $"{selection} at the selected epoch");
         // No log axis in ScottPlot 5: positions are log10 of the rates, labelled with the rates themselves.
-        plot.Axes.Bottom.SetTicks(r.TuningRates.Select(Math.Log10).ToArray(), r.TuningRates.Select(x => x.ToString("G3", CultureInfo.InvariantCulture)).ToArray());
+        plot.Axes.Bottom.SetTicks(
+            r.TuningRates.Select(Math.Log10).ToArray(), r.TuningRates.Select(x => x.ToString("G3", CultureInfo.InvariantCulture)).ToArray());
         var any = false;
         foreach (var loss in r.Losses)
         {
             if (!a.Tuning.TryGetValue(loss, out var choice)) continue;
-            var points = choice.Candidates.Select(c => (X: Math.Log10(c.LearningRate), S: SampleSummary.Of(c.Scores))).Where(p => p.S.Count > 0).OrderBy(p => p.X).ToList();
+            var points = choice.Candidates.Select(c => (X: Math.Log10(c.LearningRate), S: SampleSummary.Of(c.Scores)))
+                .Where(p => p.S.Count > 0).OrderBy(p => p.X).ToList();
             if (points.Count == 0) continue;
             any = true;
             var color = ColorOf(a, loss);
@@ -316,9 +326,18 @@ public static class ExperimentPlots
             plot.Add.Annotation("no finished runs yet", Alignment.MiddleCenter);
         }
         plot.Grid.YAxisStyle.IsVisible = false;
-        var legendMean = new LegendItem { LabelText = "mean (with CI)", MarkerShape = MarkerShape.FilledDiamond, MarkerColor = Colors.Black, MarkerSize = 10, LineWidth = 0 };
-        var legendSeed = new LegendItem { LabelText = "one seed", MarkerShape = MarkerShape.OpenCircle, MarkerColor = Colors.Black, MarkerSize = 7, LineWidth = 0 };
-        var legendInterval = new LegendItem { LabelText = $"{Percent(a.Level)} CI of the mean", LineColor = Colors.Black, LineWidth = 2, MarkerShape = MarkerShape.None };
+        var legendMean = new LegendItem
+        {
+            LabelText = "mean (with CI)", MarkerShape = MarkerShape.FilledDiamond, MarkerColor = Colors.Black, MarkerSize = 10, LineWidth = 0,
+        };
+        var legendSeed = new LegendItem
+        {
+            LabelText = "one seed", MarkerShape = MarkerShape.OpenCircle, MarkerColor = Colors.Black, MarkerSize = 7, LineWidth = 0,
+        };
+        var legendInterval = new LegendItem
+        {
+            LabelText = $"{Percent(a.Level)} CI of the mean", LineColor = Colors.Black, LineWidth = 2, MarkerShape = MarkerShape.None,
+        };
         plot.Legend.ManualItems.AddRange([legendMean, legendInterval, legendSeed]);
         plot.ShowLegend(Edge.Right);
         return plot;

@@ -26,7 +26,8 @@ public static class ExperimentReportJson
             ["scoreAt"] = a.AtSelectedEpoch ? "selected epoch" : "final epoch",
             ["higherIsBetter"] = r.RankBy.HigherIsBetter,
             ["alpha"] = a.Alpha,
-            ["tiedBest"] = new JsonArray(a.VersusBest.Standings.Where(x => x.HasScores && x.TiedWithReference).Select(x => (JsonNode?)JsonValue.Create(x.Name)).ToArray()),
+            ["tiedBest"] = new JsonArray(a.VersusBest.Standings.Where(x => x.HasScores && x.TiedWithReference)
+                .Select(x => (JsonNode?)JsonValue.Create(x.Name)).ToArray()),
             ["minimumDetectableDifference"] = a.VersusBest.MinimumDetectableDifference is { } mdd ? Number(mdd) : null,
             ["tuning"] = a.Tuning.Count == 0 ? null : new JsonObject(a.Tuning.Select(kv => KeyValuePair.Create(kv.Key.DisplayName, (JsonNode?)new JsonObject
             {
@@ -45,11 +46,14 @@ public static class ExperimentReportJson
             ["convergenceTarget"] = r.ConvergenceTarget,
             ["ranking"] = new JsonArray(a.Ranked.Where(s => s.Rank != null).Select(s => (JsonNode?)JsonValue.Create(s.Loss.DisplayName)).ToArray()),
             ["losses"] = new JsonArray(a.Losses.Select(s => (JsonNode?)Loss(s)).ToArray()),
-            ["missing"] = new JsonArray(a.Missing.Select(m => (JsonNode?)new JsonObject { ["loss"] = m.Loss, ["seed"] = m.Seed, ["reason"] = m.Reason }).ToArray()),
+            ["missing"] = new JsonArray(a.Missing
+                .Select(m => (JsonNode?)new JsonObject { ["loss"] = m.Loss, ["seed"] = m.Seed, ["reason"] = m.Reason }).ToArray()),
             ["warnings"] = new JsonArray(r.Warnings.Select(w => (JsonNode?)JsonValue.Create(w)).ToArray()),
-            ["plots"] = new JsonArray(plots.Select(p => (JsonNode?)new JsonObject { ["name"] = p.Name, ["title"] = p.Title, ["png"] = p.Png, ["svg"] = p.Svg }).ToArray()),
+            ["plots"] = new JsonArray(plots
+                .Select(p => (JsonNode?)new JsonObject { ["name"] = p.Name, ["title"] = p.Title, ["png"] = p.Png, ["svg"] = p.Svg }).ToArray()),
             ["experimentInfo"] = r.ExperimentInfo?.DeepClone(),
-            ["reportLibraries"] = new JsonObject(ExperimentReport.ReportLibraries().Select(l => KeyValuePair.Create(l.Name, (JsonNode?)JsonValue.Create(l.Version)))),
+            ["reportLibraries"] = new JsonObject(ExperimentReport.ReportLibraries()
+                .Select(l => KeyValuePair.Create(l.Name, (JsonNode?)JsonValue.Create(l.Version)))),
         };
         return root.ToJsonString(Options) + "\n";
     }

@@ -31,13 +31,15 @@ public static class ExperimentReportMarkdown
         var finished = a.Losses.Sum(s => s.Runs);
         sb.AppendLine("## Protocol");
         sb.AppendLine();
-        sb.AppendLine($"- {(r.Classification ? "Classification" : "Regression")} on **{r.DatasetName}**: {r.Losses.Count} losses x {r.Seeds.Count} evaluation seeds " +
-                      $"({string.Join(", ", r.Seeds.Select(x => x.ToString(Inv)))}); {finished} of {r.Losses.Count * r.Seeds.Count} runs finished. " +
+        sb.AppendLine($"- {(r.Classification ? "Classification" : "Regression")} on **{r.DatasetName}**: {r.Losses.Count} losses x " +
+                      $"{r.Seeds.Count} evaluation seeds ({string.Join(", ", r.Seeds.Select(x => x.ToString(Inv)))}); " +
+                      $"{finished} of {r.Losses.Count * r.Seeds.Count} runs finished. " +
                       "Within a seed every loss starts from the same initial weights and sees the same data and batches.");
         if (r.Experiment?.Dataset is { } dsInfo)
             sb.AppendLine($"- Data: {dsInfo.DataSeed ?? "?"}; validation split {dsInfo.ValidationCorruption ?? "?"}; the test split is never corrupted.");
         sb.AppendLine(a.AtSelectedEpoch
-            ? $"- Selection: each run's epoch is selected by {r.Runs.Select(x => x.Summary?.Selection).FirstOrDefault(x => x != null) ?? "its validation score"} (validation only); " +
+            ? "- Selection: each run's epoch is selected by " +
+              $"{r.Runs.Select(x => x.Summary?.Selection).FirstOrDefault(x => x != null) ?? "its validation score"} (validation only); " +
               "the test set is read at that epoch and at the final epoch, never maximized over epochs."
             : "- Selection: none (no validation split); test numbers are those of the final epoch.");
         if (r.TuningRates.Count > 0)
@@ -45,15 +47,17 @@ public static class ExperimentReportMarkdown
                           $"{string.Join(", ", r.TuningSeeds)} (not used for evaluation), by mean validation score; see [tuning](#learning-rate-tuning).");
         else
             sb.AppendLine("- Learning rate: one rate for every loss (no tuning block), so differences mix the loss with how well this rate suits it.");
-        sb.AppendLine($"- Statistics: {level} Student t intervals and percentile bootstrap intervals over seeds; paired t-tests by seed against the best loss and " +
-                      $"against the baseline, Holm-adjusted across the losses compared, judged at alpha = {a.Alpha.ToString("0.###", Inv)}; effect size Cohen's d_z. " +
+        sb.AppendLine($"- Statistics: {level} Student t intervals and percentile bootstrap intervals over seeds; " +
+                      "paired t-tests by seed against the best loss and against the baseline, Holm-adjusted across the losses compared, " +
+                      $"judged at alpha = {a.Alpha.ToString("0.###", Inv)}; effect size Cohen's d_z. " +
                       "Tied means the data cannot separate the losses, not that they are equally good.");
         sb.AppendLine();
 
         // Ranked table.
         sb.AppendLine($"## Ranking by mean {scoreLabel} ({better})");
         sb.AppendLine();
-        sb.AppendLine($"| rank | loss | learning rate | runs | mean ± sd | {level} t CI | {level} bootstrap CI | vs best (mean difference) | adjusted p | d_z | tied with best | diverged |");
+        sb.AppendLine($"| rank | loss | learning rate | runs | mean ± sd | {level} t CI | {level} bootstrap CI | " +
+                      "vs best (mean difference) | adjusted p | d_z | tied with best | diverged |");
         sb.AppendLine("|---:|---|---:|---:|---:|---|---|---:|---:|---:|---|---:|");
         foreach (var s in a.Ranked)
         {
@@ -64,7 +68,8 @@ public static class ExperimentReportMarkdown
             var boot = v is { } st && double.IsFinite(st.Bootstrap.Lower) ? $"[{Num(st.Bootstrap.Lower, score)}, {Num(st.Bootstrap.Upper, score)}]" : "n/a";
             sb.AppendLine($"| {(s.Rank is { } rank ? rank.ToString(Inv) : "-")} | {Cell(s.Loss.DisplayName)} | {Rate(s.LearningRate)} | {s.Runs}/{s.Seeds} | " +
                           $"{MeanSd(m, score)} | {Interval(m, score)} | {boot} | {diff} | {(isBest ? "" : PCell(v?.AdjustedPValue, v?.Note))} | " +
-                          $"{(isBest || v?.EffectSize is not { } d ? "" : d.ToString("0.00", Inv))} | {(v == null || !v.HasScores ? "–" : v.TiedWithReference ? "yes" : "no")} | {s.Diverged} |");
+                          $"{(isBest || v?.EffectSize is not { } d ? "" : d.ToString("0.00", Inv))} | " +
+                          $"{(v == null || !v.HasScores ? "–" : v.TiedWithReference ? "yes" : "no")} | {s.Diverged} |");
         }
         sb.AppendLine();
         if (a.VersusBest.MinimumDetectableDifference is { } mdd)
@@ -81,7 +86,8 @@ public static class ExperimentReportMarkdown
             sb.AppendLine();
             sb.AppendLine($"Per-seed difference of the {scoreLabel}, loss − {baseline.DisplayName}, paired by seed " +
                           $"({(r.RankBy.HigherIsBetter ? "positive: better than the baseline" : "negative: better than the baseline")}); " +
-                          "p is the two-sided paired t-test (t = mean / (sd / √n), n − 1 degrees of freedom), adjusted p is Holm's across the losses compared with the baseline. " +
+                          "p is the two-sided paired t-test (t = mean / (sd / √n), n − 1 degrees of freedom), " +
+                          "adjusted p is Holm's across the losses compared with the baseline. " +
                           "p is n/a with fewer than 2 pairs.");
             sb.AppendLine();
             sb.AppendLine($"| loss | pairs | mean difference | sd | {level} CI | t | p | adjusted p | d_z |");
@@ -91,7 +97,8 @@ public static class ExperimentReportMarkdown
                 if (s.Loss == baseline) { sb.AppendLine($"| {Cell(s.Loss.DisplayName)} | | baseline | | | | | | |"); continue; }
                 var v = s.VersusBaseline;
                 if (v?.Comparison is not { Summary.Count: > 0 } c) { sb.AppendLine($"| {Cell(s.Loss.DisplayName)} | 0 | n/a | | | | n/a | n/a | |"); continue; }
-                sb.AppendLine($"| {Cell(s.Loss.DisplayName)} | {c.Summary.Count} | {Signed(c.Summary.Mean, score)} | {Num(c.Summary.StandardDeviation, score)} | " +
+                sb.AppendLine($"| {Cell(s.Loss.DisplayName)} | {c.Summary.Count} | " +
+                              $"{Signed(c.Summary.Mean, score)} | {Num(c.Summary.StandardDeviation, score)} | " +
                               $"{SignedInterval(c.Summary, score)} | {(c.T is { } t ? t.ToString("0.00", Inv) : "n/a")} | {PCell(v.PValue, v.Note)} | " +
                               $"{PCell(v.AdjustedPValue, null)} | {(v.EffectSize is { } d ? d.ToString("0.00", Inv) : "n/a")} |");
             }
@@ -168,7 +175,8 @@ public static class ExperimentReportMarkdown
         if (a.Missing.Count == 0) sb.AppendLine($"None: every loss finished every seed.");
         else
         {
-            sb.AppendLine($"{a.Missing.Count} of {r.Losses.Count * r.Seeds.Count} (loss, seed) cells have no finished run; the statistics above leave them out.");
+            sb.AppendLine($"{a.Missing.Count} of {r.Losses.Count * r.Seeds.Count} (loss, seed) cells have no finished run; " +
+                          "the statistics above leave them out.");
             sb.AppendLine();
             sb.AppendLine("| loss | seed | why |");
             sb.AppendLine("|---|---:|---|");
@@ -220,13 +228,15 @@ public static class ExperimentReportMarkdown
             {
                 var classes = ds.Classes?.ToString(Inv);
                 sb.AppendLine($"- Dataset: {ds.Name ?? r.DatasetName} ({ds.Task ?? "?"}{(classes is null or "0" ? "" : $", {classes} classes")}), " +
-                              $"{ds.Train?.ToString(Inv) ?? "?"} train / {ds.Validation?.ToString(Inv) ?? "?"} validation / {ds.Test?.ToString(Inv) ?? "?"} test samples" +
+                              $"{ds.Train?.ToString(Inv) ?? "?"} train / {ds.Validation?.ToString(Inv) ?? "?"} validation / " +
+                              $"{ds.Test?.ToString(Inv) ?? "?"} test samples" +
                               $"{(ds.FeatureShape is { } shape ? $", feature shape [{string.Join(", ", shape.Select(x => x.ToString(Inv)))}]" : "")}");
                 if (ds.Source is { } source) sb.AppendLine($"- Source: {source}");
                 if (ds.Notes is { } notes)
                     foreach (var n in notes) sb.AppendLine($"  - {n}");
             }
-            sb.AppendLine($"- Device: {info.Device ?? "?"}; libtorch threads: {info.Threads?.ToString(Inv) ?? "?"}; processors: {info.Processors?.ToString(Inv) ?? "?"}; OS: {info.Os ?? "?"}");
+            sb.AppendLine($"- Device: {info.Device ?? "?"}; libtorch threads: {info.Threads?.ToString(Inv) ?? "?"}; " +
+                          $"processors: {info.Processors?.ToString(Inv) ?? "?"}; OS: {info.Os ?? "?"}");
             sb.AppendLine($"- Code: git commit {info.GitCommit ?? "unknown (not run inside a git checkout)"}" +
                           (info.GitDirty == true ? " **with uncommitted changes**" : info.GitDirty == false ? " (clean tree)" : ""));
             sb.AppendLine($"- CPU: {info.Cpu ?? "?"}; vector extensions: {info.VectorExtensions ?? "?"}");
@@ -238,7 +248,8 @@ public static class ExperimentReportMarkdown
         var wall = info?.Seconds;
         sb.AppendLine(wall is { } w && finishedFlag
             ? $"- Total wall time: {w.ToString("0.0", Inv)} s (sum of the runs' own times: {runSeconds.ToString("0.0", Inv)} s)"
-            : $"- Total wall time: not recorded (the last `harness run` into this folder did not finish, or pieces were merged); sum of the runs' own times: {runSeconds.ToString("0.0", Inv)} s");
+            : "- Total wall time: not recorded (the last `harness run` into this folder did not finish, or pieces were merged); " +
+              $"sum of the runs' own times: {runSeconds.ToString("0.0", Inv)} s");
         if (info?.Command is { } command) sb.AppendLine($"- Command: `{command}`");
         sb.AppendLine($"- Report: `harness report {r.Folder}`");
         if (info?.Determinism is { } det) sb.AppendLine($"- {det}");
@@ -269,8 +280,8 @@ public static class ExperimentReportMarkdown
         sb.AppendLine("## Learning-rate tuning");
         sb.AppendLine();
         sb.AppendLine($"Each loss trained with every candidate rate on the tuning seeds ({string.Join(", ", r.TuningSeeds)}); the rate with the best mean " +
-                      $"{selection} at each run's selected epoch was used for its evaluation seeds. Cells: mean ± sd over tuning seeds (– : diverged on some seed " +
-                      "or not finished); **bold**: chosen. No test number enters the choice.");
+                      $"{selection} at each run's selected epoch was used for its evaluation seeds. " +
+                      "Cells: mean ± sd over tuning seeds (– : diverged on some seed or not finished); **bold**: chosen. No test number enters the choice.");
         sb.AppendLine();
         sb.AppendLine("| loss | " + string.Join(" | ", r.TuningRates.Select(x => x.ToString("G4", Inv))) + " |");
         sb.AppendLine("|---|" + string.Concat(r.TuningRates.Select(_ => "---:|")));
@@ -288,9 +299,12 @@ public static class ExperimentReportMarkdown
         sb.AppendLine();
         // A rate chosen at the end of the grid may not be the best rate at all: the grid may end before the optimum.
         var sorted = r.TuningRates.Order().ToList();
-        var atEdge = a.Tuning.Where(kv => !kv.Value.AllDiverged && sorted.Count > 1 && (kv.Value.Chosen == sorted[0] || kv.Value.Chosen == sorted[^1])).ToList();
+        var atEdge = a.Tuning
+            .Where(kv => !kv.Value.AllDiverged && sorted.Count > 1 && (kv.Value.Chosen == sorted[0] || kv.Value.Chosen == sorted[^1]))
+            .ToList();
         foreach (var (loss, choice) in atEdge)
-            sb.AppendLine($"- {loss.DisplayName}: the chosen rate {Rate(choice.Chosen)} is the {(choice.Chosen == sorted[0] ? "smallest" : "largest")} candidate, " +
+            sb.AppendLine($"- {loss.DisplayName}: the chosen rate {Rate(choice.Chosen)} is the " +
+                          $"{(choice.Chosen == sorted[0] ? "smallest" : "largest")} candidate, " +
                           $"so a better rate may lie {(choice.Chosen == sorted[0] ? "below" : "above")} the grid; widen tuning.learningRates to be sure.");
         foreach (var (loss, _) in a.Tuning.Where(kv => kv.Value.AllDiverged))
             sb.AppendLine($"- {loss.DisplayName}: every candidate diverged on some tuning seed (or did not finish), so the first candidate was used.");
@@ -304,9 +318,10 @@ public static class ExperimentReportMarkdown
         var at = a.AtSelectedEpoch;
         sb.AppendLine("## Calibration");
         sb.AppendLine();
-        sb.AppendLine($"Test calibration at the {(at ? "validation-selected" : "final")} epoch, mean ± sd over seeds (lower is better for all): NLL, Brier score, " +
-                      "ECE over 15 equal-width confidence bins, adaptive ECE over 15 equal-mass bins, and classwise ECE. Probabilities are the softmax of the " +
-                      "model's class scores (for a single-output head, the sigmoid); for losses that train scores rather than probabilities (hinge, multi-margin) " +
+        sb.AppendLine($"Test calibration at the {(at ? "validation-selected" : "final")} epoch, mean ± sd over seeds (lower is better for all): " +
+                      "NLL, Brier score, ECE over 15 equal-width confidence bins, adaptive ECE over 15 equal-mass bins, and classwise ECE. " +
+                      "Probabilities are the softmax of the model's class scores (for a single-output head, the sigmoid); " +
+                      "for losses that train scores rather than probabilities (hinge, multi-margin) " +
                       "that softmax is a convention, so their calibration says how usable the scores are as probabilities, not how well the loss calibrates.");
         sb.AppendLine();
         var metrics = new[] { ScoreMetric.Nll, ScoreMetric.Brier, ScoreMetric.Ece, ScoreMetric.AdaptiveEce, ScoreMetric.ClasswiseEce };
@@ -328,16 +343,19 @@ public static class ExperimentReportMarkdown
             {
                 var runs = scaled.Where(x => x.Loss == s.Loss).ToList();
                 if (runs.Count == 0) continue;
-                double Mean(string part, string key) => runs.Select(x => x.Summary!.Calibration![part]?[key] is JsonValue v && v.TryGetValue<double>(out var d) ? d : double.NaN)
+                double Mean(string part, string key) => runs
+                    .Select(x => x.Summary!.Calibration![part]?[key] is JsonValue v && v.TryGetValue<double>(out var d) ? d : double.NaN)
                     .Where(double.IsFinite).DefaultIfEmpty(double.NaN).Average();
                 string Pair(string key) => $"{Num(Mean("before", key), 4)} → {Num(Mean("after", key), 4)}";
-                var t = runs.Select(x => x.Summary!.Calibration!["temperature"] is JsonValue v && v.TryGetValue<double>(out var d) ? d : double.NaN).Where(double.IsFinite).DefaultIfEmpty(double.NaN).Average();
-                sb.AppendLine($"| {Cell(s.Loss.DisplayName)} | {Num(t, 3)} | {Pair("nll")} | {Pair("brier")} | {Pair("ece")} | {Pair("adaptiveEce")} | {Pair("classwiseEce")} |");
+                var t = runs.Select(x => x.Summary!.Calibration!["temperature"] is JsonValue v && v.TryGetValue<double>(out var d) ? d : double.NaN)
+                    .Where(double.IsFinite).DefaultIfEmpty(double.NaN).Average();
+                sb.AppendLine($"| {Cell(s.Loss.DisplayName)} | {Num(t, 3)} | {Pair("nll")} | {Pair("brier")} | {Pair("ece")} | {Pair("adaptiveEce")} | " +
+                              $"{Pair("classwiseEce")} |");
             }
             sb.AppendLine();
         }
-        sb.AppendLine("Reliability diagrams (final model, test split, all seeds pooled) are under [Plots](#plots): a calibrated model's bars follow the diagonal; " +
-                      "bars below it mean over-confidence.");
+        sb.AppendLine("Reliability diagrams (final model, test split, all seeds pooled) are under [Plots](#plots): " +
+                      "a calibrated model's bars follow the diagonal; bars below it mean over-confidence.");
         sb.AppendLine();
     }
 

@@ -14,7 +14,8 @@ namespace Harness.Reporting;
 public sealed record ReportLoss(string DisplayName, string LossName, bool InConfig);
 
 /// <summary>One run folder: its cell (loss, seed), its summary (null when it has none) and its epoch history.</summary>
-public sealed record RunRecord(string Id, ReportLoss Loss, int Seed, FinishedRunSummary? Summary, IReadOnlyList<Metrics.EpochMetrics> Epochs, string? Failure = null)
+public sealed record RunRecord(
+    string Id, ReportLoss Loss, int Seed, FinishedRunSummary? Summary, IReadOnlyList<Metrics.EpochMetrics> Epochs, string? Failure = null)
 {
     /// <summary>The run finished (it has a summary.json).</summary>
     public bool Complete => Summary != null;
@@ -199,7 +200,9 @@ public sealed class ExperimentResults
         var tuning = config["tuning"] as JsonObject;
         var tuningRates = tuning?["learningRates"] is JsonArray rateArray ? rateArray.Select(Number).OfType<double>().ToList() : [];
         var tuningSeeds = tuning?["seeds"] is JsonArray tuningSeedArray ? tuningSeedArray.Select(Integer).OfType<int>().ToList() : [];
-        var earlyStoppingMetric = config["training"]?["earlyStopping"]?["metric"] is JsonValue em && em.TryGetValue<string>(out var emText) ? emText : "accuracy";
+        var earlyStoppingMetric = config["training"]?["earlyStopping"]?["metric"] is JsonValue em && em.TryGetValue<string>(out var emText)
+            ? emText
+            : "accuracy";
         var baselineKey = Text(config["baseline"]);
         var configured = losses.Where(l => l.InConfig).ToList();
         var baseline = string.IsNullOrWhiteSpace(baselineKey)

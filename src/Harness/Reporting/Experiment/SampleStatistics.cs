@@ -48,7 +48,8 @@ public sealed record SampleSummary(int Count, double Mean, double StandardDeviat
 /// <param name="T">The paired t statistic, mean / (sd / sqrt(n)); null when it is not defined.</param>
 /// <param name="PValue">Two-sided p-value, 2 F(-|t|; n - 1); null when not defined.</param>
 /// <param name="Note">Why there is no test ("fewer than 2 pairs", "the differences have zero variance"), or null.</param>
-public sealed record PairedComparison(IReadOnlyList<double> Differences, IReadOnlyList<int> Seeds, SampleSummary Summary, double? T, double? PValue, string? Note)
+public sealed record PairedComparison(
+    IReadOnlyList<double> Differences, IReadOnlyList<int> Seeds, SampleSummary Summary, double? T, double? PValue, string? Note)
 {
     /// <summary>Compares two per-seed score maps; only seeds present and finite in both are paired.</summary>
     public static PairedComparison Of(IReadOnlyDictionary<int, double> scores, IReadOnlyDictionary<int, double> baseline, double level = 0.95)

@@ -46,7 +46,8 @@ public static class BootstrapInterval
     {
         ArgumentNullException.ThrowIfNull(sorted);
         if (sorted.Count == 0) throw new ArgumentException("The sample is empty.", nameof(sorted));
-        if (!(probability >= 0 && probability <= 1)) throw new ArgumentOutOfRangeException(nameof(probability), probability, "The probability must lie in [0, 1].");
+        if (!(probability >= 0 && probability <= 1)) throw new ArgumentOutOfRangeException(nameof(probability), probability,
+            "The probability must lie in [0, 1].");
         var h = (sorted.Count - 1) * probability;
         var below = (int)Math.Floor(h);
         // p = 1 lands exactly on the last order statistic; there is no next one to interpolate towards.

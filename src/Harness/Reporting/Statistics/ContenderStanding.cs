@@ -9,7 +9,8 @@ namespace Harness.Reporting.Statistics;
 /// <param name="Bootstrap">Percentile bootstrap interval of its mean (<see cref="BootstrapInterval.OfMean"/>); NaN when fewer than 2 scores.</param>
 /// <param name="IsReference">This is the reference (the best, or the named baseline) the others are compared with.</param>
 /// <param name="Comparison">The paired comparison, this contender minus the reference; null for the reference and for contenders without finite scores.</param>
-/// <param name="PValue">The raw p-value entering the Holm correction: the paired t-test's, or 0 when the differences are a nonzero constant; null when there is no test.</param>
+/// <param name="PValue">The raw p-value entering the Holm correction: the paired t-test's, or 0 when the differences are a
+/// nonzero constant; null when there is no test.</param>
 /// <param name="AdjustedPValue">Holm-adjusted p-value across all comparisons with the reference; null when there is no test.</param>
 /// <param name="EffectSize">Cohen's d_z of the paired differences (<see cref="PairedEffectSize.CohensDz"/>); null when undefined.</param>
 /// <param name="TiedWithReference">

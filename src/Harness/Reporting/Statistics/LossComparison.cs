@@ -6,7 +6,8 @@ namespace Harness.Reporting.Statistics;
 /// so that a large grid does not manufacture winners. A contender that cannot be told apart from the reference is
 /// reported as tied with it, which says the data cannot separate them, not that they are equally good.
 /// </summary>
-/// <param name="Standings">The contenders ordered by mean score, best first (ties in the mean keep the input order); contenders without finite scores last.</param>
+/// <param name="Standings">The contenders ordered by mean score, best first (ties in the mean keep the input order);
+/// contenders without finite scores last.</param>
 /// <param name="ReferenceName">The contender the others are compared with; null when no contender has a finite score.</param>
 /// <param name="ReferenceIsBest">The reference is the best by mean (<see cref="AgainstBest"/>) rather than a named baseline.</param>
 /// <param name="HigherIsBetter">Larger scores are better (accuracy) rather than smaller (RMSE).</param>
@@ -17,7 +18,8 @@ namespace Harness.Reporting.Statistics;
 /// <see cref="DetectableDifference.DefaultPower"/>: <see cref="DetectableDifference.Of"/> at the median sd of the paired
 /// differences with the reference and <paramref name="DetectionPairs"/>; null when no comparison has 2 or more pairs.
 /// </param>
-/// <param name="DetectionPairs">The paired n behind <paramref name="MinimumDetectableDifference"/>: the smallest among the comparisons, so the figure is not flattered by the best-covered loss; null with it.</param>
+/// <param name="DetectionPairs">The paired n behind <paramref name="MinimumDetectableDifference"/>: the smallest among the
+/// comparisons, so the figure is not flattered by the best-covered loss; null with it.</param>
 public sealed record LossComparison(
     IReadOnlyList<ContenderStanding> Standings,
     string? ReferenceName,
@@ -46,7 +48,8 @@ public sealed record LossComparison(
     /// <param name="higherIsBetter">Larger scores are better.</param>
     /// <param name="alpha">Family-wise significance level, two-sided.</param>
     /// <param name="level">Confidence level of the t and bootstrap intervals.</param>
-    public static LossComparison AgainstBaseline(IReadOnlyList<Contender> contenders, string baseline, bool higherIsBetter, double alpha = 0.05, double level = 0.95)
+    public static LossComparison AgainstBaseline(
+        IReadOnlyList<Contender> contenders, string baseline, bool higherIsBetter, double alpha = 0.05, double level = 0.95)
     {
         ArgumentNullException.ThrowIfNull(baseline);
         var ordered = Order(contenders, higherIsBetter, level);
@@ -67,7 +70,9 @@ public sealed record LossComparison(
             .Concat(summarized.Where(s => s.Summary.Count == 0)).ToList();
     }
 
-    static LossComparison Build(List<(Contender Contender, SampleSummary Summary)> ordered, Contender? reference, bool referenceIsBest, bool higherIsBetter, double alpha, double level)
+    static LossComparison Build(
+        List<(Contender Contender, SampleSummary Summary)> ordered, Contender? reference, bool referenceIsBest, bool higherIsBetter, double alpha,
+        double level)
     {
         if (!(alpha > 0 && alpha < 1)) throw new ArgumentOutOfRangeException(nameof(alpha), alpha, "Alpha must lie strictly between 0 and 1.");
         var rows = ordered.Select(o => Compare(o.Contender, o.Summary, reference, level)).ToList();
@@ -112,7 +117,8 @@ public sealed record LossComparison(
         return identical
             ? (contender, summary, comparison, null, true, $"identical to {reference.Name} on all {comparison.Differences.Count} paired seeds")
             : (contender, summary, comparison, 0.0, false,
-                $"the differences from {reference.Name} are constant over {comparison.Differences.Count} paired seeds (zero variance); treated as p = 0 (distinct)");
+                $"the differences from {reference.Name} are constant over {comparison.Differences.Count} paired seeds (zero variance); " +
+                "treated as p = 0 (distinct)");
     }
 
     static double Median(IEnumerable<double> values)

@@ -32,7 +32,8 @@ public static class Verdict
         if (scored.Count == 0)
             sentences.Add($"No loss has a finite score by {metricLabel}; there is nothing to compare.");
         else if (scored.Count == 1)
-            sentences.Add($"Only {scored[0].Name} has a score by {metricLabel} ({Number(scored[0].Summary.Mean, decimals)}); there is nothing to compare it with.");
+            sentences.Add($"Only {scored[0].Name} has a score by {metricLabel} ({Number(scored[0].Summary.Mean, decimals)}); " +
+                          "there is nothing to compare it with.");
         else
         {
             var best = scored[0];

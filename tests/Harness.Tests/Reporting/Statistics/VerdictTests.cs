@@ -17,7 +17,8 @@ public class VerdictTests
 
         var adjustedC = 2 * 2 * StudentT.CDF(0, 1, 4, -1 / (SeedGrids.SdC / Math.Sqrt(5)));
         Assert.StartsWith("A and B are tied best by test RMSE (0.504-0.505). ", text);
-        Assert.Contains($"C is worse (1.504; adjusted p = {adjustedC.ToString("0.0E+00", System.Globalization.CultureInfo.InvariantCulture)} against A).", text);
+        Assert.Contains(
+            $"C is worse (1.504; adjusted p = {adjustedC.ToString("0.0E+00", System.Globalization.CultureInfo.InvariantCulture)} against A).", text);
         Assert.Contains("With 5 seeds the smallest difference this grid could detect", text);
         Assert.DoesNotContain("equally good", text);
     }
