@@ -25,14 +25,34 @@ public static class ValidateCommand
         dtype.AcceptOnlyFromAmong("float32", "float64", "both");
         var device = new Option<string>("--device") { Description = "cpu, cuda or auto.", DefaultValueFactory = _ => "cpu" };
         device.AcceptOnlyFromAmong(DeviceOption.Values);
-        var output = new Option<string>("--output") { Description = "Folder for report.md and report.json.", DefaultValueFactory = _ => Path.Combine("results", "validation") };
+        var output = new Option<string>("--output")
+        {
+            Description = "Folder for report.md and report.json.",
+            DefaultValueFactory = _ => Path.Combine("results", "validation"),
+        };
         var seed = new Option<long>("--seed") { Description = "Seed of the random cases.", DefaultValueFactory = _ => ParityValidator.DefaultSeed };
 
-        var train = new Option<bool>("--train") { Description = "Instead: train each loss side by side with its libtorch twin (without one: its composed formula, in float64), step by step (training-parity.md)." };
-        var steps = new Option<int>("--steps") { Description = "With --train: optimizer steps per run.", DefaultValueFactory = _ => new ParitySettings().Steps };
-        var trainData = new Option<string>("--train-dataset") { Description = "With --train: data set of the classification losses.", DefaultValueFactory = _ => "digits" };
+        var train = new Option<bool>("--train")
+        {
+            Description = "Instead: train each loss side by side with its libtorch twin " +
+                "(without one: its composed formula, in float64), step by step (training-parity.md).",
+        };
+        var steps = new Option<int>("--steps")
+        {
+            Description = "With --train: optimizer steps per run.",
+            DefaultValueFactory = _ => new ParitySettings().Steps,
+        };
+        var trainData = new Option<string>("--train-dataset")
+        {
+            Description = "With --train: data set of the classification losses.",
+            DefaultValueFactory = _ => "digits",
+        };
         trainData.AcceptOnlyFromAmong("digits", "fashion-mnist");
-        var fashionRoot = new Option<string>("--fashion-mnist-root") { Description = "With --train-dataset fashion-mnist: folder of its IDX files.", DefaultValueFactory = _ => new ParitySettings().FashionMnistRoot };
+        var fashionRoot = new Option<string>("--fashion-mnist-root")
+        {
+            Description = "With --train-dataset fashion-mnist: folder of its IDX files.",
+            DefaultValueFactory = _ => new ParitySettings().FashionMnistRoot,
+        };
 
         var plugins = PluginOption.Create();
 
@@ -44,7 +64,8 @@ public static class ValidateCommand
         {
             PluginOption.LoadAll(parse, plugins);
             return parse.GetValue(train)
-                ? ExecuteTraining(parse.GetValue(losses), parse.GetValue(output)!, parse.GetValue(steps), parse.GetValue(trainData)!, parse.GetValue(fashionRoot)!)
+                ? ExecuteTraining(parse.GetValue(losses), parse.GetValue(output)!, parse.GetValue(steps), parse.GetValue(trainData)!,
+                    parse.GetValue(fashionRoot)!)
                 : Execute(parse.GetValue(losses), parse.GetValue(dtype)!, parse.GetValue(device)!, parse.GetValue(output)!, parse.GetValue(seed));
         }));
         return command;
@@ -117,7 +138,8 @@ public static class ValidateCommand
 
         if (AnsiConsole.Profile.Capabilities.Interactive && !Console.IsOutputRedirected)
         {
-            AnsiConsole.Progress().AutoClear(true).Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+            AnsiConsole.Progress().AutoClear(true)
+                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
                 .Start(ctx =>
                 {
                     var task = ctx.AddTask("validating", maxValue: checks.Count);
@@ -143,7 +165,8 @@ public static class ValidateCommand
         AnsiConsole.MarkupLineInterpolated($"Reports: {md}, {json} ({run.Elapsed.TotalSeconds:0.0} s)");
         var defects = run.Results.Sum(r => r.BuiltInDefects.Count);
         if (defects > 0)
-            AnsiConsole.MarkupLineInterpolated($"[yellow]{defects} disagreements are defects of libtorch/TorchSharp built-ins (not of the custom losses): see the report.[/]");
+            AnsiConsole.MarkupLineInterpolated(
+                $"[yellow]{defects} disagreements are defects of libtorch/TorchSharp built-ins (not of the custom losses): see the report.[/]");
         if (run.Passed)
         {
             AnsiConsole.MarkupLineInterpolated($"[green]All {run.Results.Count} losses pass.[/]");
@@ -175,7 +198,8 @@ public static class ValidateCommand
         foreach (var r in run.Results)
             table.AddRow(
                 Markup.Escape(r.Loss),
-                Markup.Escape(r.ComparedAgainst.Replace("torch.nn.functional.", "F.").Replace("float64 formula", "formula").Replace("finite differences", "FD")),
+                Markup.Escape(r.ComparedAgainst.Replace("torch.nn.functional.", "F.").Replace("float64 formula", "formula")
+                    .Replace("finite differences", "FD")),
                 r.Cases.ToString(),
                 ValidationReportWriter.FormatError(r.WorstValueError),
                 ValidationReportWriter.FormatError(r.WorstGradientError),
@@ -190,6 +214,10 @@ public static class ValidateCommand
             if (CheckCoverageText.Reasons(r) is { Count: > 0 } reasons)
                 AnsiConsole.MarkupLineInterpolated($"[grey]{r.Loss}:[/] {string.Join(". ", reasons)}.");
         foreach (var f in run.Results.SelectMany(r => r.Failures).Take(20))
-            AnsiConsole.MarkupLineInterpolated($"[red]FAIL[/] {f.Loss} {f.DType} {f.Case} [[{f.Reduction}]] {f.Check.Title()}: {f.Quantity}: error {ValidationReportWriter.FormatError(f.Error)}; {f.Detail}");
+        {
+            var error = ValidationReportWriter.FormatError(f.Error);
+            AnsiConsole.MarkupLineInterpolated(
+                $"[red]FAIL[/] {f.Loss} {f.DType} {f.Case} [[{f.Reduction}]] {f.Check.Title()}: {f.Quantity}: error {error}; {f.Detail}");
+        }
     }
 }

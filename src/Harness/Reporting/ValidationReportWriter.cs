@@ -55,7 +55,8 @@ public static class ValidationReportWriter
         sb.AppendLine("Whether each loss also *trains* like its twin, step by step, is the subject of `harness validate --train` " +
                       "([training-parity.md](training-parity.md)).");
         sb.AppendLine();
-        sb.AppendLine("| loss | validated against | cases | comparisons | worst value error | worst gradient error | worst finite-difference error | worst second-derivative error | result |");
+        sb.AppendLine("| loss | validated against | cases | comparisons | worst value error | worst gradient error | " +
+            "worst finite-difference error | worst second-derivative error | result |");
         sb.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---|");
         foreach (var r in run.Results)
             sb.AppendLine($"| {r.Loss} | {r.ComparedAgainst} | {r.Cases} | {r.Comparisons} | " +
@@ -75,7 +76,8 @@ public static class ValidationReportWriter
             sb.AppendLine("| loss | check | dtype | case | reduction | what | error | detail |");
             sb.AppendLine("|---|---|---|---|---|---|---:|---|");
             foreach (var f in failures.Take(200))
-                sb.AppendLine($"| {f.Loss} | {f.Check.Title()} | {f.DType} | {Escape(f.Case)} | {f.Reduction} | {f.Quantity} | {FormatError(f.Error)} | {Escape(f.Detail)} |");
+                sb.AppendLine($"| {f.Loss} | {f.Check.Title()} | {f.DType} | {Escape(f.Case)} | {f.Reduction} | " +
+                    $"{f.Quantity} | {FormatError(f.Error)} | {Escape(f.Detail)} |");
             if (failures.Count > 200) sb.AppendLine($"\n({failures.Count - 200} more in report.json)");
             sb.AppendLine();
         }
@@ -98,9 +100,12 @@ public static class ValidationReportWriter
                 var smallest = group.OrderBy(f => f.InputSize).ThenBy(f => f.Quantity.StartsWith("value") ? 0 : 1).ThenByDescending(f => f.Error).First();
                 sb.AppendLine($"### {builtIn} (custom loss `{group.Key}`)");
                 sb.AppendLine();
-                sb.AppendLine($"{group.Count()} disagreements, in: {string.Join("; ", group.Select(f => $"{f.Case} [{f.Reduction}, {f.DType}, {f.Quantity}]").Distinct().Take(12))}{(group.Count() > 12 ? "; ..." : "")}.");
+                sb.AppendLine($"{group.Count()} disagreements, in: " +
+                    $"{string.Join("; ", group.Select(f => $"{f.Case} [{f.Reduction}, {f.DType}, {f.Quantity}]").Distinct().Take(12))}" +
+                    $"{(group.Count() > 12 ? "; ..." : "")}.");
                 sb.AppendLine();
-                sb.AppendLine($"Smallest input that shows it: {Escape(smallest.Case)}, reduction {smallest.Reduction}, {smallest.DType}: {smallest.Quantity}.  ");
+                sb.AppendLine($"Smallest input that shows it: {Escape(smallest.Case)}, reduction {smallest.Reduction}, " +
+                    $"{smallest.DType}: {smallest.Quantity}.  ");
                 sb.AppendLine($"Inputs: `{smallest.Inputs}`  ");
                 sb.AppendLine($"{smallest.Detail}");
                 sb.AppendLine();
@@ -131,7 +136,9 @@ public static class ValidationReportWriter
         foreach (var r in run.Results)
         {
             var reasons = CheckCoverageText.Reasons(r);
-            sb.AppendLine(reasons.Count == 0 ? $"- **{r.Loss}**: every check ran on every case run." : $"- **{r.Loss}**: {Escape(string.Join(". ", reasons))}.");
+            sb.AppendLine(reasons.Count == 0
+                ? $"- **{r.Loss}**: every check ran on every case run."
+                : $"- **{r.Loss}**: {Escape(string.Join(". ", reasons))}.");
         }
         sb.AppendLine();
     }
@@ -161,7 +168,12 @@ public static class ValidationReportWriter
             {
                 float64 = new { relative = Tolerance.Float64.Relative, absolute = Tolerance.Float64.Absolute },
                 float32 = new { relative = Tolerance.Float32.Relative, absolute = Tolerance.Float32.Absolute },
-                finite_differences = new { relative = Tolerance.FiniteDifference.Relative, absolute = Tolerance.FiniteDifference.Absolute, step = FiniteDifferenceGradCheck.Step },
+                finite_differences = new
+                {
+                    relative = Tolerance.FiniteDifference.Relative,
+                    absolute = Tolerance.FiniteDifference.Absolute,
+                    step = FiniteDifferenceGradCheck.Step,
+                },
             },
             checks = ValidationCheckKinds.All.Select(k => new { check = k.Key(), title = k.Title(), description = k.Description() }),
             losses = run.Results.Select(r => new

@@ -180,7 +180,8 @@ public sealed class ParityValidator
             {
                 result.WorstValueError = Math.Max(result.WorstValueError, customVsReference);
                 if (!tolerance.Accepts(customVsReference))
-                    run.Fail(ValidationCheckKind.Float64Formula, reduction, "value vs float64 formula", customVsReference, WorstDetail(custom, null, reference, tolerance));
+                    run.Fail(ValidationCheckKind.Float64Formula, reduction, "value vs float64 formula", customVsReference,
+                        WorstDetail(custom, null, reference, tolerance));
             }
         }
 
@@ -196,7 +197,8 @@ public sealed class ParityValidator
             try { wideOut = LossInvoker.Call(run.FreshModule(reduction), wide); }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
-                run.Fail(ValidationCheckKind.Float32AgainstFloat64, reduction, "forward in float64", double.PositiveInfinity, "custom loss threw: " + e.Message);
+                run.Fail(ValidationCheckKind.Float32AgainstFloat64, reduction, "forward in float64", double.PositiveInfinity,
+                    "custom loss threw: " + e.Message);
             }
             if (reference == null && wideOut is not null)
             {
@@ -258,7 +260,12 @@ public sealed class ParityValidator
         {
             run.Applied(ValidationCheckKind.FiniteDifferences);
             finiteDifferences = differentiable.Select(k => FiniteDifferenceGradCheck.Gradient(
-                xs => { using var noGrad = no_grad(); using var s = NewDisposeScope(); return (LossInvoker.Call(module, xs) * GradOutput(customOut)).sum().item<double>(); },
+                xs =>
+                {
+                    using var noGrad = no_grad();
+                    using var s = NewDisposeScope();
+                    return (LossInvoker.Call(module, xs) * GradOutput(customOut)).sum().item<double>();
+                },
                 inputs.Select(t => t.detach().clone()).ToArray(), k)).ToArray();
             // Once per case: a double backward that is wrong is wrong whatever the weighting of the elements; reduction
             // none (uneven weights over the elements) where the case tests it.
@@ -300,7 +307,8 @@ public sealed class ParityValidator
             {
                 gradientDefects.Add((run.Index, reduction, k));
                 run.Defect(ValidationCheckKind.BuiltInTwin, reduction,
-                    $"gradient of input {k}: built-in vs custom (confirmed by {(fdConfirmsCustom ? "finite differences" : "the value check")})", gradError, detail);
+                    $"gradient of input {k}: built-in vs custom (confirmed by {(fdConfirmsCustom ? "finite differences" : "the value check")})",
+                    gradError, detail);
             }
             else
             {

@@ -26,9 +26,11 @@ public static class SpecCases
         {
             case TargetEncoding.ClassIndex or TargetEncoding.ClassIndexOrProbabilities:
                 foreach (var (n, c) in ClassShapes)
-                    yield return Case($"class indices, {Output(spec)} [{n},{c}]", [Prediction(spec, g, [n, c], classes: true), ClassIndices(g, n, c)], predictionOnly);
+                    yield return Case($"class indices, {Output(spec)} [{n},{c}]",
+                        [Prediction(spec, g, [n, c], classes: true), ClassIndices(g, n, c)], predictionOnly);
                 if (spec.Target == TargetEncoding.ClassIndexOrProbabilities)
-                    yield return Case($"probability targets, {Output(spec)} [5,4]", [Prediction(spec, g, [5, 4], classes: true), ProbabilityRows(g, 5, 4)], predictionOnly);
+                    yield return Case($"probability targets, {Output(spec)} [5,4]",
+                        [Prediction(spec, g, [5, 4], classes: true), ProbabilityRows(g, 5, 4)], predictionOnly);
                 foreach (var variant in RealOptionVariants(spec))
                     yield return Case($"class indices [5,4]", [Prediction(spec, g, [5, 4], classes: true), ClassIndices(g, 5, 4)], predictionOnly, variant);
                 if (LargeLogits(spec, g, 5, 4) is { } large)
@@ -37,27 +39,33 @@ public static class SpecCases
 
             case TargetEncoding.Probabilities:
                 foreach (var (n, c) in ClassShapes)
-                    yield return Case($"probability targets, {Output(spec)} [{n},{c}]", [Prediction(spec, g, [n, c], classes: true), ProbabilityRows(g, n, c)], predictionOnly);
+                    yield return Case($"probability targets, {Output(spec)} [{n},{c}]",
+                        [Prediction(spec, g, [n, c], classes: true), ProbabilityRows(g, n, c)], predictionOnly);
                 foreach (var variant in RealOptionVariants(spec))
-                    yield return Case("probability targets [5,4]", [Prediction(spec, g, [5, 4], classes: true), ProbabilityRows(g, 5, 4)], predictionOnly, variant);
+                    yield return Case("probability targets [5,4]",
+                        [Prediction(spec, g, [5, 4], classes: true), ProbabilityRows(g, 5, 4)], predictionOnly, variant);
                 if (LargeLogits(spec, g, 5, 4) is { } largeRows)
                     yield return Case($"{Output(spec)} of logits ±100", [largeRows, ProbabilityRows(g, 5, 4)], predictionOnly, hard: true);
                 break;
 
             case TargetEncoding.ClassIndexList:
                 foreach (var (n, c) in ClassShapes)
-                    yield return Case($"class index lists, {Output(spec)} [{n},{c}]", [Prediction(spec, g, [n, c], classes: true), ClassIndexLists(g, n, c)], predictionOnly);
+                    yield return Case($"class index lists, {Output(spec)} [{n},{c}]",
+                        [Prediction(spec, g, [n, c], classes: true), ClassIndexLists(g, n, c)], predictionOnly);
                 foreach (var variant in RealOptionVariants(spec))
-                    yield return Case("class index lists [5,4]", [Prediction(spec, g, [5, 4], classes: true), ClassIndexLists(g, 5, 4)], predictionOnly, variant);
+                    yield return Case("class index lists [5,4]",
+                        [Prediction(spec, g, [5, 4], classes: true), ClassIndexLists(g, 5, 4)], predictionOnly, variant);
                 if (LargeLogits(spec, g, 5, 4) is { } largeLists)
                     yield return Case($"{Output(spec)} of logits ±100", [largeLists, ClassIndexLists(g, 5, 4)], predictionOnly, hard: true);
                 break;
 
             default:
                 foreach (var shape in ElementShapes)
-                    yield return Case($"{TargetName(spec.Target)} targets, {Output(spec)} {Format(shape)}", [Prediction(spec, g, shape), Target(spec.Target, g, shape)], predictionOnly);
+                    yield return Case($"{TargetName(spec.Target)} targets, {Output(spec)} {Format(shape)}",
+                        [Prediction(spec, g, shape), Target(spec.Target, g, shape)], predictionOnly);
                 foreach (var variant in RealOptionVariants(spec))
-                    yield return Case($"{TargetName(spec.Target)} targets [3,4]", [Prediction(spec, g, [3, 4]), Target(spec.Target, g, [3, 4])], predictionOnly, variant);
+                    yield return Case($"{TargetName(spec.Target)} targets [3,4]",
+                        [Prediction(spec, g, [3, 4]), Target(spec.Target, g, [3, 4])], predictionOnly, variant);
                 if (spec.Target == TargetEncoding.Real && spec.ExpectedOutput == ModelOutput.RealValues)
                     yield return Case("magnitude 1e3", [CaseInputs.Normal(g, [6, 3], 1e3), CaseInputs.Normal(g, [6, 3], 1e3)], predictionOnly, hard: true);
                 else if (spec.ExpectedOutput == ModelOutput.Logits && spec.Target is TargetEncoding.ZeroOne or TargetEncoding.PlusMinusOne)

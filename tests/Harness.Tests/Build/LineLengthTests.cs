@@ -36,9 +36,8 @@ public class LineLengthTests
     public void No_line_of_the_CSharp_sources_is_longer_than_the_limit()
     {
         var sources = Sources();
-        // The scan reaches what a narrower one could miss: the template's content and the fixtures.
+        // The scan reaches what a narrower one could miss: the template's content (which the plugin fixture compiles too).
         Assert.Contains(sources, f => f.StartsWith("src/Templates/content/", StringComparison.Ordinal));
-        Assert.Contains(sources, f => f.StartsWith("tests/Fixtures/", StringComparison.Ordinal));
         Assert.Contains(sources, f => f.StartsWith("bench/", StringComparison.Ordinal));
         var tooLong = sources.SelectMany(f => LongLines(f, File.ReadAllText(Path.Combine(RepositoryPaths.Root, f)))).ToList();
         Assert.True(tooLong.Count == 0,

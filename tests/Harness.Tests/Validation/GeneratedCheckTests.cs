@@ -20,7 +20,8 @@ public class GeneratedCheckTests
     static ParityValidator Validator => new(CPU, [ScalarType.Float64, ScalarType.Float32]);
 
     static string Failures(LossValidationResult result) =>
-        string.Join("\n", result.Failures.Take(10).Select(f => $"{f.Check.Title()}: {f.DType} {f.Case} [{f.Reduction}] {f.Quantity}: {f.Error:G3} ({f.Detail})"));
+        string.Join("\n", result.Failures.Take(10).Select(f =>
+            $"{f.Check.Title()}: {f.DType} {f.Case} [{f.Reduction}] {f.Quantity}: {f.Error:G3} ({f.Detail})"));
 
     [Fact]
     public void A_registered_loss_without_a_hand_written_check_gets_a_generated_one_everywhere()
@@ -64,7 +65,8 @@ public class GeneratedCheckTests
         var loss = json.RootElement.GetProperty("losses")[0];
         Assert.True(loss.GetProperty("generated_check").GetBoolean());
         Assert.Equal("float64 formula + finite differences", loss.GetProperty("compared_against").GetString());
-        Assert.Contains(loss.GetProperty("coverage").EnumerateArray(), c => c.GetProperty("check").GetString() == "twin" && c.GetProperty("applied").GetInt32() == 0);
+        Assert.Contains(loss.GetProperty("coverage").EnumerateArray(),
+            c => c.GetProperty("check").GetString() == "twin" && c.GetProperty("applied").GetInt32() == 0);
     }
 
     [Fact]
@@ -109,7 +111,8 @@ public class GeneratedCheckTests
         });
         Assert.False(result.Passed);
         Assert.Contains(result.Failures, f => f.Check == ValidationCheckKind.FiniteDifferences && f.Quantity == "gradient of input 0 vs finite differences");
-        Assert.DoesNotContain(result.Failures, f => f.Check is ValidationCheckKind.Float64Formula or ValidationCheckKind.SumOfNone or ValidationCheckKind.MeanOfNone
+        Assert.DoesNotContain(result.Failures,
+            f => f.Check is ValidationCheckKind.Float64Formula or ValidationCheckKind.SumOfNone or ValidationCheckKind.MeanOfNone
             or ValidationCheckKind.BatchOrder or ValidationCheckKind.ZeroAtTarget);
     }
 
@@ -123,7 +126,8 @@ public class GeneratedCheckTests
         });
         var result = Validator.Validate(wrongFormula);
         Assert.False(result.Passed);
-        Assert.Contains(result.Failures, f => f.Check == ValidationCheckKind.Float64Formula && f.Quantity == "value vs float64 formula" && f.DType == "float64");
+        Assert.Contains(result.Failures,
+            f => f.Check == ValidationCheckKind.Float64Formula && f.Quantity == "value vs float64 formula" && f.DType == "float64");
         Assert.All(result.Failures, f => Assert.Equal(ValidationCheckKind.Float64Formula, f.Check));
     }
 }

@@ -19,7 +19,11 @@ public class ReportRerunTests
         try
         {
             foreach (var dir in new[] { first, second })
-                foreach (var args in new[] { new[] { "validate", "--losses", "huber", "--output", "v" }, ["validate", "--train", "--losses", "huber", "--output", "v"] })
+                foreach (var args in new[]
+                {
+                    new[] { "validate", "--losses", "huber", "--output", "v" },
+                    ["validate", "--train", "--losses", "huber", "--output", "v"],
+                })
                 {
                     var (code, stdout, stderr) = HarnessProcess.Run(dir, args);
                     Assert.True(code == 0, $"exit {code}\n{stdout}{stderr}");

@@ -52,7 +52,8 @@ public static class BatchOrderProperty
                 }
                 if (!run.Tolerance.Accepts(worst))
                     run.Fail(Kind, reduction, "none after permuting the batch vs none permuted", worst,
-                        $"element {at} (sample {at / per}, originally {order[at / per]}): permuted {moved[at]:R}, original {original[order[at / per] * per + at % per]:R}");
+                        $"element {at} (sample {at / per}, originally {order[at / per]}): " +
+                        $"permuted {moved[at]:R}, original {original[order[at / per] * per + at % per]:R}");
                 continue;
             }
             if (original.Length != 1)

@@ -28,7 +28,8 @@ public static class FiniteOutputProperty
             if (double.IsFinite(values[i])) continue;
             if (aligned && !double.IsFinite(expected![i])) { excused++; continue; }
             run.Fail(kind, reduction, "value is not finite on finite inputs", double.PositiveInfinity,
-                $"element {i}: custom {values[i]:R}" + (aligned ? $", expected {expected![i]:R}" : expected == null ? " (no twin or formula to excuse it)" : ""));
+                $"element {i}: custom {values[i]:R}" +
+                    (aligned ? $", expected {expected![i]:R}" : expected == null ? " (no twin or formula to excuse it)" : ""));
             return;
         }
         if (excused > 0)

@@ -52,7 +52,8 @@ public static class ReductionConsistencyProperty
     {
         if (actual.Length != 1)
         {
-            run.Fail(kind, reduction, what, double.PositiveInfinity, $"reduction {reduction.ToString().ToLowerInvariant()} gives {actual.Length} values, not one");
+            run.Fail(kind, reduction, what, double.PositiveInfinity,
+                $"reduction {reduction.ToString().ToLowerInvariant()} gives {actual.Length} values, not one");
             return;
         }
         var error = run.Tolerance.Error(actual[0], expected, magnitude);

@@ -3,7 +3,8 @@ namespace Harness.Validation.TrainingParity;
 /// <summary>
 /// The rule that turns drift curves into a verdict. The yardstick is the twin trained against itself from initial
 /// weights one unit in the last place apart, with the gradient at the model output moved one unit in the last place at
-/// every step: its relative parameter difference is how far pure rounding noise has grown by each step in this network. The envelope at step k is <see cref="Factor"/> times the largest yardstick
+/// every step: its relative parameter difference is how far pure rounding noise has grown by each step in this network.
+/// The envelope at step k is <see cref="Factor"/> times the largest yardstick
 /// difference up to step k (a running maximum, so that a chance dip of the yardstick is no verdict); a candidate
 /// whose parameter difference exceeds it at any step is divergent from that step on.
 /// </summary>

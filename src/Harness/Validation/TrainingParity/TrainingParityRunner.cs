@@ -7,7 +7,8 @@ namespace Harness.Validation.TrainingParity;
 /// <summary>
 /// Trains one network three times in lockstep on the same batches: with the candidate loss, with its reference (the
 /// built-in twin), and with the reference again from initial weights nudged by one unit in the last place and with the
-/// gradient at the model output moved by one unit in the last place at every step (the yardstick, see <see cref="UlpNoise"/>). Records per step the loss values and the relative differences of gradients and parameters, and
+/// gradient at the model output moved by one unit in the last place at every step (the yardstick, see <see cref="UlpNoise"/>).
+/// Records per step the loss values and the relative differences of gradients and parameters, and
 /// classifies the candidate with <see cref="ParityEnvelope"/>.
 /// </summary>
 /// <remarks>
@@ -166,5 +167,7 @@ internal sealed class TrainingParityRunner(ParitySettings settings)
     }
 
     static bool SameBits(double[] a, double[] b) =>
-        a.Length == b.Length && System.Runtime.InteropServices.MemoryMarshal.AsBytes(a.AsSpan()).SequenceEqual(System.Runtime.InteropServices.MemoryMarshal.AsBytes(b.AsSpan()));
+        a.Length == b.Length
+            && System.Runtime.InteropServices.MemoryMarshal.AsBytes(a.AsSpan())
+                .SequenceEqual(System.Runtime.InteropServices.MemoryMarshal.AsBytes(b.AsSpan()));
 }

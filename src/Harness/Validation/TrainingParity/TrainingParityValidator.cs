@@ -13,7 +13,8 @@ public static class TrainingParityValidator
     public static ParityRun Run(IEnumerable<LossCheck> checks, ParitySettings settings, Action<string>? progress = null)
     {
         if (!ParityData.Available(settings.ClassificationDataset, settings.FashionMnistRoot))
-            throw new ArgumentException($"data set '{settings.ClassificationDataset}' is not in {settings.FashionMnistRoot} (apt-get install dataset-fashion-mnist, or give the folder of its IDX files).");
+            throw new ArgumentException($"data set '{settings.ClassificationDataset}' is not in {settings.FashionMnistRoot} " +
+                "(apt-get install dataset-fashion-mnist, or give the folder of its IDX files).");
         var watch = Stopwatch.StartNew();
         int threads = torch.get_num_threads();
         torch.set_num_threads(settings.Threads);

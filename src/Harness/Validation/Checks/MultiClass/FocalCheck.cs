@@ -16,10 +16,13 @@ public sealed class FocalCheck : LossCheck
         yield return new LossCase("random [5,4] scale 3", LossOptions.Of(("gamma", 0.0)), RobustMultiClass.Random(g, 5, 4, 3));
         yield return new LossCase("random [5,4]", LossOptions.Of(("gamma", 0.5)), RobustMultiClass.Random(g, 5, 4));
         yield return new LossCase("random [5,4]", LossOptions.Of(("gamma", 5.0)), RobustMultiClass.Random(g, 5, 4, 2));
-        yield return new LossCase("random [6,5] per-class alpha", LossOptions.Of(("alpha", new[] { 0.25, 1.0, 0.5, 2.0, 0.75 })), RobustMultiClass.Random(g, 6, 5));
-        yield return new LossCase("random [6,4] alpha with a zero", LossOptions.Of(("gamma", 1.5), ("alpha", new[] { 0.0, 1.0, 0.3, 0.6 })), RobustMultiClass.Random(g, 6, 4));
+        yield return new LossCase("random [6,5] per-class alpha", LossOptions.Of(("alpha", new[] { 0.25, 1.0, 0.5, 2.0, 0.75 })),
+            RobustMultiClass.Random(g, 6, 5));
+        yield return new LossCase("random [6,4] alpha with a zero", LossOptions.Of(("gamma", 1.5), ("alpha", new[] { 0.0, 1.0, 0.3, 0.6 })),
+            RobustMultiClass.Random(g, 6, 4));
         foreach (var k in RobustMultiClass.HardCases(g, LossOptions.Empty)) yield return k;
-        foreach (var k in RobustMultiClass.HardCases(g, LossOptions.Of(("gamma", 0.5), ("alpha", new[] { 0.25, 1.0, 0.5, 2.0, 0.75 })), ", alpha")) if (k.Inputs[0].shape[1] == 5) yield return k;
+        foreach (var k in RobustMultiClass.HardCases(g, LossOptions.Of(("gamma", 0.5), ("alpha", new[] { 0.25, 1.0, 0.5, 2.0, 0.75 })), ", alpha"))
+            if (k.Inputs[0].shape[1] == 5) yield return k;
         foreach (var k in RobustMultiClass.HardCases(g, LossOptions.Of(("gamma", 0.0)))) yield return k;
     }
 

@@ -19,7 +19,8 @@ public sealed class Poly1CrossEntropyCheck : LossCheck
         yield return new LossCase("random [5,4]", LossOptions.Of(("epsilon", -1.0)), RobustMultiClass.Random(g, 5, 4));
         yield return new LossCase("random [5,4]", LossOptions.Of(("epsilon", 2.5)), RobustMultiClass.Random(g, 5, 4, 2));
         yield return new LossCase("random [6,5] label smoothing", LossOptions.Of(("label_smoothing", 0.1)), RobustMultiClass.Random(g, 6, 5));
-        yield return new LossCase("random [4,7] label smoothing", LossOptions.Of(("epsilon", -0.5), ("label_smoothing", 0.3)), RobustMultiClass.Random(g, 4, 7));
+        yield return new LossCase("random [4,7] label smoothing", LossOptions.Of(("epsilon", -0.5), ("label_smoothing", 0.3)),
+            RobustMultiClass.Random(g, 4, 7));
         foreach (var k in RobustMultiClass.HardCases(g, LossOptions.Empty)) yield return k;
         foreach (var k in RobustMultiClass.HardCases(g, LossOptions.Of(("epsilon", 2.0), ("label_smoothing", 0.2)), ", label smoothing")) yield return k;
     }

@@ -18,12 +18,16 @@ public sealed class SymmetricCrossEntropyCheck : LossCheck
             yield return new LossCase($"random [{n},{c}]", LossOptions.Empty, RobustMultiClass.Random(g, n, c));
         yield return new LossCase("random [5,4]", LossOptions.Of(("alpha", 0.5), ("beta", 2.0), ("a", -6.0)), RobustMultiClass.Random(g, 5, 4, 2));
         yield return new LossCase("random [5,4]", LossOptions.Of(("alpha", 1.0), ("beta", 0.0), ("a", -1.0)), RobustMultiClass.Random(g, 5, 4));
-        yield return new LossCase("random [5,4] paper code's A = log 1e-4", LossOptions.Of(("alpha", 0.0), ("a", Math.Log(1e-4))), RobustMultiClass.Random(g, 5, 4));
+        yield return new LossCase("random [5,4] paper code's A = log 1e-4", LossOptions.Of(("alpha", 0.0), ("a", Math.Log(1e-4))),
+            RobustMultiClass.Random(g, 5, 4));
         foreach (var k in RobustMultiClass.HardCases(g, LossOptions.Empty)) yield return k;
         foreach (var k in RobustMultiClass.HardCases(g, LossOptions.Of(("alpha", 0.5), ("beta", 2.0), ("a", -6.0)), ", options")) yield return k;
         // Probabilities on both sides of the 1e-7 clamp (logit gaps of 12 to 20), away from the kink.
         yield return new LossCase("probabilities around the 1e-7 clamp", LossOptions.Empty,
-            [tensor(new[] { 0.0, -12.0, -20.0, 3.0, 0.0, -17.0 }, [2, 3], dtype: ScalarType.Float64), tensor(new long[] { 0, 1 }, [2], dtype: ScalarType.Int64)],
+            [
+                tensor(new[] { 0.0, -12.0, -20.0, 3.0, 0.0, -17.0 }, [2, 3], dtype: ScalarType.Float64),
+                tensor(new long[] { 0, 1 }, [2], dtype: ScalarType.Int64),
+            ],
             hard: true);
     }
 
