@@ -27,6 +27,29 @@ internal static class AnalyzedSources
     /// <summary>The runtime's assemblies and TorchSharp (not CustomLosses itself: its types come from the sources).</summary>
     public static IReadOnlyList<MetadataReference> LibraryReferences => References.Value;
 
+    /// <summary>
+    /// Planted.cs: <paramref name="body"/> as the only statement line of a method whose parameters and class members
+    /// give planted code tensors, a double, an option constant and a kept scalar to use.
+    /// </summary>
+    public static string PlantedMethod(string body) => $$"""
+        using TorchSharp;
+        using static TorchSharp.torch;
+
+        namespace CustomLosses.Planted;
+
+        internal sealed class Planted
+        {
+            const double Eps = 1e-6;
+            static readonly Scalar Half = 0.5;
+
+            static Tensor Helper(Tensor x, Func<Tensor> f) => f();
+
+            static Tensor F(Tensor x, Tensor a, Tensor b, Tensor m, Tensor y, double eps)
+            {   {{body}}
+            }
+        }
+        """;
+
     static readonly Lazy<IReadOnlyList<MetadataReference>> References =
         new(() => ReferencesFrom([typeof(TorchSharp.torch).Assembly.Location], exclude: "CustomLosses"));
 

@@ -172,24 +172,7 @@ public class ScalarTemporaryCodeFixTests
     /// </summary>
     static async Task<(Document Document, IReadOnlyList<Diagnostic> Diagnostics)> Planted(string body)
     {
-        var planted = $$"""
-            using TorchSharp;
-            using static TorchSharp.torch;
-
-            namespace CustomLosses.Planted;
-
-            internal sealed class Planted
-            {
-                const double Eps = 1e-6;
-                static readonly Scalar Half = 0.5;
-
-                static Tensor Helper(Tensor x, Func<Tensor> f) => f();
-
-                static Tensor F(Tensor x, Tensor a, Tensor b, Tensor m, Tensor y, double eps)
-                {   {{body}}
-                }
-            }
-            """;
+        var planted = AnalyzedSources.PlantedMethod(body);
         var root = RepositoryRoot();
         string[] library = ["src/CustomLosses/CachedScalars.cs", "src/CustomLosses/KeptScalarOps.cs", "src/CustomLosses/Term.cs"];
         var project = Project(AnalyzedSources.LibraryReferences,

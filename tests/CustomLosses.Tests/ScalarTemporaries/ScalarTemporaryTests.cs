@@ -287,24 +287,7 @@ public class ScalarTemporaryTests
     /// </summary>
     static IReadOnlyList<Diagnostic> AnalyzePlanted(string body, params string[] more)
     {
-        var planted = $$"""
-            using TorchSharp;
-            using static TorchSharp.torch;
-
-            namespace CustomLosses.Planted;
-
-            internal sealed class Planted
-            {
-                const double Eps = 1e-6;
-                static readonly Scalar Half = 0.5;
-
-                static Tensor Helper(Tensor x, Func<Tensor> f) => f();
-
-                static Tensor F(Tensor x, Tensor a, Tensor b, Tensor m, Tensor y, double eps)
-                {   {{body}}
-                }
-            }
-            """;
+        var planted = AnalyzedSources.PlantedMethod(body);
         Assert.Equal("{   " + body, planted.Split('\n')[PlantedLine - 1].Trim());
         string[] library = ["src/CustomLosses/CachedScalars.cs", "src/CustomLosses/KeptScalarOps.cs", "src/CustomLosses/Term.cs", .. more];
         var compilation = AnalyzedSources.Compile(library.Select(f => (f, File.ReadAllText(Path.Combine(Root, f)))).Prepend(("Planted.cs", planted)));
