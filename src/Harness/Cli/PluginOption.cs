@@ -10,7 +10,7 @@ public static class PluginOption
     public static Option<string[]> Create() => new("--plugin")
     {
         Description = "A loss plugin to load first: a .dll, or a .csproj (built first). Repeatable. Its losses then work by name.",
-        Arity = ArgumentArity.ZeroOrMore,
+        Arity = ArgumentArity.OneOrMore,
         DefaultValueFactory = _ => [],
     };
 
