@@ -8,15 +8,17 @@ namespace Harness.Validation;
 /// <summary>
 /// One case of one loss in one dtype, as <see cref="ParityValidator"/> runs it: the inputs cast and moved, the custom
 /// loss built per reduction, and where findings and coverage go. The validator's comparisons and the property checks
-/// (<c>Validation/Properties</c>) share it. Create it inside a dispose scope: its tensors live in that scope.
+/// (<c>Validation/Properties</c>) share it. Create it inside a dispose scope: its tensors live in that scope; the loss
+/// modules it builds (whose option tensors live outside any scope) go when it is disposed.
 /// </summary>
-public sealed class CaseRun
+public sealed class CaseRun : IDisposable
 {
     readonly Func<LossOptions, nn.Module> factory;
     readonly LossValidationResult result;
     readonly CoverageTally tally;
     readonly Dictionary<nn.Reduction, nn.Module> modules = [];
     readonly Dictionary<nn.Reduction, (double[], long[])> values = [];
+    readonly List<nn.Module> fresh = [];
 
     /// <summary>Casts the case's floating inputs to <paramref name="dtype"/> and moves every input to <paramref name="device"/>.</summary>
     public CaseRun(LossCheck check, LossCase c, int index, ScalarType dtype, Device device, long seed,
@@ -88,12 +90,21 @@ public sealed class CaseRun
         return module;
     }
 
-    /// <summary>A fresh custom loss with <paramref name="reduction"/>, for inputs of another dtype.</summary>
+    /// <summary>A fresh custom loss with <paramref name="reduction"/>, for inputs of another dtype (disposed with the run).</summary>
     public nn.Module FreshModule(nn.Reduction reduction)
     {
         var module = factory(Case.Options.With("reduction", reduction.ToOptionString()));
         module.to(Device);
+        fresh.Add(module);
         return module;
+    }
+
+    /// <summary>Disposes the loss modules this run built.</summary>
+    public void Dispose()
+    {
+        foreach (var module in modules.Values.Concat(fresh)) module.Dispose();
+        modules.Clear();
+        fresh.Clear();
     }
 
     /// <summary>

@@ -61,7 +61,7 @@ public sealed class ParityValidator
                 {
                     result.Cases++;
                     using var caseScope = NewDisposeScope();
-                    var run = new CaseRun(check, cases[i], i, dtype, device, seed, factory, result, tally);
+                    using var run = new CaseRun(check, cases[i], i, dtype, device, seed, factory, result, tally);
                     foreach (var reduction in cases[i].Reductions)
                     {
                         using var scope = NewDisposeScope();
