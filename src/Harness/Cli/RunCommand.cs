@@ -45,48 +45,32 @@ public static class RunCommand
         var verbose = new Option<bool>("--verbose") { Description = "When the output is not a terminal, also print a line per run and per epoch." };
         var jobs = new Option<string?>("--jobs")
         {
-            Description = "Train up to N runs at once, each in its own process (N, or auto: one per core; default 1). " +
-                          "Torch threads per run: the config's, else cores / N.",
+            Description = "Train up to N runs at once, each on its own thread (N, or auto: one per core that a run's threads leave; " +
+                          "default: the config's jobs, else 1). Torch threads per run: the config's, else cores / N.",
         };
         var noReport = new Option<bool>("--no-report")
         {
             Description = "Do not write the report at the end (shards: run `harness report` once every shard is done).",
         };
-        var autoThreads = new Option<int>("--auto-threads")
-        {
-            Description = "Torch threads when the config leaves them to the machine (set by --jobs for its workers).",
-            Hidden = true,
-        };
-        var waitForTuning = new Option<bool>("--wait-for-tuning")
-        {
-            Description = "Wait for the other shards' tuning runs instead of leaving evaluation to --resume (set by --jobs for its workers).",
-            Hidden = true,
-        };
         var command = new Command("run", "Train identical networks with different losses, as an experiment file describes.")
         {
-            config, set, output, device, force, resume, shard, jobs, noReport, autoThreads, waitForTuning, quiet, verbose,
+            config, set, output, device, force, resume, shard, jobs, noReport, quiet, verbose,
         };
         command.SetAction(parse => CommandRunner.Run(() => Execute(
             parse.GetValue(config)!, parse.GetValue(set) ?? [], parse.GetValue(output), parse.GetValue(device), parse.GetValue(force), parse.GetValue(shard),
             parse.GetValue(resume), parse.GetValue(quiet) ? Verbosity.Quiet : parse.GetValue(verbose) ? Verbosity.Verbose : Verbosity.Normal,
-            parse.GetValue(quiet) && parse.GetValue(verbose), parse.GetValue(jobs), parse.GetValue(noReport), parse.GetValue(autoThreads),
-            parse.GetValue(waitForTuning))));
+            parse.GetValue(quiet) && parse.GetValue(verbose), parse.GetValue(jobs), parse.GetValue(noReport))));
         return command;
     }
 
     /// <summary>Runs an experiment; returns the exit code.</summary>
     public static int Execute(string configPath, IReadOnlyList<string> overrides, string? output, string? device, bool force, string? shardText = null,
-        bool resume = false, Verbosity verbosity = Verbosity.Normal, bool quietAndVerbose = false, string? jobsText = null, bool noReport = false,
-        int autoThreads = 0, bool waitForTuning = false)
+        bool resume = false, Verbosity verbosity = Verbosity.Normal, bool quietAndVerbose = false, string? jobsText = null, bool noReport = false)
     {
         // Everything that can be wrong with the input is checked before the results folder is touched.
         if (force && resume) throw new UsageException("--resume and --force exclude each other: --resume keeps the results folder, --force replaces it.");
         if (quietAndVerbose) throw new UsageException("--quiet and --verbose exclude each other: pass one of them, or neither for the default.");
-        if (jobsText != null && shardText != null)
-            throw new UsageException("--jobs and --shard exclude each other: --jobs splits the grid into shards itself.");
-        if (waitForTuning && shardText == null)
-            throw new UsageException("--wait-for-tuning is for shards that run at the same time (--shard k/n), as --jobs starts them.");
-        if (autoThreads < 0) throw new UsageException($"--auto-threads {autoThreads}: pass a positive number of threads.");
+        var jobsGiven = Jobs(jobsText);
         GridShard shard;
         try { shard = shardText is null ? GridShard.All : GridShard.Parse(shardText); }
         catch (ArgumentException e) { throw new UsageException(e.Message); }
@@ -116,20 +100,15 @@ public static class RunCommand
         var folder = Path.Combine(outputRoot, config.Name);
         var commandLine = "harness " + string.Join(" ", Environment.GetCommandLineArgs().Skip(1));
         var log = verbosity == Verbosity.Quiet ? TextWriter.Null : Console.Out;
-        // A shard is one worker already (of --jobs, or of a cluster's array job): the config's jobs is for whole grids.
-        var jobs = shardText != null ? 1 : JobsSetting.Resolve(Jobs(jobsText) ?? config.Jobs, config.Threads, plan.Runs.Count);
-        if (jobs > 1)
-        {
-            var workers = new ParallelRun.Workers(configPath, overrides, outputRoot, device, jobs,
-                config.Threads > 0 ? 0 : Math.Max(1, Environment.ProcessorCount / jobs), verbosity == Verbosity.Quiet ? null : Console.Out);
-            return RunInWorkers(workers, config, plan, folder, dev, force, resume, commandLine, log, noReport);
-        }
+        var jobs = JobsSetting.Resolve(jobsGiven ?? config.Jobs, config.Threads, plan.Runs.Count);
+        // Runs at once share the cores: each gets its share unless the config says how many threads a run takes.
+        var autoThreads = jobs > 1 && config.Threads == 0 ? Math.Max(1, Environment.ProcessorCount / jobs) : 0;
         // Held until the process ends: no other process writes this folder (or these runs, for a shard) meanwhile.
         using var locks = ResultsFolderLocks.ForRun(folder, shard.IsPartial, plan.Runs.Select(r => r.Id), commandLine);
         // Shards share the grid lock, so only a whole-grid process may settle what a killed --force left behind.
         if (!shard.IsPartial)
             foreach (var notice in ReplacedResults.SettleAbandoned(folder)) Console.Error.WriteLine("notice: " + notice);
-        var settings = new RunSettings(folder, dev, force, commandLine, shard, resume, locks, log, autoThreads, waitForTuning);
+        var settings = new RunSettings(folder, dev, force, commandLine, shard, resume, locks, log, autoThreads, Jobs: jobs);
         var replaced = ExperimentRunner.PrepareFolder(settings, config, plan);
         if (replaced != null) log.WriteLine($"--force: the old results wait in '{replaced.Aside}' until the first run finishes (they come back if none does).");
 
@@ -141,7 +120,8 @@ public static class RunCommand
                               ? $" after {tuningRuns} tuning runs " +
                                 $"({config.Tuning.LearningRates.Count} rates x {config.Tuning.Seeds.Count} tuning seeds per loss)"
                               : "") +
-                          (shard.IsPartial ? $", shard {shard}: {plan.Runs.Count} of them" : "") + $" on {settings.Device.type.ToString().ToLowerInvariant()}");
+                          (shard.IsPartial ? $", shard {shard}: {plan.Runs.Count} of them" : "") + $" on {settings.Device.type.ToString().ToLowerInvariant()}" +
+                          (jobs > 1 ? $", {jobs} at once" + (autoThreads > 0 ? $" ({autoThreads} torch thread(s) each)" : "") : ""));
         foreach (var note in data.Notes) log.WriteLine("  " + note);
 
         var selectByLoss = config.Training.EarlyStopping.Metric.Equals("loss", StringComparison.OrdinalIgnoreCase);
@@ -200,44 +180,6 @@ public static class RunCommand
     /// <summary>The --jobs setting: a number, <see cref="JobsSetting.Auto"/> for auto, or null when not given.</summary>
     static int? Jobs(string? text) => text == null ? null
         : JobsSetting.Parse(text) ?? throw new UsageException($"--jobs {text}: pass a whole number from 1 to {JobsSetting.Max}, or auto.");
-
-    /// <summary>
-    /// --jobs: this process prepares the folder (and moves forced results aside) under the exclusive lock, holds the
-    /// shared lock while the workers train their shards, then writes the one report under the exclusive lock again.
-    /// </summary>
-    static int RunInWorkers(ParallelRun.Workers workers, ExperimentConfig config, ExperimentPlan plan, string folder, TorchSharp.torch.Device dev,
-        bool force, bool resume, string commandLine, TextWriter log, bool noReport)
-    {
-        ReplacedResults? replaced;
-        using (var locks = ResultsFolderLocks.ForRun(folder, shard: false, [], commandLine))
-        {
-            foreach (var notice in ReplacedResults.SettleAbandoned(folder)) Console.Error.WriteLine("notice: " + notice);
-            replaced = ExperimentRunner.PrepareFolder(new RunSettings(folder, dev, force, commandLine, GridShard.All, resume, locks, log), config, plan);
-        }
-        if (replaced != null) log.WriteLine($"--force: the old results wait in '{replaced.Aside}' until a run finishes (they come back if none does).");
-        log.WriteLine($"{config.Name}: {plan.Runs.Count} runs in {workers.Jobs} worker processes" +
-                      (workers.ThreadsPerJob > 0 ? $" of {workers.ThreadsPerJob} torch thread(s) each" : $" of {config.Threads} torch thread(s) each"));
-        int code;
-        // Shared: the workers (shards) run beside each other, and no whole-grid process can start meanwhile.
-        using (ResultsFolderLocks.ForRun(folder, shard: true, [], commandLine))
-            code = ParallelRun.RunShards(workers, resume);
-        using var final = ResultsFolderLocks.ForRun(folder, shard: false, [], commandLine);
-        var layout = new Results.ResultsLayout(folder);
-        var finished = plan.Runs.Count(r => Results.RunFiles.IsFinished(layout, r.Id));
-        if (replaced != null && finished == 0)
-        {
-            RestoreReplaced(replaced, folder);
-            return code == ExitCodes.Success ? ExitCodes.RunsFailed : code;
-        }
-        replaced?.Commit();
-        if (!noReport && Directory.Exists(folder))
-        {
-            WriteReport(folder, log);
-        }
-        var failed = plan.Runs.Where(r => Results.RunFiles.IsFailed(layout, r.Id)).Select(r => r.Id).ToList();
-        if (failed.Count > 0) ReportFailures(failed);
-        return code;
-    }
 
     static void RunGrid(
         ExperimentConfig config, SeedData seedData, ExperimentPlan plan, RunSettings settings, List<ITrainingObserver> sinks, bool classification,

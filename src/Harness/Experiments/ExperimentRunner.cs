@@ -23,12 +23,11 @@ namespace Harness.Experiments;
 /// <param name="Resume">Continue the experiment in an existing folder: finished runs are kept, unfinished ones go on from their last checkpoint.</param>
 /// <param name="Locks">The folder's locks, held by the caller; grid-level files are written under their short lock (none in tests that run alone).</param>
 /// <param name="Log">Where the runner says what it is doing (phases, the rates tuning chose); null: standard output.</param>
-/// <param name="WaitForTuning">A shard waits until every tuning run of the grid has ended (other shards train them) before
-/// it chooses the rates, instead of leaving its evaluation runs for a later --resume (--jobs workers, which all run at once).</param>
 /// <param name="AutoThreads">Torch threads when the config leaves them to the machine (0: libtorch's default); --jobs gives
 /// each worker its share of the cores.</param>
+/// <param name="Jobs">How many runs train at once, each on its own thread of this process (--jobs).</param>
 public sealed record RunSettings(string Folder, Device Device, bool Force, string CommandLine, GridShard? Shard = null, bool Resume = false,
-    ResultsFolderLocks? Locks = null, TextWriter? Log = null, int AutoThreads = 0, bool WaitForTuning = false)
+    ResultsFolderLocks? Locks = null, TextWriter? Log = null, int AutoThreads = 0, int Jobs = 1)
 {
     /// <summary>The log, never null.</summary>
     public TextWriter Output => Log ?? Console.Out;
@@ -155,9 +154,10 @@ public static class ExperimentRunner
         }
 
         var checkpoints = new CheckpointStore(new ResultsLayout(settings.Folder));
-        // Epoch-end checkpoints are written while the next epochs train; every run's end waits for its last one.
-        using var checkpointWriter = new BackgroundCheckpointWriter(checkpoints);
-        var context = new RunContext(config, data, plan, settings, observers, checkpoints, checkpointWriter);
+        var jobs = Math.Max(1, settings.Jobs);
+        using var workers = new RunWorkers(jobs, checkpoints);
+        var shared = jobs > 1 ? observers.Select(o => (ITrainingObserver)new LockedObserver(o)).ToList() : observers;
+        var context = new RunContext(config, data, plan, settings, shared, checkpoints, workers);
         var results = new List<RunResult>();
         var tuning = plan.Runs.Where(r => r.Tuning).ToList();
         if (tuning.Count > 0)
@@ -175,7 +175,7 @@ public static class ExperimentRunner
         results.AddRange(evaluated);
         settings.Output.WriteLine(Invariant($"evaluation: {evaluation.Count} runs in {watchEvaluation.Elapsed.TotalSeconds:0.0} s ") +
                                   Invariant($"({evaluated.Count(r => r.Convergence.Diverged)} diverged)"));
-        checkpointWriter.Flush();
+        workers.Flush();
         using (settings.Locks?.GridFiles())
             WriteExperimentInfo(config, data.First, settings, watch.Elapsed.TotalSeconds);
         return results;
@@ -196,7 +196,6 @@ public static class ExperimentRunner
             foreach (var b in bindings) rates[b] = config.Training.Optimizer.LearningRate;
             return rates;
         }
-        if (context.Settings.WaitForTuning) WaitForTuningRuns(context);
         var byId = tuned.ToDictionary(r => r.Run.Id);
         bool higher = SelectionRule.HigherIsBetter(context.Classification, context.SelectByLoss);
         foreach (var binding in bindings)
@@ -231,20 +230,44 @@ public static class ExperimentRunner
         return rates;
     }
 
-    /// <summary>Polls until every tuning run of the grid has a summary.json (finished or failed): other workers train them.</summary>
-    static void WaitForTuningRuns(RunContext context)
+    static string Fmt(double v) => v.ToString("G4", CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// What one thread that trains runs keeps from run to run: a trainer per learning rate (a trainer's checkpoint buffers
+    /// serve one run at a time) and its checkpoint writer (epoch-end checkpoints are written while the next epochs
+    /// train; every run's end waits for its last one).
+    /// </summary>
+    sealed class RunWorker(CheckpointStore checkpoints) : IDisposable
     {
-        var pending = context.Plan.Grid.Where(r => r.Tuning).Select(r => context.Layout.RunSummary(r.Id)).ToList();
-        for (pending.RemoveAll(File.Exists); pending.Count > 0; pending.RemoveAll(File.Exists)) Thread.Sleep(100);
+        public Dictionary<double, Trainer> Trainers { get; } = [];
+        public BackgroundCheckpointWriter Checkpoints { get; } = new(checkpoints);
+        public void Dispose() => Checkpoints.Dispose();
     }
 
-    static string Fmt(double v) => v.ToString("G4", CultureInfo.InvariantCulture);
+    /// <summary>One <see cref="RunWorker"/> per run training at once.</summary>
+    sealed class RunWorkers(int count, CheckpointStore checkpoints) : IDisposable
+    {
+        readonly RunWorker[] workers = [.. Enumerable.Range(0, count).Select(_ => new RunWorker(checkpoints))];
+
+        public int Count => workers.Length;
+        public RunWorker this[int index] => workers[index];
+
+        /// <summary>Waits for every checkpoint handed over; rethrows the first failure.</summary>
+        public void Flush()
+        {
+            foreach (var w in workers) w.Checkpoints.Flush();
+        }
+
+        public void Dispose()
+        {
+            foreach (var w in workers) w.Dispose();
+        }
+    }
 
     /// <summary>What every run of one `harness run` shares: the config, the data, the sinks and the checkpoint files.</summary>
     sealed class RunContext(ExperimentConfig config, SeedData data, ExperimentPlan plan, RunSettings settings, IReadOnlyList<ITrainingObserver> observers,
-        CheckpointStore checkpoints, BackgroundCheckpointWriter checkpointWriter)
+        CheckpointStore checkpoints, RunWorkers workers)
     {
-        readonly Dictionary<double, Trainer> trainers = [];
         int position;
 
         public ExperimentConfig Config => config;
@@ -255,50 +278,42 @@ public static class ExperimentRunner
         public ResultsLayout Layout { get; } = new(settings.Folder);
         public bool SelectByLoss => config.Training.EarlyStopping.Metric.Trim().Equals("loss", StringComparison.OrdinalIgnoreCase);
 
-        Trainer TrainerFor(double rate)
+        Trainer TrainerFor(RunWorker worker, double rate)
         {
-            if (!trainers.TryGetValue(rate, out var trainer))
-                trainers[rate] = trainer = new Trainer(config.Training with { Optimizer = config.Training.Optimizer with { LearningRate = rate } },
+            if (!worker.Trainers.TryGetValue(rate, out var trainer))
+                worker.Trainers[rate] = trainer = new Trainer(config.Training with { Optimizer = config.Training.Optimizer with { LearningRate = rate } },
                     settings.Device, config.ConvergenceTarget, config.Calibration.TemperatureScaling, TrainingAccelerators.Instance);
             return trainer;
         }
 
-        RunInfo Info(PlannedRun planned, double? rate, string hash) => new(planned.Id, planned.Binding.DisplayName,
-            planned.Binding.Reference.ToString(), planned.Seed, position, plan.Runs.Count,
+        RunInfo Info(PlannedRun planned, double? rate, string hash, int index) => new(planned.Id, planned.Binding.DisplayName,
+            planned.Binding.Reference.ToString(), planned.Seed, index, plan.Runs.Count,
             config.Training.Epochs, hash, rate, planned.Tuning);
 
         /// <summary>A finished run of the folder (any shard's), or null when it has no summary.json yet.</summary>
         public RunResult? ReadFinishedOrNull(PlannedRun planned)
         {
             if (!RunFiles.IsFinished(Layout, planned.Id)) return null;
-            return RunFiles.ReadFinished(Layout, Info(planned, planned.LearningRate, ""), Classification, config.ConvergenceTarget, SelectByLoss);
+            return RunFiles.ReadFinished(Layout, Info(planned, planned.LearningRate, "", position), Classification, config.ConvergenceTarget, SelectByLoss);
         }
 
         /// <summary>
-        /// Trains (or, when resuming, reads back) <paramref name="runs"/> at the rates <paramref name="rateOf"/> gives;
-        /// runs without a rate are left for later.
+        /// Trains (or, when resuming, reads back) <paramref name="runs"/> at the rates <paramref name="rateOf"/> gives, seed
+        /// by seed, up to <see cref="RunSettings.Jobs"/> at once; runs without a rate are left for later. Each run trains as
+        /// it would alone: its seed's initial weights and data order, its own dropout generator; results in that order.
         /// </summary>
         public IReadOnlyList<RunResult> RunAll(IEnumerable<PlannedRun> runs, Func<PlannedRun, double?> rateOf)
         {
-            var results = new List<RunResult>();
-            foreach (var seedRuns in runs.Where(r => rateOf(r) != null).GroupBy(r => r.Seed))
+            var ordered = runs.Where(r => rateOf(r) != null).GroupBy(r => r.Seed).SelectMany(g => g).ToList();
+            var first = position;
+            position += ordered.Count;
+            using var seeds = new SeedRunSets(data, settings.Device, ordered.Select(r => r.Seed));
+            var results = RunQueue.Run(workers.Count, ordered.Count, (worker, i) =>
             {
-                var seedData = data.For(seedRuns.Key);
-                using var deviceData = new DeviceData(seedData, settings.Device, TrainingAccelerators.Instance);
-                // One initial network per head size for this seed: every loss and rate with that head starts from its exact copy.
-                var snapshots = new Dictionary<int, WeightSnapshot>();
-                try
-                {
-                    foreach (var planned in seedRuns)
-                        if (RunOne(planned, rateOf(planned)!.Value, seedData, deviceData, snapshots) is { } result)
-                            results.Add(result);
-                }
-                finally
-                {
-                    foreach (var s in snapshots.Values) s.Dispose();
-                }
-            }
-            return results;
+                using var seed = seeds.Enter(ordered[i].Seed);
+                return RunOne(workers[worker], ordered[i], rateOf(ordered[i])!.Value, first + i, seed);
+            });
+            return [.. results.OfType<RunResult>()];
         }
 
         /// <summary>
@@ -307,12 +322,11 @@ public static class ExperimentRunner
         /// summary.json says why) and the grid goes on; --resume retries it. File-system failures and the writer's
         /// are the environment's, not the run's: they stop the grid, leaving it resumable.
         /// </summary>
-        RunResult? RunOne(PlannedRun planned, double rate, PreparedData seedData, DeviceData deviceData, Dictionary<int, WeightSnapshot> snapshots)
+        RunResult? RunOne(RunWorker worker, PlannedRun planned, double rate, int index, SeedRunSets.Lease seed)
         {
             if (settings.Resume && RunFiles.IsFinished(Layout, planned.Id))
             {
-                var finished = RunFiles.ReadFinished(Layout, Info(planned, rate, ""), Classification, config.ConvergenceTarget, SelectByLoss);
-                position++;
+                var finished = RunFiles.ReadFinished(Layout, Info(planned, rate, "", index), Classification, config.ConvergenceTarget, SelectByLoss);
                 checkpoints.Delete(planned.Id); // left over when a kill came between the summary and the cleanup
                 foreach (var o in observers) o.RunSkipped(finished);
                 return finished;
@@ -329,19 +343,15 @@ public static class ExperimentRunner
             }
 
             var outputs = planned.Binding.Outputs;
-            var model = ModelFactory.Build(config.Model, seedData.FeatureShape, outputs, planned.Seed);
-            if (!snapshots.TryGetValue(outputs, out var snapshot))
-                snapshots[outputs] = snapshot = WeightSnapshot.Take(model);
-            else
-                snapshot.LoadInto(model);
+            var model = ModelFactory.Build(config.Model, seed.Data.FeatureShape, outputs, planned.Seed);
+            seed.UseInitialWeights(model, outputs);
             var hash = WeightSnapshot.Hash(model);
             // Optimizers are created by the trainer after this move: module.to replaces parameter objects.
             model.to(settings.Device);
-            var run = Info(planned, rate, hash);
-            position++;
+            var run = Info(planned, rate, hash, index);
             try
             {
-                return TrainerFor(rate).Train(run, model, planned.Binding, deviceData, observers, checkpointWriter, checkpoint);
+                return TrainerFor(worker, rate).Train(run, model, planned.Binding, seed.Device, observers, worker.Checkpoints, checkpoint);
             }
             catch (InvalidDataException e) when (checkpoint != null)
             {
@@ -351,7 +361,7 @@ public static class ExperimentRunner
             catch (Exception e) when (IsRunFailure(e))
             {
                 // Checkpoints handed over before the failure are written (or their failure reported) before the run is marked.
-                checkpointWriter.Flush();
+                worker.Checkpoints.Flush();
                 var error = $"{e.GetType().Name}: {e.Message}";
                 Console.Error.WriteLine($"error: run '{planned.Id}' failed: {error}");
                 foreach (var o in observers) o.RunFailed(run, error);

@@ -5,15 +5,14 @@ namespace Harness.Experiments;
 /// <summary>
 /// The data each run seed trains on. By default every seed draws its own split and corruption (so intervals over seeds
 /// include split variance); a config that fixes <see cref="DatasetConfig.Seed"/> gives every seed the same data. Within a
-/// seed, every loss and every learning rate sees the same tensors. Loads lazily and keeps the first seed's data (its
-/// task, classes and sizes describe the grid) and the current one.
+/// seed, every loss and every learning rate sees the same tensors. Keeps the first seed's data (its task, classes and
+/// sizes describe the grid); other seeds' data is loaded for whoever asks and is theirs to dispose.
 /// </summary>
 public sealed class SeedData : IDisposable
 {
     readonly DatasetConfig? config;
     readonly string baseDirectory;
     readonly bool owned;
-    (int DataSeed, PreparedData Data)? current;
 
     /// <summary>
     /// Loads per seed from <paramref name="config"/>; the first seed's data is loaded now, so data errors surface
@@ -39,25 +38,19 @@ public sealed class SeedData : IDisposable
     /// <summary>The first seed's data: task, class count, feature shape and notes of the grid.</summary>
     public PreparedData First { get; }
 
-    /// <summary>The data of <paramref name="seed"/>; valid until the next call with another data seed.</summary>
-    public PreparedData For(int seed)
+    /// <summary>
+    /// The data of <paramref name="seed"/>: the first seed's (kept here, <c>Owned</c> false), or a fresh load that the
+    /// caller disposes (<c>Owned</c> true). Safe to call from several threads at once.
+    /// </summary>
+    public (PreparedData Data, bool Owned) Open(int seed)
     {
-        if (config is null) return First;
-        int dataSeed = DatasetLoader.DataSeed(config, seed);
-        if (dataSeed == First.DataSeed) return First;
-        if (current is { } c && c.DataSeed == dataSeed) return c.Data;
-        current?.Data.Dispose();
-        current = null;
-        var data = DatasetLoader.Load(config, baseDirectory, seed);
-        current = (dataSeed, data);
-        return data;
+        if (config is null || DatasetLoader.DataSeed(config, seed) == First.DataSeed) return (First, false);
+        return (DatasetLoader.Load(config, baseDirectory, seed), true);
     }
 
     /// <inheritdoc />
     public void Dispose()
     {
-        current?.Data.Dispose();
-        current = null;
         if (owned) First.Dispose();
     }
 }

@@ -18,10 +18,22 @@ public static class ModelFactory
     public static IReadOnlyList<string> Activations => ConfigVocabulary.ModelActivations;
 
     /// <summary>
+    /// libtorch's process-wide generator, which layer constructors draw their initial weights from: a build seeds it and
+    /// draws under this lock, so builds on several threads (runs training at once) each get their seed's weights.
+    /// </summary>
+    static readonly Lock GlobalGenerator = new();
+
+    /// <summary>
     /// Builds a model for samples of <paramref name="featureShape"/> with <paramref name="outputs"/> outputs,
     /// seeding torch's generator with <paramref name="seed"/> first so that the weights depend on the seed alone.
+    /// Dropout layers draw from the generator the trainer gives each run (<see cref="SeededDropout"/>).
     /// </summary>
     public static nn.Module<Tensor, Tensor> Build(ModelConfig config, long[] featureShape, int outputs, int seed)
+    {
+        lock (GlobalGenerator) return BuildSeeded(config, featureShape, outputs, seed);
+    }
+
+    static nn.Module<Tensor, Tensor> BuildSeeded(ModelConfig config, long[] featureShape, int outputs, int seed)
     {
         torch.manual_seed(seed);
         long inputs = featureShape.Aggregate(1L, (a, b) => a * b);
@@ -38,7 +50,7 @@ public static class ModelFactory
                     layers.Add(($"linear{i}", nn.Linear(width, config.Hidden[i])));
                     if (config.BatchNorm) layers.Add(($"norm{i}", nn.BatchNorm1d(config.Hidden[i])));
                     layers.Add(($"act{i}", Activation(config.Activation)));
-                    if (config.Dropout > 0) layers.Add(($"dropout{i}", nn.Dropout(config.Dropout)));
+                    if (config.Dropout > 0) layers.Add(($"dropout{i}", new SeededDropout(config.Dropout)));
                     width = config.Hidden[i];
                 }
                 layers.Add(("head", nn.Linear(width, outputs)));
@@ -75,7 +87,7 @@ public static class ModelFactory
             ("linear0", nn.Linear(64 * (shape[1] / 4) * (shape[2] / 4), dense)),
             ("act2", Activation(config.Activation)),
         };
-        if (config.Dropout > 0) layers.Add(("dropout0", nn.Dropout(config.Dropout)));
+        if (config.Dropout > 0) layers.Add(("dropout0", new SeededDropout(config.Dropout)));
         layers.Add(("head", nn.Linear(dense, outputs)));
         return nn.Sequential(layers);
     }

@@ -6,8 +6,8 @@ using Spectre.Console;
 namespace Harness.Sinks;
 
 /// <summary>
-/// Live progress on a terminal (Spectre.Console): one bar for the grid and one for the current run, with labelled
-/// epoch, training loss and test score, in columns that keep their width as run names change.
+/// Live progress on a terminal (Spectre.Console): one bar for the grid and one for each run in training (several with
+/// --jobs), with labelled epoch, training loss and test score, in columns that keep their width as run names change.
 /// </summary>
 /// <param name="context">Spectre's progress context.</param>
 /// <param name="totalRuns">Runs in this process's grid.</param>
@@ -17,35 +17,30 @@ namespace Harness.Sinks;
 public sealed class ConsoleProgressSink(ProgressContext context, int totalRuns, int epochs, bool classification, int idWidth = 0) : ITrainingObserver
 {
     readonly ProgressTask grid = context.AddTask("grid", maxValue: totalRuns * (double)epochs);
-    ProgressTask? current;
-    string lastMetrics = "";
+    readonly Dictionary<string, ProgressTask> running = [];
+    int ended;
 
     /// <inheritdoc />
-    public void RunStarted(RunInfo run)
-    {
-        current?.StopTask();
-        current = context.AddTask(Markup.Escape(Label(run)), maxValue: epochs);
-        lastMetrics = "";
-    }
+    public void RunStarted(RunInfo run) => running[run.Id] = context.AddTask(Markup.Escape(Label(run)), maxValue: epochs);
 
     /// <inheritdoc />
     public void RunResumed(RunInfo run, IReadOnlyList<EpochMetrics> history)
     {
-        if (current == null) return;
-        current.Value = history.Count;
-        current.Description = Markup.Escape($"{Label(run)} resumed after epoch {history.Count}");
-        grid.Value = run.Index * (double)epochs + current.Value;
+        if (!running.TryGetValue(run.Id, out var task)) return;
+        task.Value = history.Count;
+        task.Description = Markup.Escape($"{Label(run)} resumed after epoch {history.Count}");
+        UpdateGrid();
     }
 
     /// <inheritdoc />
-    public void RunSkipped(RunResult finished) => grid.Value = (finished.Run.Index + 1) * (double)epochs;
+    public void RunSkipped(RunResult finished) => End(finished.Run);
 
     /// <inheritdoc />
     public void BatchCompleted(RunInfo run, int epoch, int batch, int batches)
     {
-        if (current == null) return;
-        current.Value = epoch - 1 + (double)batch / batches;
-        grid.Value = run.Index * (double)epochs + current.Value;
+        if (!running.TryGetValue(run.Id, out var task)) return;
+        task.Value = epoch - 1 + (double)batch / batches;
+        UpdateGrid();
     }
 
     /// <inheritdoc />
@@ -55,9 +50,9 @@ public sealed class ConsoleProgressSink(ProgressContext context, int totalRuns, 
             ? $"test acc {m.TestAccuracy?.ToString("0.0000", CultureInfo.InvariantCulture) ?? "-",6}"
             : $"test RMSE {m.TestRmse?.ToString("0.000", CultureInfo.InvariantCulture) ?? "-",8}";
         var width = epochs.ToString(CultureInfo.InvariantCulture).Length;
-        lastMetrics = $"epoch {m.Epoch.ToString(CultureInfo.InvariantCulture).PadLeft(width)}/{epochs}  loss " +
+        var metrics = $"epoch {m.Epoch.ToString(CultureInfo.InvariantCulture).PadLeft(width)}/{epochs}  loss " +
                       $"{m.TrainLoss.ToString("0.0000", CultureInfo.InvariantCulture),9}  {score}";
-        if (current != null) current.Description = Markup.Escape($"{Label(run)}  {lastMetrics}");
+        if (running.TryGetValue(run.Id, out var task)) task.Description = Markup.Escape($"{Label(run)}  {metrics}");
     }
 
     string Label(RunInfo run)
@@ -67,20 +62,22 @@ public sealed class ConsoleProgressSink(ProgressContext context, int totalRuns, 
     }
 
     /// <inheritdoc />
-    public void RunFailed(RunInfo run, string error)
-    {
-        current?.StopTask();
-        grid.Value = (run.Index + 1) * (double)epochs;
-    }
+    public void RunFailed(RunInfo run, string error) => End(run);
 
     /// <inheritdoc />
-    public void RunCompleted(RunResult result)
+    public void RunCompleted(RunResult result) => End(result.Run);
+
+    void End(RunInfo run)
     {
-        if (current != null)
+        if (running.Remove(run.Id, out var task))
         {
-            current.Value = epochs;
-            current.StopTask();
+            task.Value = epochs;
+            task.StopTask();
         }
-        grid.Value = (result.Run.Index + 1) * (double)epochs;
+        ended++;
+        UpdateGrid();
     }
+
+    /// <summary>Ended runs count whole; runs in training by how far they are.</summary>
+    void UpdateGrid() => grid.Value = ended * (double)epochs + running.Values.Sum(t => t.Value);
 }

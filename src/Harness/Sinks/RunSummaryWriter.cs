@@ -52,7 +52,8 @@ public sealed class RunSummaryWriter(string experimentFolder, bool classificatio
     void WriteGridSummary()
     {
         if (!writeGridSummary) return;
-        GridSummaryFile.Write(layout, new GridSummary(results.Select(r => RunFiles.Summary(r, classification, selectByLoss)).ToList(),
+        // In grid order, not finishing order: runs that train at once (--jobs) finish in any order.
+        GridSummaryFile.Write(layout, new GridSummary(results.OrderBy(r => r.Run.Index).Select(r => RunFiles.Summary(r, classification, selectByLoss)).ToList(),
             ScoreMetric.For(classification).Select(m => m.Key).ToList()));
     }
 }

@@ -2,6 +2,7 @@ using Harness.Config;
 using Harness.Data;
 using Harness.Metrics;
 using Harness.Metrics.Calibration;
+using Harness.Models;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -14,8 +15,9 @@ namespace Harness.Training;
 /// <see cref="ITrainingObserver"/>s and writes nothing itself.
 /// </summary>
 /// <remarks>
-/// Dropout draws from libtorch's process-wide generator, which each run reseeds: run one trainer per process at a
-/// time (the runner does), or concurrent runs will disturb each other's dropout masks.
+/// Each run draws its dropout masks from a generator of its own, seeded with the run's seed (<see cref="SeededDropout"/>),
+/// so runs may train at the same time in one process, each with the masks it would draw alone. A trainer keeps
+/// checkpoint buffers for one run at a time: give each concurrent run its own trainer.
 /// </remarks>
 /// <param name="config">How to train.</param>
 /// <param name="device">The training device.</param>
@@ -50,8 +52,9 @@ public sealed class Trainer(TrainingConfig config, Device device, double? conver
         var stopping = new EarlyStopping(config.EarlyStopping, classification);
         binding.Module.to(device);
 
-        // Dropout draws from the global generator: seeding it per run gives every loss of a seed the same masks.
-        manual_seed(run.Seed);
+        // Seeded per run, not per loss: every loss of a seed draws the same dropout masks.
+        using var generator = new Generator(unchecked((ulong)run.Seed));
+        foreach (var dropout in model.modules().OfType<SeededDropout>()) dropout.Generator = generator;
         if (device.type == DeviceType.CUDA) cuda.manual_seed_all(run.Seed);
 
         var dtype = data.TrainFeatures.dtype;
@@ -67,7 +70,7 @@ public sealed class Trainer(TrainingConfig config, Device device, double? conver
         IReadOnlyList<double>? recall = null;
         if (resumeFrom != null)
         {
-            Restore(resumeFrom, run, model, stepper.Optimizer, schedule, stopping);
+            Restore(resumeFrom, run, model, stepper.Optimizer, schedule, stopping, generator);
             history.AddRange(resumeFrom.History);
             (secondsBefore, stoppedEarly, recall) = (resumeFrom.Seconds, resumeFrom.StoppedEarly, resumeFrom.TestRecallPerClass);
         }
@@ -83,7 +86,8 @@ public sealed class Trainer(TrainingConfig config, Device device, double? conver
             history.Add(metrics);
             foreach (var o in observers) o.EpochCompleted(run, metrics);
             stoppedEarly = stopping.ShouldStop(metrics);
-            checkpoints?.Save(run, Capture(run, model, stepper.Optimizer, stopping, history, stoppedEarly, recall, secondsBefore + loop.Clock.RunSeconds));
+            checkpoints?.Save(run, Capture(run, model, stepper.Optimizer, stopping, generator, history, stoppedEarly, recall,
+                secondsBefore + loop.Clock.RunSeconds));
         }
 
         var result = new RunResult(run, history,
@@ -122,11 +126,10 @@ public sealed class Trainer(TrainingConfig config, Device device, double? conver
         return accumulator.Compute();
     }
 
-    TrainingCheckpoint Capture(RunInfo run, nn.Module model, optim.Optimizer optimizer, EarlyStopping stopping, List<EpochMetrics> history,
-        bool stoppedEarly, IReadOnlyList<double>? recall, double seconds)
+    TrainingCheckpoint Capture(RunInfo run, nn.Module model, optim.Optimizer optimizer, EarlyStopping stopping, Generator generator,
+        List<EpochMetrics> history, bool stoppedEarly, IReadOnlyList<double>? recall, double seconds)
     {
         var state = stopping.Save();
-        using var generator = Generator.Default;
         using var rng = generator.get_state();
         var modelStream = checkpointMemory.Rent(ModelStateBytes.SizeHint(model));
         var optimizerStream = checkpointMemory.Rent(ModelStateBytes.SizeHint(model, tensorsPerParameter: 3));
@@ -153,8 +156,8 @@ public sealed class Trainer(TrainingConfig config, Device device, double? conver
     /// optimizer (TorchSharp's schedulers expose no state; their recursive formulas then give the same learning
     /// rates bit for bit), and the optimizer's own state, learning rates included, is loaded over that.
     /// </summary>
-    void Restore(
-        TrainingCheckpoint c, RunInfo run, nn.Module model, optim.Optimizer optimizer, optim.lr_scheduler.LRScheduler? schedule, EarlyStopping stopping)
+    void Restore(TrainingCheckpoint c, RunInfo run, nn.Module model, optim.Optimizer optimizer, optim.lr_scheduler.LRScheduler? schedule,
+        EarlyStopping stopping, Generator generator)
     {
         if (c.RunId != run.Id || c.InitialWeightsHash != run.InitialWeightsHash || c.Seed != run.Seed)
             throw new InvalidDataException($"the checkpoint belongs to run '{c.RunId}' (seed {c.Seed}, " +
@@ -176,7 +179,6 @@ public sealed class Trainer(TrainingConfig config, Device device, double? conver
         }
         stopping.Restore(new EarlyStopping.State(c.EarlyStoppingBest, c.EarlyStoppingEpochsWithoutImprovement));
         using var rng = tensor(c.RngState, ScalarType.Byte);
-        using var generator = Generator.Default;
         generator.set_state(rng);
         // The CUDA generator's state is not reachable from TorchSharp: reseed it from (seed, epoch), deterministic but
         // not the stream an uninterrupted run would have drawn (CUDA runs are not bit-reproducible anyway).

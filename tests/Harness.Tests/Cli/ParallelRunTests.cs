@@ -5,8 +5,9 @@ using Xunit;
 namespace Harness.Tests.Cli;
 
 /// <summary>
-/// <c>harness run --jobs N</c> (issue 19): the grid's runs in N worker processes give the same results as one process,
-/// bit for bit outside the timing columns, tuning included; failures and bad arguments end as they do without it.
+/// <c>harness run --jobs N</c> (issue 19): N runs at a time on threads of one process give the same results as one at a
+/// time, bit for bit outside the timing columns, tuning and shards included; failures and bad arguments end as they do
+/// without it.
 /// </summary>
 [Trait("Category", TestCategory.Slow)]
 public class ParallelRunTests
@@ -44,7 +45,7 @@ public class ParallelRunTests
             // The config's jobs, as --jobs would (its workers are shards, which leave it alone).
             var two = HarnessProcess.Run(dir, "run", config, "--output", "two", "--set", "jobs=2");
             Assert.True(two.ExitCode == 0, two.StdOut + two.StdErr);
-            Assert.Contains("[job 2/2]", two.StdOut);
+            Assert.Contains("2 at once", two.StdOut);
 
             string a = Path.Combine(dir, "one", "par"), b = Path.Combine(dir, "two", "par");
             var runs = RunFiles(a, "metrics.csv").ToList();
@@ -56,6 +57,15 @@ public class ParallelRunTests
                 Assert.Equal(ResumeTests.UntimedSummary(File.ReadAllText(Path.Combine(a, summary))),
                     ResumeTests.UntimedSummary(File.ReadAllText(Path.Combine(b, summary))));
             Assert.True(File.Exists(Path.Combine(b, "report.md")));
+
+            // A shard of a cluster's array job may train its runs at once too.
+            var shard = HarnessProcess.Run(dir, "run", config, "--output", "shard", "--shard", "1/2", "--jobs", "2");
+            Assert.True(shard.ExitCode == 0, shard.StdOut + shard.StdErr);
+            string c = Path.Combine(dir, "shard", "par");
+            var shardRuns = RunFiles(c, "metrics.csv").ToList();
+            Assert.NotEmpty(shardRuns);
+            foreach (var run in shardRuns)
+                Assert.Equal(UntimedMetricsCsv.Of(File.ReadAllText(Path.Combine(a, run))), UntimedMetricsCsv.Of(File.ReadAllText(Path.Combine(c, run))));
 
             // The folder is an ordinary results folder: a sequential --resume finds nothing left to train.
             var resume = HarnessProcess.Run(dir, "run", config, "--output", "two", "--resume");
@@ -82,7 +92,6 @@ public class ParallelRunTests
             {
                 (["--jobs", "0"], "--jobs 0: pass a whole number from 1 to 256, or auto"),
                 (["--jobs", "two"], "--jobs two"),
-                (["--jobs", "2", "--shard", "1/2"], "--jobs and --shard exclude each other"),
                 (["--set", "jobs=-1"], "jobs: -1 is out of range; valid: 0 (auto"),
             })
             {

@@ -25,9 +25,9 @@ internal sealed class GridRecorder : ITrainingObserver
 
     /// <summary>
     /// Runs a whole grid on the CPU into a temporary results folder (deleted afterwards) and records it; each seed
-    /// loads its own data, as `harness run` does.
+    /// loads its own data, as `harness run` does; <paramref name="jobs"/> runs at once.
     /// </summary>
-    public static GridRecorder Record(ExperimentConfig config)
+    public static GridRecorder Record(ExperimentConfig config, int jobs = 1)
     {
         var folder = Path.Combine(Path.GetTempPath(), config.Name + "-" + Guid.NewGuid().ToString("N"));
         try
@@ -35,7 +35,7 @@ internal sealed class GridRecorder : ITrainingObserver
             var first = config.Tuning.LearningRates.Count > 0 ? config.Tuning.Seeds[0] : config.Seeds[0];
             using var data = new SeedData(config.Dataset, RepositoryPaths.Root, first);
             var plan = ExperimentPlan.Create(config, data.First);
-            var settings = new RunSettings(folder, CPU, false, "test");
+            var settings = new RunSettings(folder, CPU, false, "test", Jobs: jobs);
             ExperimentRunner.PrepareFolder(settings, config, plan);
             var recorder = new GridRecorder();
             ExperimentRunner.Run(config, data, plan, settings, [recorder]);
