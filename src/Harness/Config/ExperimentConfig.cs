@@ -33,7 +33,7 @@ public sealed record ExperimentConfig
     /// <summary>Intra-op threads for libtorch (0: libtorch's default).</summary>
     public int Threads { get; init; } = 1;
     /// <summary>
-    /// Runs trained at once, each in its own process; 0: auto (one per core a run's threads leave); --jobs overrides it.
+    /// Runs trained at once, each on its own thread; 0: auto (one per core a run's threads leave); --jobs overrides it.
     /// Default 1: on small grids the workers' start-up ate the gain (docs/performance.md).
     /// </summary>
     public int Jobs { get; init; } = 1;
