@@ -50,7 +50,8 @@ public sealed class Trainer(TrainingConfig config, Device device, double? conver
         using var stepper = seams.Stepper(model, config.Optimizer);
         var schedule = OptimizerFactory.CreateSchedule(config.Schedule, stepper.Optimizer, config.Epochs);
         var stopping = new EarlyStopping(config.EarlyStopping, classification);
-        binding.Module.to(device);
+        // Runs of one loss share its module (and its option tensors), also when they train at once.
+        lock (binding.Module) binding.Module.to(device);
 
         // Seeded per run, not per loss: every loss of a seed draws the same dropout masks.
         using var generator = new Generator(unchecked((ulong)run.Seed));
