@@ -30,7 +30,7 @@ var config = new ExperimentConfig
     Model = new ModelConfig { Kind = "mlp", Hidden = [128, 64], Dropout = 0.2, BatchNorm = true },
     Training = new TrainingConfig
     {
-        Epochs = epochs, BatchSize = 32,
+        Epochs = epochs, BatchSize = 32, CheckpointEvery = 1,
         Optimizer = new OptimizerConfig { Name = "adam", LearningRate = 1e-3 },
         Schedule = new ScheduleConfig { Name = "cosine" },
     },

@@ -7,10 +7,10 @@ using System.Globalization;
 /// </summary>
 sealed record BenchArguments(string Model, int Epochs, int Rounds, int Threads, int TrainSamples, int TestSamples, IReadOnlyList<string> Runners)
 {
-    public static readonly string[] AllRunners = ["bare", "harness", "harness-cli"];
+    public static readonly string[] AllRunners = ["bare", "harness", "harness-cli", "harness-defaults"];
 
     public const string Usage = "usage: TrainingThroughput mlp|cnn [epochs=3] [rounds=3] [threads=1] [--train-samples N] [--test-samples N] " +
-                                "[--runners bare,harness,harness-cli]";
+                                "[--runners bare,harness,harness-cli,harness-defaults]";
 
     public static BenchArguments Parse(string[] args)
     {

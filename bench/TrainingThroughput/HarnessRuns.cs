@@ -6,7 +6,10 @@ using Harness.Sinks;
 using Harness.Training;
 using static TorchSharp.torch;
 
-/// <summary>The harness's two ways to train: the trainer alone, and the whole pipeline of <c>harness run</c> with its sinks.</summary>
+/// <summary>
+/// The harness's ways to train: the trainer alone, and the whole pipeline of <c>harness run</c> with its sinks (at its
+/// defaults, and with a checkpoint after every epoch and a progress line per epoch).
+/// </summary>
 static class HarnessRuns
 {
     /// <summary>The trainer with no observer but the benchmark's clock and no checkpoints: the training loop's own cost.</summary>
@@ -24,15 +27,27 @@ static class HarnessRuns
     }
 
     /// <summary>
-    /// What <c>harness run</c> does with redirected output: the experiment runner (end-of-epoch checkpoints included) with
-    /// metrics.csv, the run and grid summaries, TensorBoard events and plain progress lines, in a temporary folder.
+    /// What <c>harness run --verbose</c> does with redirected output and <c>training.checkpointEvery</c> 1: the
+    /// experiment runner with a checkpoint after every epoch but the last, metrics.csv, the run and grid summaries,
+    /// TensorBoard events and a progress line per epoch, in a temporary folder.
     /// </summary>
-    public static void WithCliSinks(BenchSetup setup, int round)
+    public static void WithCliSinks(BenchSetup setup, int round) =>
+        ThroughRunner(setup, round, "harness-cli", setup.Training with { CheckpointEvery = 1 }, Verbosity.Verbose);
+
+    /// <summary>
+    /// <c>harness run</c> at its defaults with redirected output: the sinks it attaches, its default checkpoint cadence
+    /// (<c>training.checkpointEvery</c> 0, by time) and its default verbosity. The thread count is the table row's (the
+    /// config's default, 1, in the 1-thread rows).
+    /// </summary>
+    public static void CliDefaults(BenchSetup setup, int round) =>
+        ThroughRunner(setup, round, "harness-defaults", setup.Training with { CheckpointEvery = new TrainingConfig().CheckpointEvery }, Verbosity.Normal);
+
+    static void ThroughRunner(BenchSetup setup, int round, string runner, TrainingConfig training, Verbosity verbosity)
     {
-        var folder = Path.Combine(Path.GetTempPath(), $"training-throughput-{Environment.ProcessId}-{setup.Arguments.Model}-{round}");
+        var folder = Path.Combine(Path.GetTempPath(), $"training-throughput-{Environment.ProcessId}-{setup.Arguments.Model}-{runner}-{round}");
         var config = new ExperimentConfig
         {
-            Name = "training-throughput", Dataset = setup.DatasetConfig, Model = setup.Model, Training = setup.Training,
+            Name = "training-throughput", Dataset = setup.DatasetConfig, Model = setup.Model, Training = training,
             Losses = [setup.Loss with { DisplayName = "CE" }], Seeds = [0], Threads = setup.Arguments.Threads, Output = folder,
         };
         try
@@ -46,8 +61,8 @@ static class HarnessRuns
             [
                 new MetricsCsvSink(new Harness.Results.ResultsLayout(folder)), new RunSummaryWriter(folder, classification: true),
                 new TensorBoardSink(new Harness.Results.ResultsLayout(folder).TensorBoardFolder, classification: true),
-                new PlainLogSink(log, classification: true),
-                new EpochClock((m, cycle) => Print("harness-cli", setup, round, m, cycle)),
+                new PlainLogSink(log, classification: true, verbosity),
+                new EpochClock((m, cycle) => Print(runner, setup, round, m, cycle)),
             ];
             ExperimentRunner.Run(config, setup.Data, plan, settings, observers);
             foreach (var planned in plan.Runs) planned.Binding.Module.Dispose();

@@ -42,7 +42,8 @@ for (int round = 1; round <= arguments.Rounds; round++)
         {
             case "bare": BareLoop.Run(setup, round); break;
             case "harness": HarnessRuns.TrainerOnly(setup, round); break;
-            default: HarnessRuns.WithCliSinks(setup, round); break;
+            case "harness-cli": HarnessRuns.WithCliSinks(setup, round); break;
+            default: HarnessRuns.CliDefaults(setup, round); break;
         }
         SettleGarbage();
     }

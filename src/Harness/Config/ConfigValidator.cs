@@ -282,6 +282,8 @@ public static partial class ConfigValidator
         Range("training.epochs", t.Epochs, v => v >= 1, ">= 1");
         Range("training.batchSize", t.BatchSize, v => v >= 1, ">= 1");
         Range("training.gradientClipNorm", t.GradientClipNorm, v => v >= 0, ">= 0 (0: no clipping)");
+        Range("training.checkpointEvery", t.CheckpointEvery, v => v >= 0,
+            ">= 0 (epochs between checkpoints; 0: by time, about once a minute)");
         var o = t.Optimizer;
         Range("training.optimizer.learningRate", o.LearningRate, v => v > 0, "> 0");
         Range("training.optimizer.momentum", o.Momentum, v => v >= 0 && v < 1, "[0, 1)");

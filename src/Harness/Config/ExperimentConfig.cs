@@ -103,6 +103,12 @@ public sealed record TrainingConfig
     public double GradientClipNorm { get; init; }
     /// <summary>Early stopping.</summary>
     public EarlyStoppingConfig EarlyStopping { get; init; } = new();
+    /// <summary>
+    /// Checkpoint every this many epochs (Lightning's <c>every_n_epochs</c>); 0 (default): by time, at the end of the
+    /// first epoch that ends at least <c>Training.CheckpointCadence.AutoIntervalSeconds</c> after the run's last
+    /// checkpoint or start. A run's final epoch is never checkpointed (its summary follows at once).
+    /// </summary>
+    public int CheckpointEvery { get; init; }
 }
 
 /// <summary>Optimizer and its hyper-parameters.</summary>

@@ -21,7 +21,11 @@ namespace Harness.Experiments;
 /// the writes without throwing (it runs while another exception may be unwinding); call <see cref="Flush"/> where a
 /// failed write must be reported.
 /// </remarks>
-public sealed class BackgroundCheckpointWriter(ICheckpointStore store) : ICheckpointStore, IDisposable
+/// <param name="store">Where the checkpoints go.</param>
+/// <param name="onWriterThread">Runs first on each writer thread (a thread of its own, ended after its writes): the
+/// runner lowers its scheduling priority there (<see cref="TrainingAccelerators.IdleBackgroundThread"/>), so the
+/// writes never take a core from the training threads.</param>
+public sealed class BackgroundCheckpointWriter(ICheckpointStore store, Action? onWriterThread = null) : ICheckpointStore, IDisposable
 {
     readonly object gate = new();
     Task? writing;
@@ -42,7 +46,12 @@ public sealed class BackgroundCheckpointWriter(ICheckpointStore store) : ICheckp
                 }
                 if (writing == null)
                 {
-                    writing = Task.Run(() => WriteFrom(run, checkpoint));
+                    // A thread of its own, not the pool's: the priority it gets ends with it.
+                    writing = Task.Factory.StartNew(() =>
+                    {
+                        onWriterThread?.Invoke();
+                        WriteFrom(run, checkpoint);
+                    }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
                     return;
                 }
                 if (waiting is not { } older || older.Run.Id == run.Id)

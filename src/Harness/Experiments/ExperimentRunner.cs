@@ -138,7 +138,7 @@ public static class ExperimentRunner
     /// <summary>
     /// Runs every planned run; returns their results in plan order. Tuning runs (if the config lists candidate rates)
     /// come first; then each loss's evaluation runs train with the rate its tuning runs chose by validation score. Every
-    /// run checkpoints at the end of each epoch (runs/&lt;id&gt;/checkpoint/). When resuming, a run with a summary.json is
+    /// run checkpoints at the ends of epochs (runs/&lt;id&gt;/checkpoint/; which ones: training.checkpointEvery). When resuming, a run with a summary.json is
     /// read back and not trained again, a run with a checkpoint goes on from it, and any other run starts over.
     /// </summary>
     public static IReadOnlyList<RunResult> Run(ExperimentConfig config, SeedData data, ExperimentPlan plan, RunSettings settings,
@@ -240,7 +240,7 @@ public static class ExperimentRunner
     sealed class RunWorker(CheckpointStore checkpoints) : IDisposable
     {
         public Dictionary<double, Trainer> Trainers { get; } = [];
-        public BackgroundCheckpointWriter Checkpoints { get; } = new(checkpoints);
+        public BackgroundCheckpointWriter Checkpoints { get; } = new(checkpoints, TrainingAccelerators.IdleBackgroundThread);
         public void Dispose() => Checkpoints.Dispose();
     }
 
@@ -385,8 +385,8 @@ public static class ExperimentRunner
     /// <summary>
     /// True when a results folder's config.resolved.json describes the same experiment as <paramref name="config"/>:
     /// every key equal except <c>output</c> (where the folder is, which a moved folder or another working directory
-    /// changes without changing the experiment) and <c>jobs</c> (how many runs train at once, which leaves every result
-    /// as it is).
+    /// changes without changing the experiment), <c>jobs</c> (how many runs train at once) and
+    /// <c>training.checkpointEvery</c> (which epochs are checkpointed), which leave every result as it is.
     /// </summary>
     public static bool SameExperiment(string resolvedJson, ExperimentConfig config)
     {
@@ -400,6 +400,8 @@ public static class ExperimentRunner
             a.Remove(how);
             b.Remove(how);
         }
+        (a["training"] as System.Text.Json.Nodes.JsonObject)?.Remove("checkpointEvery");
+        (b["training"] as System.Text.Json.Nodes.JsonObject)?.Remove("checkpointEvery");
         return System.Text.Json.Nodes.JsonNode.DeepEquals(a, b);
     }
 

@@ -20,7 +20,8 @@ namespace Harness.Experiments;
 /// <item>Steps: one contiguous parameter buffer, with the fused Adam/AdamW step where it proves bit-identical
 /// (<see cref="FlatParameterStepper"/>).</item>
 /// <item>Training accuracy of float CPU outputs: counted in managed code (<see cref="HostTrainingAccuracy"/>).</item>
-/// <item>Checkpoint streams: reused once a store has written them (<see cref="CheckpointBuffers"/>).</item>
+/// <item>Checkpoint streams: reused once a store has written them (<see cref="CheckpointBuffers"/>); the writer thread at
+/// idle scheduling priority (<see cref="IdleBackgroundThread"/>).</item>
 /// </list>
 /// </remarks>
 public sealed class TrainingAccelerators : PlainTrainingPaths
@@ -54,6 +55,12 @@ public sealed class TrainingAccelerators : PlainTrainingPaths
 
     /// <inheritdoc />
     public override ICheckpointMemory CheckpointMemory() => new ReusedCheckpointMemory();
+
+    /// <summary>
+    /// Lowers the calling background thread (the checkpoint writer's) to idle scheduling where the OS allows
+    /// (<see cref="IdleThreadPriority"/>), so it runs in the training threads' gaps.
+    /// </summary>
+    public static void IdleBackgroundThread() => IdleThreadPriority.LowerCurrentThread();
 
     /// <summary>A gather as the trainer's batch source.</summary>
     sealed class GatherBatches(BatchGather gather) : IBatchSource

@@ -41,7 +41,7 @@ public sealed class Trainer(TrainingConfig config, Device device, double? conver
     /// <param name="binding">The loss bound to the data.</param>
     /// <param name="data">The splits on the device.</param>
     /// <param name="observers">Sinks and displays.</param>
-    /// <param name="checkpoints">Where to checkpoint at the end of every epoch (none when null).</param>
+    /// <param name="checkpoints">Where to checkpoint at the end of the epochs <see cref="CheckpointCadence"/> picks (none when null).</param>
     /// <param name="resumeFrom">A checkpoint of this run to continue from (null: start at epoch 1).</param>
     public RunResult Train(RunInfo run, nn.Module<Tensor, Tensor> model, LossBinding binding, DeviceData data, IReadOnlyList<ITrainingObserver> observers,
         ICheckpointStore? checkpoints = null, TrainingCheckpoint? resumeFrom = null)
@@ -79,6 +79,7 @@ public sealed class Trainer(TrainingConfig config, Device device, double? conver
         if (resumeFrom != null)
             foreach (var o in observers) o.RunResumed(run, history);
 
+        var cadence = new CheckpointCadence(config.CheckpointEvery, config.Epochs);
         for (int epoch = resumeFrom is null ? 1 : resumeFrom.Epoch + 1; epoch <= config.Epochs && !stoppedEarly; epoch++)
         {
             if (loop.TrainEpoch(epoch, out divergence) is not { } trained) break;
@@ -87,8 +88,9 @@ public sealed class Trainer(TrainingConfig config, Device device, double? conver
             history.Add(metrics);
             foreach (var o in observers) o.EpochCompleted(run, metrics);
             stoppedEarly = stopping.ShouldStop(metrics);
-            checkpoints?.Save(run, Capture(run, model, stepper.Optimizer, stopping, generator, history, stoppedEarly, recall,
-                secondsBefore + loop.Clock.RunSeconds));
+            if (checkpoints != null && cadence.IsDue(epoch, stoppedEarly, loop.Clock.RunSeconds))
+                checkpoints.Save(run, Capture(run, model, stepper.Optimizer, stopping, generator, history, stoppedEarly, recall,
+                    secondsBefore + loop.Clock.RunSeconds));
         }
 
         var result = new RunResult(run, history,

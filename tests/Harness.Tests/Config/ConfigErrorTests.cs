@@ -124,6 +124,7 @@ public class ConfigErrorTests
     [InlineData("training.optimizer.learningRate=-1e-3", "training.optimizer.learningRate: -0.001 is out of range; valid: > 0.")]
     [InlineData("training.epochs=0", "training.epochs: 0 is out of range; valid: >= 1.")]
     [InlineData("training.batchSize=0", "training.batchSize: 0 is out of range; valid: >= 1.")]
+    [InlineData("training.checkpointEvery=-1", "training.checkpointEvery: -1 is out of range; valid: >= 0 (epochs between checkpoints; 0: by time")]
     [InlineData("dataset.validationFraction=1", "dataset.validationFraction: 1 is out of range; valid: [0, 1).")]
     [InlineData("dataset.testFraction=0", "dataset.testFraction: 0 is out of range; valid: (0, 1).")]
     [InlineData("dataset.testFraction=1", "dataset.testFraction: 1 is out of range; valid: (0, 1).")]

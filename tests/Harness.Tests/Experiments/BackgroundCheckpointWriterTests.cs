@@ -175,4 +175,27 @@ public class BackgroundCheckpointWriterTests
         store.Gate.Set();
         await dispose.WaitAsync(TimeSpan.FromSeconds(30));
     }
+
+    /// <summary>The runner's hook (idle priority) runs on the writing thread, a thread of its own, not the pool's or the caller's.</summary>
+    [Fact]
+    public void The_writer_thread_hook_runs_first_on_a_thread_of_its_own()
+    {
+        var store = new GatedStore();
+        store.Gate.Set();
+        int? hookThread = null;
+        bool pooled = true;
+        using (var writer = new BackgroundCheckpointWriter(store, () =>
+               {
+                   hookThread = Environment.CurrentManagedThreadId;
+                   pooled = Thread.CurrentThread.IsThreadPoolThread;
+                   lock (store.Log) store.Log.Add("hook");
+               }))
+        {
+            writer.Save(Run, Checkpoint(1));
+            writer.Flush();
+        }
+        Assert.Equal(["hook", "save 1 started", "save 1 done"], store.Log);
+        Assert.NotEqual(Environment.CurrentManagedThreadId, hookThread);
+        Assert.False(pooled, "the hook ran on a thread-pool thread, which would keep its priority after the write");
+    }
 }

@@ -41,7 +41,7 @@ public class DiskFullTests
       "name": "full",
       "dataset": { "name": "digits", "trainLimit": 200 },
       "model": { "kind": "mlp", "hidden": [256] },
-      "training": { "epochs": 4, "batchSize": 32 },
+      "training": { "epochs": 4, "batchSize": 32, "checkpointEvery": 1 },
       "seeds": [0, 1],
       "losses": [
         { "loss": "cross-entropy", "displayName": "CE" },

@@ -33,7 +33,7 @@ public class TensorBoardResumeTests
         Name = "tb",
         Dataset = new DatasetConfig { Name = "digits", TrainLimit = 200 },
         Model = new ModelConfig { Kind = "mlp", Hidden = [8] },
-        Training = new TrainingConfig { Epochs = 4, BatchSize = 32 },
+        Training = new TrainingConfig { Epochs = 4, BatchSize = 32, CheckpointEvery = 1 },
         Seeds = [0],
         Losses = [new LossEntryConfig { Loss = "cross-entropy", DisplayName = "CE" }],
     };

@@ -15,7 +15,7 @@ public sealed class UninterruptedGrid : IDisposable
       "dataset": { "name": "digits", "trainLimit": 1000 },
       "model": { "kind": "mlp", "hidden": [96, 48], "dropout": 0.2 },
       "training": {
-        "epochs": 10, "batchSize": 32,
+        "epochs": 10, "batchSize": 32, "checkpointEvery": 1,
         "optimizer": { "name": "adam", "learningRate": 0.002 },
         "schedule": { "name": "cosine" },
         "earlyStopping": { "enabled": true, "patience": 4, "metric": "loss" }

@@ -61,20 +61,27 @@ public class ResumeTests
         ConvergenceTarget = 0.5,
     };
 
-    public static TheoryData<string, string, CrashPoint, int> Cases => new()
+    /// <summary>
+    /// (optimizer, schedule, where, epoch, checkpointEvery). With a cadence of 2 the crash comes after epoch 3's row,
+    /// between checkpoints: the resumed run trains epoch 3 again, and metrics.csv must hold it once.
+    /// </summary>
+    public static TheoryData<string, string, CrashPoint, int, int> Cases => new()
     {
-        { "sgd", "step", CrashPoint.AfterCheckpoint, 2 },
-        { "sgd", "step", CrashPoint.BeforeCheckpoint, 3 },
-        { "adam", "cosine", CrashPoint.AfterCheckpoint, 1 },
-        { "adam", "cosine", CrashPoint.BeforeCheckpoint, 4 },
-        { "adamw", "cosine", CrashPoint.AfterCheckpoint, 3 },
-        { "rmsprop", "step", CrashPoint.AfterCheckpoint, 2 },
-        { "adam", "none", CrashPoint.BeforeSummary, 4 },
+        { "sgd", "step", CrashPoint.AfterCheckpoint, 2, 1 },
+        { "sgd", "step", CrashPoint.BeforeCheckpoint, 3, 1 },
+        { "adam", "cosine", CrashPoint.AfterCheckpoint, 1, 1 },
+        { "adam", "cosine", CrashPoint.BeforeCheckpoint, 4, 1 },
+        { "adamw", "cosine", CrashPoint.AfterCheckpoint, 3, 1 },
+        { "rmsprop", "step", CrashPoint.AfterCheckpoint, 2, 1 },
+        { "adam", "none", CrashPoint.BeforeSummary, 4, 1 },
+        { "adam", "cosine", CrashPoint.BeforeCheckpoint, 3, 2 },
+        { "sgd", "step", CrashPoint.AfterCheckpoint, 3, 2 },
     };
 
-    static TrainingConfig Training(string optimizer, string schedule) => new()
+    static TrainingConfig Training(string optimizer, string schedule, int checkpointEvery = 1) => new()
     {
         Epochs = 4,
+        CheckpointEvery = checkpointEvery,
         BatchSize = 32,
         Optimizer = new OptimizerConfig
         {
@@ -110,9 +117,10 @@ public class ResumeTests
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void An_interrupted_grid_resumes_to_exactly_the_uninterrupted_results(string optimizer, string schedule, CrashPoint point, int epoch)
+    public void An_interrupted_grid_resumes_to_exactly_the_uninterrupted_results(string optimizer, string schedule, CrashPoint point, int epoch,
+        int checkpointEvery)
     {
-        var config = Grid(Training(optimizer, schedule));
+        var config = Grid(Training(optimizer, schedule, checkpointEvery));
         var straight = Path.Combine(Path.GetTempPath(), "resume-a-" + Guid.NewGuid().ToString("N"));
         var interrupted = Path.Combine(Path.GetTempPath(), "resume-b-" + Guid.NewGuid().ToString("N"));
         try
@@ -126,7 +134,10 @@ public class ResumeTests
             Assert.True(File.Exists(Path.Combine(interrupted, "runs", "ce-seed5", "summary.json")));
             Assert.False(File.Exists(Path.Combine(interrupted, "runs", "focal-seed5", "summary.json")));
             var checkpoint = Assert.Single(Directory.GetFiles(Path.Combine(interrupted, "runs", "focal-seed5", "checkpoint"), "*.ckpt"));
-            Assert.EndsWith(point == CrashPoint.BeforeCheckpoint ? $"epoch-{epoch - 1:D4}.ckpt" : $"epoch-{epoch:D4}.ckpt", checkpoint);
+            // The newest checkpointed epoch the crash left: a multiple of the cadence, never the final epoch.
+            var resumedFrom = point == CrashPoint.BeforeCheckpoint ? epoch - 1 : epoch;
+            resumedFrom = Math.Min(resumedFrom - resumedFrom % checkpointEvery, config.Training.Epochs - 1);
+            Assert.EndsWith($"epoch-{resumedFrom:D4}.ckpt", checkpoint);
             var finishedBefore = File.ReadAllText(Path.Combine(interrupted, "runs", "ce-seed5", "metrics.csv"));
 
             var recorder = new GridRecorder();
@@ -134,7 +145,6 @@ public class ResumeTests
 
             // Only the unfinished run trained, from the epoch after its checkpoint.
             Assert.Equal(["focal-seed5"], recorder.Started.Select(r => r.Id));
-            var resumedFrom = point == CrashPoint.BeforeCheckpoint ? epoch - 1 : epoch;
             Assert.Equal(Enumerable.Range(resumedFrom + 1, Math.Max(0, expected[1].History.Count - resumedFrom)),
                 recorder.Epochs["focal-seed5"].Select(m => m.Epoch));
             Assert.Equal(finishedBefore, File.ReadAllText(Path.Combine(interrupted, "runs", "ce-seed5", "metrics.csv")));
