@@ -150,16 +150,21 @@ public static class LossRegistry
             {
                 if (vector.Length == 0 || (option.IsValid != null && !option.IsValid(vector)) || vector.Any(x => double.IsNaN(x) || double.IsInfinity(x)))
                     throw OutOfRange(spec, option, value);
-                if (option.PerClass && classCount is int c && vector.Length != c)
-                    throw new LossOptionException(
-                        $"Loss '{spec.Name}', option '{option.Name}' has {vector.Length} entries, but the task has {c} classes: give one entry per class.");
+                if (classCount is int c && ClassCountMismatch(spec, option, vector, c) is { } mismatch) throw mismatch;
             }
             if (value is double d && (double.IsNaN(d)))
                 throw OutOfRange(spec, option, value);
             values[option.Name] = value;
         }
-        return new ResolvedLossOptions(spec.Name, values);
+        return new ResolvedLossOptions(spec, values);
     }
+
+    /// <summary>The problem of a per-class vector whose length is not the class count, or null (also for other options).</summary>
+    internal static LossOptionException? ClassCountMismatch(LossSpec spec, OptionSpec option, object? value, int classCount) =>
+        option.PerClass && value is double[] vector && vector.Length != classCount
+            ? new LossOptionException(
+                $"Loss '{spec.Name}', option '{option.Name}' has {vector.Length} entries, but the task has {classCount} classes: give one entry per class.")
+            : null;
 
     /// <summary>
     /// Builds the loss module for a name and options (checked as <see cref="Resolve"/> does): a two- or three-input

@@ -76,7 +76,7 @@ public static class LossSpecProblems
     static void FactoryProblems(LossSpec spec, List<string> problems)
     {
         var defaults = spec.AllOptions.ToDictionary(o => o.Name, o => o.Default, StringComparer.OrdinalIgnoreCase);
-        var resolved = new ResolvedLossOptions(spec.Name, defaults);
+        var resolved = new ResolvedLossOptions(spec, defaults);
         CheckModule("factory", spec.Factory, spec.InputCount, resolved, problems);
         if (spec.Twin != null) CheckModule("twin", spec.Twin, spec.InputCount, resolved, problems);
     }

@@ -8,19 +8,32 @@ namespace CustomLosses.Catalog;
 /// </summary>
 public sealed class ResolvedLossOptions
 {
+    readonly LossSpec spec;
     readonly IReadOnlyDictionary<string, object?> values;
 
-    internal ResolvedLossOptions(string lossName, IReadOnlyDictionary<string, object?> values)
+    internal ResolvedLossOptions(LossSpec spec, IReadOnlyDictionary<string, object?> values)
     {
-        LossName = lossName;
+        this.spec = spec;
         this.values = values;
     }
 
     /// <summary>The loss these options belong to.</summary>
-    public string LossName { get; }
+    public string LossName => spec.Name;
 
     /// <summary>Every option and its value (defaults included), in declaration order.</summary>
     public IReadOnlyDictionary<string, object?> Values => values;
+
+    /// <summary>
+    /// These options for a task of <paramref name="classCount"/> classes: the check <see cref="LossRegistry.Resolve"/> makes
+    /// when it is given the class count, for options resolved before the data was known (a CSV's classes). Returns them unchanged.
+    /// </summary>
+    /// <exception cref="LossOptionException">A per-class vector (a class weight) with another number of entries; the message names it.</exception>
+    public ResolvedLossOptions ForClasses(int classCount)
+    {
+        foreach (var option in spec.AllOptions)
+            if (LossRegistry.ClassCountMismatch(spec, option, values.GetValueOrDefault(option.Name), classCount) is { } mismatch) throw mismatch;
+        return this;
+    }
 
     /// <summary>A real option.</summary>
     public double Real(string name) => (double)Get(name)!;

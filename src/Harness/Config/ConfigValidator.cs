@@ -359,10 +359,13 @@ public static partial class ConfigValidator
                 ? ""
                 : Choice($"{at}.targetEncoding", entry.TargetEncoding, ConfigVocabulary.TargetEncodings);
 
-            // Options: checked by the registry (names, types, ranges; per-class vector lengths when the class count is known).
+            // Options: resolved once, here, by the registry (names, types, ranges; per-class vector lengths when the class count
+            // is known); the entry carries them to the resolved config and the binding.
+            var options = new Dictionary<string, string>(entry.Options, StringComparer.OrdinalIgnoreCase);
+            LossEntryOptions resolved;
             try
             {
-                LossEntryOptions.Resolve(spec, entry.Options, classes);
+                resolved = LossEntryOptions.Resolve(spec, options, classes);
             }
             catch (LossOptionException e)
             {
@@ -390,14 +393,14 @@ public static partial class ConfigValidator
                     throw ConfigException.At($"{at}.displayName", $"'{label}' is also the display name of losses.{j}; " +
                                                                   "display names must be distinct: set displayName on one of them.");
 
-            return entry with
+            return (entry with
             {
                 Loss = canonical,
                 DisplayName = entry.DisplayName.Trim(),
                 Activation = activation,
                 TargetEncoding = encoding,
-                Options = new Dictionary<string, string>(entry.Options, StringComparer.OrdinalIgnoreCase),
-            };
+                Options = options,
+            }).WithResolvedOptions(resolved);
         }
     }
 

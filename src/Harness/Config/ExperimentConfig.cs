@@ -1,4 +1,6 @@
+using System.Text.Json.Serialization;
 using Harness.Data;
+using Harness.Losses;
 
 namespace Harness.Config;
 
@@ -165,4 +167,25 @@ public sealed record LossEntryConfig
     public string Activation { get; init; } = "";
     /// <summary>index, one-hot, plus-minus-one, zero-one or real; empty: what the loss expects.</summary>
     public string TargetEncoding { get; init; } = "";
+
+    // Set by the validator only; a `with` copy keeps it, so the property checks it still belongs to this Loss and Options.
+    (string Loss, LossEntryOptions Options)? resolved;
+
+    /// <summary>
+    /// The options resolved once against the loss, by <see cref="ConfigValidator"/>; null for an entry not validated, or
+    /// changed since (another loss or other options). Not a config key: no file sets it and the resolved config writes
+    /// its typed values under <see cref="Options"/>.
+    /// </summary>
+    [JsonIgnore]
+    public LossEntryOptions? ResolvedOptions =>
+        resolved is var (loss, options) && loss == Loss && ReferenceEquals(options.Given, Options) ? options : null;
+
+    /// <summary>This entry carrying its resolved options (<paramref name="options"/> resolved from this entry's <see cref="Options"/>).</summary>
+    internal LossEntryConfig WithResolvedOptions(LossEntryOptions options)
+    {
+        if (!ReferenceEquals(options.Given, Options)) throw new ArgumentException("The options were resolved from another entry's options.", nameof(options));
+        var copy = this with { };
+        copy.resolved = (Loss, options);
+        return copy;
+    }
 }

@@ -1,9 +1,6 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using CustomLosses.Catalog;
-
-using Harness.Losses;
 
 namespace Harness.Config;
 
@@ -11,7 +8,7 @@ namespace Harness.Config;
 /// The configuration as it was run (after overrides and defaults), as indented JSON with camelCase keys, for
 /// writing next to the results. Every key is written, defaults included, so a run can be repeated from this
 /// file alone (<c>harness run results/x/config.json</c> gives the same configuration). Loss options are
-/// written with the types the registry gives them (numbers, booleans, lists), not as text.
+/// written with the types the validator resolved them to (numbers, booleans, lists; <see cref="LossEntryConfig.ResolvedOptions"/>), not as text.
 /// </summary>
 public static class ResolvedConfigWriter
 {
@@ -35,23 +32,16 @@ public static class ResolvedConfigWriter
         return node.ToJsonString(Options) + "\n";
     }
 
-    /// <summary>The given options with their registry types ("2" -> 2, "[1,2]" -> [1, 2]); text as given where the loss is unknown.</summary>
+    /// <summary>
+    /// The given options with the types the validator resolved them to ("2" -> 2, "[1,2]" -> [1, 2]); the text as given
+    /// for an entry that was not validated.
+    /// </summary>
     static JsonObject TypedOptions(LossEntryConfig entry)
     {
         var result = new JsonObject();
-        ResolvedLossOptions? resolved = null;
-        try
+        var options = entry.ResolvedOptions?.Typed() ?? entry.Options.Select(kv => KeyValuePair.Create(kv.Key, (object?)kv.Value));
+        foreach (var (key, value) in options)
         {
-            resolved = LossEntryOptions.Resolve(LossRegistry.Get(LossReference.Parse(entry.Loss).Name), entry.Options);
-        }
-        catch (LossOptionException) { }
-        foreach (var (key, text) in entry.Options)
-        {
-            object? value = text;
-            var match = resolved?.Values.FirstOrDefault(kv => string.Equals(kv.Key, key, StringComparison.OrdinalIgnoreCase));
-            // Text stays as given: a choice may be an alias that stands for more than its resolved value
-            // (kl-div's reduction "batchmean" resolves to mean with batchmean set).
-            if (match is { Key: not null } m && m.Value is not string) value = m.Value;
             result[key] = value switch
             {
                 double d => JsonValue.Create(d),

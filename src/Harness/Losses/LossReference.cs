@@ -31,15 +31,3 @@ public readonly record struct LossReference(string Name, bool IsBuiltIn)
     /// <summary>As a config writes it: "huber" or "builtin:huber".</summary>
     public override string ToString() => (IsBuiltIn ? BuiltInPrefix : "") + Name;
 }
-
-/// <summary>Options of a loss entry, resolved against the loss's spec in one place (config validation, binding, the resolved config).</summary>
-public static class LossEntryOptions
-{
-    /// <summary>
-    /// Checks the entry's option texts against <paramref name="spec"/> (names, types, ranges; per-class vector lengths
-    /// when <paramref name="classCount"/> is known) and returns them typed, defaults included.
-    /// </summary>
-    /// <exception cref="LossOptionException">An option that cannot be used; the message names it.</exception>
-    public static ResolvedLossOptions Resolve(LossSpec spec, IReadOnlyDictionary<string, string> options, int? classCount = null) =>
-        LossRegistry.Resolve(spec.Name, LossOptions.Of(options.Select(kv => (kv.Key, (object?)kv.Value)).ToArray()), classCount);
-}

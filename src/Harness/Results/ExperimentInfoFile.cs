@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Harness.Output;
 using static Harness.Results.ResultsJson;
 
 namespace Harness.Results;
@@ -85,7 +84,7 @@ public sealed record ExperimentInfo
 public static class ExperimentInfoFile
 {
     /// <summary>Writes experiment.json atomically.</summary>
-    public static void Write(string path, ExperimentInfo info) => AtomicFile.WriteAllText(path, ToJson(info).ToJsonString(Indented));
+    public static void Write(string path, ExperimentInfo info) => ResultsJson.Write(path, ToJson(info));
 
     /// <summary>Reads experiment.json; throws <see cref="ResultsFolderException"/> naming the file when it is not one.</summary>
     public static ExperimentInfo Read(string path) => ReadJson(path).Info;
@@ -107,7 +106,7 @@ public static class ExperimentInfoFile
         {
             ["name"] = Node(ds.Name), ["source"] = Node(ds.Source), ["task"] = Node(ds.Task), ["classes"] = Node(ds.Classes),
             ["featureShape"] = ds.FeatureShape is null ? null : new JsonArray(ds.FeatureShape.Select(x => (JsonNode?)JsonValue.Create(x)).ToArray()),
-            ["train"] = Long(ds.Train), ["validation"] = Long(ds.Validation), ["test"] = Long(ds.Test),
+            ["train"] = Node(ds.Train), ["validation"] = Node(ds.Validation), ["test"] = Node(ds.Test),
             ["dataSeed"] = Node(ds.DataSeed), ["validationCorruption"] = Node(ds.ValidationCorruption),
             ["notes"] = ds.Notes is null ? null : new JsonArray(ds.Notes.Select(x => (JsonNode?)JsonValue.Create(x)).ToArray()),
         },
@@ -134,10 +133,4 @@ public static class ExperimentInfoFile
         Selection = Text(n["selection"]), Shard = Text(n["shard"]), Resumed = Boolean(n["resumed"]), Finished = Boolean(n["finished"]),
         Seconds = Number(n["seconds"]), Determinism = Text(n["determinism"]),
     };
-
-    static JsonNode? Long(long? v) => v is { } l ? JsonValue.Create(l) : null;
-
-    static long? Long(JsonNode? n) => Number(n) is { } d
-        ? d == Math.Floor(d) && Math.Abs(d) <= long.MaxValue ? (long)d : throw new FormatException($"expected a whole number at '{n!.GetPath()}', found {d}")
-        : null;
 }

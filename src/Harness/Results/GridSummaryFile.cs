@@ -20,8 +20,7 @@ public static class GridSummaryFile
     /// <summary>Writes both files atomically into the layout's folder.</summary>
     public static void Write(ResultsLayout layout, GridSummary summary)
     {
-        AtomicFile.WriteAllText(layout.GridSummaryJson, new JsonArray(summary.Runs.Select(r => (JsonNode?)RunSummaryFile.ToJson(r)).ToArray())
-            .ToJsonString(ResultsJson.Indented));
+        ResultsJson.Write(layout.GridSummaryJson, new JsonArray(summary.Runs.Select(r => (JsonNode?)RunSummaryFile.ToJson(r)).ToArray()));
         AtomicFile.WriteAllText(layout.GridSummaryCsv, Csv(summary));
     }
 
@@ -29,21 +28,7 @@ public static class GridSummaryFile
     public static GridSummary Read(ResultsLayout layout)
     {
         var path = layout.GridSummaryJson;
-        string text;
-        try { text = File.ReadAllText(path); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new ResultsFolderException($"{path}: cannot be read: {e.Message}", e);
-        }
-        JsonArray array;
-        try
-        {
-            array = JsonNode.Parse(text) as JsonArray ?? throw new ResultsFolderException($"{path}: expected a JSON array of run summaries.");
-        }
-        catch (System.Text.Json.JsonException e)
-        {
-            throw new ResultsFolderException($"{path}: not valid JSON: {e.Message}", e);
-        }
+        var array = ResultsJson.ReadArray(path, "a JSON array of run summaries");
         var runs = ResultsJson.Typed(path, () => array.Select(n => n is JsonObject o && RunSummaryFile.FromJson(o) is FinishedRunSummary f
             ? f : throw new FormatException($"expected a finished run's summary at '{n?.GetPath() ?? "$"}'")).ToList());
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Harness.Output;
 
 namespace Harness.Results;
 
@@ -11,31 +12,39 @@ namespace Harness.Results;
 public static class ResultsJson
 {
     /// <summary>How the harness writes its JSON files.</summary>
-    internal static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+    static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
     /// <summary>Parses a file's text as a JSON object; throws <see cref="ResultsFolderException"/> naming <paramref name="path"/>.</summary>
-    public static JsonObject ParseObject(string path, string text)
+    public static JsonObject ParseObject(string path, string text) => Parse<JsonObject>(path, text, "a JSON object");
+
+    /// <summary>Reads a file as a JSON object; throws <see cref="ResultsFolderException"/> naming it.</summary>
+    public static JsonObject ReadObject(string path) => ParseObject(path, ReadText(path));
+
+    /// <summary>Reads a file as a JSON array (<paramref name="expected"/> says of what); throws <see cref="ResultsFolderException"/> naming it.</summary>
+    internal static JsonArray ReadArray(string path, string expected) => Parse<JsonArray>(path, ReadText(path), expected);
+
+    /// <summary>Writes a results file's JSON atomically, indented as every results file is.</summary>
+    internal static void Write(string path, JsonNode json) => AtomicFile.WriteAllText(path, json.ToJsonString(Indented));
+
+    static string ReadText(string path)
+    {
+        try { return File.ReadAllText(path); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ResultsFolderException($"{path}: cannot be read: {e.Message}", e);
+        }
+    }
+
+    static T Parse<T>(string path, string text, string expected) where T : JsonNode
     {
         try
         {
-            return JsonNode.Parse(text) as JsonObject ?? throw new ResultsFolderException($"{path}: expected a JSON object.");
+            return JsonNode.Parse(text) as T ?? throw new ResultsFolderException($"{path}: expected {expected}.");
         }
         catch (JsonException e)
         {
             throw new ResultsFolderException($"{path}: not valid JSON: {e.Message}", e);
         }
-    }
-
-    /// <summary>Reads a file as a JSON object; throws <see cref="ResultsFolderException"/> naming it.</summary>
-    public static JsonObject ReadObject(string path)
-    {
-        string text;
-        try { text = File.ReadAllText(path); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new ResultsFolderException($"{path}: cannot be read: {e.Message}", e);
-        }
-        return ParseObject(path, text);
     }
 
     /// <summary>Runs <paramref name="read"/> on a parsed file, turning a field of the wrong type into an error naming the file.</summary>
@@ -58,8 +67,13 @@ public static class ResultsJson
     };
 
     /// <summary>A whole number, or null when absent or null; <see cref="FormatException"/> when something else.</summary>
-    public static int? Integer(JsonNode? n) => Number(n) is { } d
-        ? d == Math.Floor(d) && Math.Abs(d) <= int.MaxValue ? (int)d : throw new FormatException($"expected a whole number at '{n!.GetPath()}', found {d}")
+    public static int? Integer(JsonNode? n) => (int?)Whole(n, int.MaxValue);
+
+    /// <summary>A whole number (a count of samples), or null when absent or null; <see cref="FormatException"/> when something else.</summary>
+    public static long? Long(JsonNode? n) => Whole(n, long.MaxValue);
+
+    static long? Whole(JsonNode? n, double max) => Number(n) is { } d
+        ? d == Math.Floor(d) && Math.Abs(d) <= max ? (long)d : throw new FormatException($"expected a whole number at '{n!.GetPath()}', found {d}")
         : null;
 
     /// <summary>true only for JSON true.</summary>
@@ -74,6 +88,9 @@ public static class ResultsJson
 
     /// <summary>A JSON number for <paramref name="v"/> (null for null).</summary>
     internal static JsonNode? Node(int? v) => v is { } i ? JsonValue.Create(i) : null;
+
+    /// <summary>A JSON number for <paramref name="v"/> (null for null).</summary>
+    internal static JsonNode? Node(long? v) => v is { } l ? JsonValue.Create(l) : null;
 
     /// <summary>A JSON string (null for null).</summary>
     internal static JsonNode? Node(string? v) => v is null ? null : JsonValue.Create(v);

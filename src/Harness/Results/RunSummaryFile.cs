@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Harness.Output;
 using static Harness.Results.ResultsJson;
 
 namespace Harness.Results;
@@ -78,7 +77,7 @@ public sealed record FailedRunSummary : RunSummary
 public static class RunSummaryFile
 {
     /// <summary>Writes a summary atomically.</summary>
-    public static void Write(string path, RunSummary summary) => AtomicFile.WriteAllText(path, ToJson(summary).ToJsonString(Indented));
+    public static void Write(string path, RunSummary summary) => ResultsJson.Write(path, ToJson(summary));
 
     /// <summary>Reads a summary; throws <see cref="ResultsFolderException"/> naming the file when it is not one.</summary>
     public static RunSummary Read(string path)

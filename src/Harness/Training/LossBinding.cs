@@ -68,8 +68,10 @@ public sealed class LossBinding
         ResolvedLossOptions options;
         try
         {
-            spec = LossRegistry.Get(reference.Name);
-            options = LossEntryOptions.Resolve(spec, entry.Options, regression ? null : classCount);
+            // A validated entry carries its options resolved (ConfigValidator); what only the data tells is its class count.
+            var resolved = entry.ResolvedOptions ?? LossEntryOptions.Resolve(LossRegistry.Get(reference.Name), entry.Options, regression ? null : classCount);
+            spec = resolved.Spec;
+            options = resolved.ForClasses(regression ? null : classCount);
         }
         catch (LossOptionException e) { throw new ExperimentSetupException($"{Where()}: {e.Message}"); }
         var twin = reference.IsBuiltIn ? BuiltInTwins.For(spec.Name) : null;

@@ -61,79 +61,76 @@ public class DiskFullTests
         return p.ExitCode;
     }
 
+    /// <summary>A tmpfs of a given size mounted at a new folder; unmounted when disposed.</summary>
+    sealed class MountedTmpfs : IDisposable
+    {
+        public MountedTmpfs(string path, string size)
+        {
+            Path = path;
+            Directory.CreateDirectory(path);
+            Assert.Equal(0, Sh("mount", "-t", "tmpfs", "-o", "size=" + size, "tmpfs", path));
+        }
+
+        public string Path { get; }
+
+        public void Dispose() => Sh("umount", Path);
+    }
+
     [TmpfsFact]
     public void A_full_disk_stops_the_run_with_exit_4_naming_the_file_and_the_folder_resumes_afterwards()
     {
-        var dir = HarnessProcess.TempFolder();
-        var disk = Path.Combine(dir, "disk");
-        Directory.CreateDirectory(disk);
+        using var temp = new TemporaryFolder();
+        var dir = temp.Path;
         // A checkpoint of this MLP with Adam's moments is about 230 kB: the second one does not fit beside the first.
-        Assert.Equal(0, Sh("mount", "-t", "tmpfs", "-o", "size=400k", "tmpfs", disk));
-        try
-        {
-            var config = Path.Combine(dir, "full.json");
-            File.WriteAllText(config, Config);
-            var (code, stdout, stderr) = HarnessProcess.Run(dir, "run", config, "--output", disk);
-            Assert.True(code == 4, $"exit {code}\n{stdout}{stderr}");
-            Assert.Contains("error: cannot write '" + Path.Combine(disk, "full"), stderr);
-            Assert.Contains("No space left on device", stderr);
-            Assert.DoesNotContain("   at ", stdout + stderr);
-            var folder = Path.Combine(disk, "full");
-            Assert.Empty(Directory.GetFiles(folder, "*.tmp", SearchOption.AllDirectories));
+        using var tmpfs = new MountedTmpfs(Path.Combine(dir, "disk"), "400k");
+        var disk = tmpfs.Path;
+        var config = temp.Write("full.json", Config);
+        var (code, stdout, stderr) = HarnessProcess.Run(dir, "run", config, "--output", disk);
+        Assert.True(code == 4, $"exit {code}\n{stdout}{stderr}");
+        Assert.Contains("error: cannot write '" + Path.Combine(disk, "full"), stderr);
+        Assert.Contains("No space left on device", stderr);
+        HarnessProcess.AssertNoStackTrace(stdout + stderr);
+        var folder = Path.Combine(disk, "full");
+        Assert.Empty(Directory.GetFiles(folder, "*.tmp", SearchOption.AllDirectories));
 
-            Assert.Equal(0, Sh("mount", "-o", "remount,size=64m", disk));
-            var resumed = HarnessProcess.Run(dir, "run", config, "--output", disk, "--resume");
-            Assert.True(resumed.ExitCode == 0, resumed.StdOut + resumed.StdErr);
-            var straight = HarnessProcess.Run(dir, "run", config, "--output", Path.Combine(dir, "straight"));
-            Assert.True(straight.ExitCode == 0, straight.StdOut + straight.StdErr);
-            foreach (var run in new[] { "ce-seed0", "ce-seed1", "mse-seed0", "mse-seed1" })
-                Assert.Equal(
-                    Sinks.UntimedMetricsCsv.Of(File.ReadAllText(Path.Combine(dir, "straight", "full", "runs", run, "metrics.csv"))),
-                    Sinks.UntimedMetricsCsv.Of(File.ReadAllText(Path.Combine(folder, "runs", run, "metrics.csv"))));
-        }
-        finally
-        {
-            Sh("umount", disk);
-            Directory.Delete(dir, true);
-        }
+        Assert.Equal(0, Sh("mount", "-o", "remount,size=64m", disk));
+        var resumed = HarnessProcess.Run(dir, "run", config, "--output", disk, "--resume");
+        Assert.True(resumed.ExitCode == 0, resumed.StdOut + resumed.StdErr);
+        var straight = HarnessProcess.Run(dir, "run", config, "--output", Path.Combine(dir, "straight"));
+        Assert.True(straight.ExitCode == 0, straight.StdOut + straight.StdErr);
+        foreach (var run in new[] { "ce-seed0", "ce-seed1", "mse-seed0", "mse-seed1" })
+            Assert.Equal(
+                Sinks.UntimedMetricsCsv.Of(File.ReadAllText(Path.Combine(dir, "straight", "full", "runs", run, "metrics.csv"))),
+                Sinks.UntimedMetricsCsv.Of(File.ReadAllText(Path.Combine(folder, "runs", run, "metrics.csv"))));
     }
 
     [TmpfsFact]
     public void A_read_only_folder_fails_report_and_validate_with_exit_4_naming_the_path()
     {
-        var dir = HarnessProcess.TempFolder();
-        var disk = Path.Combine(dir, "disk");
-        Directory.CreateDirectory(disk);
-        Assert.Equal(0, Sh("mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", disk));
-        try
+        using var temp = new TemporaryFolder();
+        var dir = temp.Path;
+        using var tmpfs = new MountedTmpfs(Path.Combine(dir, "disk"), "64m");
+        var disk = tmpfs.Path;
+        var config = temp.Write("full.json", Config.Replace("[256]", "[4]").Replace("\"epochs\": 4", "\"epochs\": 1"));
+        var run = HarnessProcess.Run(dir, "run", config, "--output", disk);
+        Assert.True(run.ExitCode == 0, run.StdOut + run.StdErr);
+        Directory.CreateDirectory(Path.Combine(disk, "validation"));
+        // Read-only even for root, which ignores permission bits.
+        Assert.Equal(0, Sh("mount", "-o", "remount,ro", disk));
+        var folder = Path.Combine(disk, "full");
+        var before = FolderSnapshot.Of(folder);
+        foreach (var args in new[]
         {
-            var config = Path.Combine(dir, "full.json");
-            File.WriteAllText(config, Config.Replace("[256]", "[4]").Replace("\"epochs\": 4", "\"epochs\": 1"));
-            var run = HarnessProcess.Run(dir, "run", config, "--output", disk);
-            Assert.True(run.ExitCode == 0, run.StdOut + run.StdErr);
-            Directory.CreateDirectory(Path.Combine(disk, "validation"));
-            // Read-only even for root, which ignores permission bits.
-            Assert.Equal(0, Sh("mount", "-o", "remount,ro", disk));
-            var folder = Path.Combine(disk, "full");
-            var before = FolderSnapshot.Of(folder);
-            foreach (var args in new[]
-            {
-                new[] { "report", folder }, ["validate", "--losses", "mse", "--dtype", "float64", "--output", Path.Combine(disk, "validation")],
-            })
-            {
-                var (code, stdout, stderr) = HarnessProcess.Run(dir, args);
-                Assert.True(code == 4, $"{args[0]}: exit {code}\n{stdout}{stderr}");
-                Assert.Contains("error: cannot ", stderr);
-                Assert.Contains(disk, stderr);
-                Assert.Contains("Read-only file system", stderr);
-                Assert.DoesNotContain("   at ", stdout + stderr);
-            }
-            Assert.True(before.SequenceEqual(FolderSnapshot.Of(folder)));
-        }
-        finally
+            new[] { "report", folder }, ["validate", "--losses", "mse", "--dtype", "float64", "--output", Path.Combine(disk, "validation")],
+        })
         {
-            Sh("umount", disk);
-            Directory.Delete(dir, true);
+            var (code, stdout, stderr) = HarnessProcess.Run(dir, args);
+            Assert.True(code == 4, $"{args[0]}: exit {code}\n{stdout}{stderr}");
+            Assert.Contains("error: cannot ", stderr);
+            Assert.Contains(disk, stderr);
+            Assert.Contains("Read-only file system", stderr);
+            HarnessProcess.AssertNoStackTrace(stdout + stderr);
         }
+        Assert.True(before.SequenceEqual(FolderSnapshot.Of(folder)));
     }
 }

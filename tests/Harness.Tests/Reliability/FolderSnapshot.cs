@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Xunit;
 
 namespace Harness.Tests.Reliability;
 
@@ -13,6 +14,10 @@ internal static class FolderSnapshot
             files[Path.GetRelativePath(folder, file)] = Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(file)));
         return files;
     }
+
+    /// <summary>Fails, naming the files that differ, unless the two snapshots are the same.</summary>
+    public static void AssertSame(SortedDictionary<string, string> before, SortedDictionary<string, string> after) =>
+        Assert.True(before.SequenceEqual(after), Diff(before, after));
 
     /// <summary>The differences between two snapshots, for a failing assertion's message.</summary>
     public static string Diff(SortedDictionary<string, string> before, SortedDictionary<string, string> after) => string.Join("; ",

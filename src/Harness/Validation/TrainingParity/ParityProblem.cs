@@ -1,4 +1,5 @@
 using CustomLosses.Catalog;
+using Harness.Losses;
 using static TorchSharp.torch;
 
 namespace Harness.Validation.TrainingParity;
@@ -41,31 +42,21 @@ internal sealed record ParityProblem(string Dataset, int Outputs, string Descrip
                 _ => (null, "no pairing defined for this three-input loss"),
             };
 
-        var activation = spec.ExpectedOutput switch
+        // The activation and target encoding a config entry of this loss gets by default (LossFit), made from a parity batch.
+        var activation = LossFit.DefaultActivation(spec);
+        (string What, Func<ParityBatch, Tensor> Make)? target = LossFit.DefaultEncoding(spec, regression: false) switch
         {
-            ModelOutput.LogProbabilities => "log-softmax",
-            ModelOutput.Probabilities => spec.Task == LossTask.MultiClass ? "softmax" : "sigmoid",
-            _ => "raw",
-        };
-        Func<Tensor, Tensor> apply = activation switch
-        {
-            "log-softmax" => raw => raw.log_softmax(1),
-            "softmax" => raw => raw.softmax(1),
-            "sigmoid" => raw => raw.sigmoid(),
-            _ => raw => raw,
-        };
-        (string What, Func<ParityBatch, Tensor> Make)? target = spec.Target switch
-        {
-            TargetEncoding.ClassIndex or TargetEncoding.ClassIndexOrProbabilities => ("class index", b => b.ClassTensor()),
+            TargetEncodingKind.Index => ("class index", b => b.ClassTensor()),
             // Smoothed one-hot, so that every term of a divergence is non-zero.
-            TargetEncoding.Probabilities => ("one-hot smoothed to 0.91 / 0.01", b => b.OneHot(0.91f, 0.01f)),
-            TargetEncoding.ZeroOne => ("one-hot {0,1}", b => b.OneHot()),
-            TargetEncoding.PlusMinusOne => ("one-hot as {-1,+1}", b => b.OneHot(1, -1)),
-            TargetEncoding.ClassIndexList => ("class index, then -1 padding", IndexList),
+            TargetEncodingKind.OneHot => ("one-hot smoothed to 0.91 / 0.01", b => b.OneHot(0.91f, 0.01f)),
+            TargetEncodingKind.ZeroOne => ("one-hot {0,1}", b => b.OneHot()),
+            TargetEncodingKind.PlusMinusOne => ("one-hot as {-1,+1}", b => b.OneHot(1, -1)),
+            TargetEncodingKind.IndexList => ("class index, then -1 padding", IndexList),
             _ => null,
         };
         if (target is not { } t) return (null, $"no target encoding for {spec.Target} targets");
-        return (new(classification, classes, $"{activation} output, {t.What} targets", (raw, b) => [apply(raw), t.Make(b)]), null);
+        var output = activation == OutputActivation.None ? "raw" : activation.Name();
+        return (new(classification, classes, $"{output} output, {t.What} targets", (raw, b) => [activation.Apply(raw), t.Make(b)]), null);
     }
 
     static Tensor ShiftedPositive(ParityBatch b)

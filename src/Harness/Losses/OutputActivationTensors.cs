@@ -1,7 +1,6 @@
-using Harness.Losses;
 using static TorchSharp.torch;
 
-namespace Harness.Training;
+namespace Harness.Losses;
 
 /// <summary>Application of an <see cref="OutputActivation"/> (the enum and its spellings live in <see cref="OutputActivations"/>).</summary>
 public static class OutputActivationTensors
