@@ -83,7 +83,9 @@ def timed(argv, env=None):
 
 
 def measure(args, harness, rows, have_torch, record):
-    torch_env = dict(os.environ, OMP_WAIT_POLICY="passive")
+    # Every grid here trains with 1 torch thread. Debian's OpenBLAS (the pthread build) starts threads of its own,
+    # which torch.set_num_threads does not reach: without this the script used more than one core.
+    torch_env = dict(os.environ, OMP_WAIT_POLICY="passive", OPENBLAS_NUM_THREADS="1")
     for grid in args.grids:
         config = GRIDS[grid]
         names = [n for n in variants(grid) if n != "pytorch" or have_torch]
