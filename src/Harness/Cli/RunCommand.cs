@@ -46,7 +46,7 @@ public static class RunCommand
         var jobs = new Option<string?>("--jobs")
         {
             Description = "Train up to N runs at once, each on its own thread (N, or auto: one per core that a run's threads leave; " +
-                          "default: the config's jobs, else 1). Torch threads per run: the config's, else cores / N.",
+                          "default: the config's jobs, else auto). Torch threads per run: the config's, else cores / N.",
         };
         var noReport = new Option<bool>("--no-report")
         {
@@ -100,7 +100,7 @@ public static class RunCommand
         var folder = Path.Combine(outputRoot, config.Name);
         var commandLine = "harness " + string.Join(" ", Environment.GetCommandLineArgs().Skip(1));
         var log = verbosity == Verbosity.Quiet ? TextWriter.Null : Console.Out;
-        var jobs = JobsSetting.Resolve(jobsGiven ?? config.Jobs, config.Threads, plan.Runs.Count);
+        var jobs = JobsSetting.Resolve(jobsGiven ?? config.Jobs, config.Threads, plan.Runs.Count, dev.type == TorchSharp.DeviceType.CUDA);
         // Runs at once share the cores: each gets its share unless the config says how many threads a run takes.
         var autoThreads = jobs > 1 && config.Threads == 0 ? Math.Max(1, Environment.ProcessorCount / jobs) : 0;
         // Held until the process ends: no other process writes this folder (or these runs, for a shard) meanwhile.

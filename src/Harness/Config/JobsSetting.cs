@@ -25,8 +25,9 @@ public static class JobsSetting
 
     /// <summary>
     /// The worker count for a grid of <paramref name="runs"/> runs with <paramref name="threads"/> torch threads each
-    /// (0: the machine's choice), never more than the runs.
+    /// (0: the machine's choice), never more than the runs. Auto on a GPU is one: the runs would share its one device
+    /// (and its one dropout generator) for no measured gain.
     /// </summary>
-    public static int Resolve(int jobs, int threads, int runs) =>
-        Math.Max(1, Math.Min(runs, jobs == Auto ? Environment.ProcessorCount / Math.Max(1, threads) : jobs));
+    public static int Resolve(int jobs, int threads, int runs, bool gpu = false) =>
+        Math.Max(1, Math.Min(runs, jobs != Auto ? jobs : gpu ? 1 : Environment.ProcessorCount / Math.Max(1, threads)));
 }
