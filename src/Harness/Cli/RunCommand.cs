@@ -11,9 +11,9 @@ namespace Harness.Cli;
 
 /// <summary>
 /// <c>harness run experiments/&lt;name&gt;.json [--set key=value ...] [--output DIR] [--device cpu|cuda|auto]
-/// [--force | --resume] [--shard k/n] [--quiet | --verbose]</c>:
-/// trains one network per (loss, seed) cell and logs accuracy and convergence for each. Every run checkpoints at the
-/// end of every epoch; <c>--resume</c> finishes an interrupted experiment from those checkpoints.
+/// [--force | --resume] [--shard k/n] [--jobs N|auto] [--quiet | --verbose]</c>:
+/// trains one network per (loss, seed) cell and logs accuracy and convergence for each. Runs checkpoint at epoch ends
+/// (<c>training.checkpointEvery</c>); <c>--resume</c> finishes an interrupted experiment from those checkpoints.
 /// </summary>
 public static class RunCommand
 {
