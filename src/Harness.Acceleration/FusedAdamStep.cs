@@ -58,7 +58,29 @@ public sealed unsafe class FusedAdamStep
         if ((long)flat.numel() * sizeof(float) > int.MaxValue) return null;   // TorchSharp's byte spans stop at 2 GB
         var view = AdamView.Of(optimizer, flat);
         if (view is null || !view.Options.Supported) return null;
-        return Probe(optimizer, view.Options) ? new FusedAdamStep(optimizer, view, view.Options) : null;
+        return ProvenOnce(view.Options) ? new FusedAdamStep(optimizer, view, view.Options) : null;
+    }
+
+    /// <summary>Probe outcomes by options and torch thread count: a process proves each once.</summary>
+    static readonly Dictionary<(AdamOptions Options, int Threads), bool> Proven = [];
+    static readonly Lock ProbeLock = new();
+
+    /// <summary>
+    /// The probe's outcome for <paramref name="options"/>, proved once per process and at most one probe at a time.
+    /// Why once and without garbage collections: the probe steps TorchSharp's own optimizer, which passes libtorch
+    /// temporary Scalars, and a collection started by another thread (runs training at once, --jobs) can finalize
+    /// one while libtorch reads it (<see cref="NoCollection"/>). So the probe runs in a no-GC region, and a grid
+    /// proves each option set once instead of once per run.
+    /// </summary>
+    static bool ProvenOnce(AdamOptions options)
+    {
+        lock (ProbeLock)
+        {
+            var key = (options, get_num_threads());
+            if (Proven.TryGetValue(key, out var proven)) return proven;
+            using var noCollections = NoCollection.Start();
+            return Proven[key] = Probe(options);
+        }
     }
 
     /// <summary>One optimizer step: the fused passes, or TorchSharp's own step when the options have left what was probed.</summary>
@@ -146,7 +168,7 @@ public sealed unsafe class FusedAdamStep
     }
 
     /// <summary>Three steps of a probe buffer through TorchSharp's optimizer and through the passes: true when every bit agrees.</summary>
-    static bool Probe(optim.Optimizer optimizer, AdamOptions options)
+    static bool Probe(AdamOptions options)
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Harness.Acceleration;
 using TorchSharp;
 using static TorchSharp.torch;
 
