@@ -48,7 +48,7 @@ public static class ModelFactory
                 for (int i = 0; i < config.Hidden.Count; i++)
                 {
                     layers.Add(($"linear{i}", nn.Linear(width, config.Hidden[i])));
-                    if (config.BatchNorm) layers.Add(($"norm{i}", nn.BatchNorm1d(config.Hidden[i])));
+                    if (config.BatchNorm) layers.Add(($"norm{i}", new KeptScalarBatchNorm1d(config.Hidden[i])));
                     layers.Add(($"act{i}", Activation(config.Activation)));
                     if (config.Dropout > 0) layers.Add(($"dropout{i}", new SeededDropout(config.Dropout)));
                     width = config.Hidden[i];

@@ -3,7 +3,17 @@ using static TorchSharp.torch;
 
 namespace Harness.Training;
 
-/// <summary>Optimizers and learning-rate schedules from the config. Create them after the model has moved to its device.</summary>
+/// <summary>
+/// Optimizers and learning-rate schedules from the config. Create them after the model has moved to its device.
+/// </summary>
+/// <remarks>
+/// The optimizers are TorchSharp's, with steps of our own (<see cref="Optimizers"/>): TorchSharp 0.107's steps hand
+/// libtorch temporary scalars that a garbage collection on another thread (another run training at once, the
+/// checkpoint writer, the progress display) can free inside the call (docs/losses.md, "TorchSharp's temporary
+/// scalars"); ours keep each alive until its call returns, with the same libtorch calls and values otherwise. They carry
+/// TorchSharp's class names because a checkpoint's optimizer state starts with the optimizer's type name, which
+/// TorchSharp checks on loading.
+/// </remarks>
 public static class OptimizerFactory
 {
     /// <summary>The optimizer names.</summary>
@@ -15,10 +25,10 @@ public static class OptimizerFactory
     /// <summary>Builds the optimizer over <paramref name="parameters"/>.</summary>
     public static optim.Optimizer Create(OptimizerConfig c, IEnumerable<TorchSharp.Modules.Parameter> parameters) => c.Name.ToLowerInvariant() switch
     {
-        "sgd" => optim.SGD(parameters, c.LearningRate, c.Momentum, 0, c.WeightDecay, c.Nesterov),
-        "adam" => optim.Adam(parameters, c.LearningRate, weight_decay: c.WeightDecay),
-        "adamw" => optim.AdamW(parameters, c.LearningRate, weight_decay: c.WeightDecay),
-        "rmsprop" => optim.RMSProp(parameters, c.LearningRate, momentum: c.Momentum, weight_decay: c.WeightDecay),
+        "sgd" => new Optimizers.SGD(parameters, c.LearningRate, c.Momentum, 0, c.WeightDecay, c.Nesterov),
+        "adam" => new Optimizers.Adam(parameters, c.LearningRate, weight_decay: c.WeightDecay),
+        "adamw" => new Optimizers.AdamW(parameters, c.LearningRate, weight_decay: c.WeightDecay),
+        "rmsprop" => new Optimizers.RMSProp(parameters, c.LearningRate, momentum: c.Momentum, weight_decay: c.WeightDecay),
         _ => throw new ExperimentSetupException($"training.optimizer.name '{c.Name}' is not valid: use {string.Join(", ", Optimizers)}."),
     };
 
