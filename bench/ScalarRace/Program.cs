@@ -174,7 +174,8 @@ sealed class Collector : IDisposable
                 GC.WaitForPendingFinalizers();
                 Interlocked.Increment(ref collections);
             }
-        }) { IsBackground = true };
+        })
+        { IsBackground = true };
         thread.Start();
     }
 
