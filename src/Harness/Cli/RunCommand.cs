@@ -46,7 +46,7 @@ public static class RunCommand
         var jobs = new Option<string?>("--jobs")
         {
             Description = "Train up to N runs at once, each on its own thread (N, or auto: one per core that a run's threads leave; " +
-                          "default: the config's jobs, else 1). Torch threads per run: the config's, else cores / N.",
+                          "default: the config's jobs, else auto). Torch threads per run: the config's, else cores / N.",
         };
         var noReport = new Option<bool>("--no-report")
         {

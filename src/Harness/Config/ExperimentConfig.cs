@@ -35,11 +35,10 @@ public sealed record ExperimentConfig
     /// <summary>Intra-op threads for libtorch (0: libtorch's default).</summary>
     public int Threads { get; init; } = 1;
     /// <summary>
-    /// Runs trained at once, each on its own thread; 0: auto, one per core a run's threads leave (one on CUDA); --jobs
-    /// overrides it. The results do not depend on it. Default 1: TorchSharp's temporary scalars make concurrent runs
-    /// riskier (docs/experiments.md).
+    /// Runs trained at once, each on its own thread; 0 (the default): auto, one per core a run's threads leave (one on
+    /// CUDA); --jobs overrides it. The results do not depend on it.
     /// </summary>
-    public int Jobs { get; init; } = 1;
+    public int Jobs { get; init; } = JobsSetting.Auto;
     /// <summary>Target for "epochs/seconds to target": a validation accuracy (classification) or RMSE (regression).</summary>
     public double? ConvergenceTarget { get; init; }
     /// <summary>Root folder for results.</summary>
