@@ -11,7 +11,7 @@ namespace Harness.Cli;
 
 /// <summary>
 /// <c>harness run experiments/&lt;name&gt;.json [--set key=value ...] [--output DIR] [--device cpu|cuda|auto]
-/// [--force | --resume] [--shard k/n] [--jobs N|auto] [--quiet | --verbose]</c>:
+/// [--force | --resume] [--shard k/n [--wait-for-tuning DURATION]] [--jobs N|auto] [--quiet | --verbose]</c>:
 /// trains one network per (loss, seed) cell and logs accuracy and convergence for each. Runs checkpoint at epoch ends
 /// (<c>training.checkpointEvery</c>); <c>--resume</c> finishes an interrupted experiment from those checkpoints.
 /// </summary>
@@ -48,24 +48,31 @@ public static class RunCommand
             Description = "Train up to N runs at once, each on its own thread (N, or auto: one per core that a run's threads leave; " +
                           "default: the config's jobs, else auto). Torch threads per run: the config's, else cores / N.",
         };
+        var waitForTuning = new Option<string?>("--wait-for-tuning")
+        {
+            Description = "With --shard and a tuning block: wait up to DURATION (90s, 30m, 2h) for the tuning runs of the other shards " +
+                          "before choosing the rates, so that this shard trains its evaluation runs in the same pass " +
+                          "(without it, they wait for a --resume pass). For cluster jobs whose shards all run at once.",
+        };
         var noReport = new Option<bool>("--no-report")
         {
             Description = "Do not write the report at the end (shards: run `harness report` once every shard is done).",
         };
         var command = new Command("run", "Train identical networks with different losses, as an experiment file describes.")
         {
-            config, set, output, device, force, resume, shard, jobs, noReport, quiet, verbose,
+            config, set, output, device, force, resume, shard, waitForTuning, jobs, noReport, quiet, verbose,
         };
         command.SetAction(parse => CommandRunner.Run(() => Execute(
             parse.GetValue(config)!, parse.GetValue(set) ?? [], parse.GetValue(output), parse.GetValue(device), parse.GetValue(force), parse.GetValue(shard),
             parse.GetValue(resume), parse.GetValue(quiet) ? Verbosity.Quiet : parse.GetValue(verbose) ? Verbosity.Verbose : Verbosity.Normal,
-            parse.GetValue(quiet) && parse.GetValue(verbose), parse.GetValue(jobs), parse.GetValue(noReport))));
+            parse.GetValue(quiet) && parse.GetValue(verbose), parse.GetValue(jobs), parse.GetValue(noReport), parse.GetValue(waitForTuning))));
         return command;
     }
 
     /// <summary>Runs an experiment; returns the exit code.</summary>
     public static int Execute(string configPath, IReadOnlyList<string> overrides, string? output, string? device, bool force, string? shardText = null,
-        bool resume = false, Verbosity verbosity = Verbosity.Normal, bool quietAndVerbose = false, string? jobsText = null, bool noReport = false)
+        bool resume = false, Verbosity verbosity = Verbosity.Normal, bool quietAndVerbose = false, string? jobsText = null, bool noReport = false,
+        string? tuningWaitText = null)
     {
         // Everything that can be wrong with the input is checked before the results folder is touched.
         if (force && resume) throw new UsageException("--resume and --force exclude each other: --resume keeps the results folder, --force replaces it.");
@@ -74,6 +81,9 @@ public static class RunCommand
         GridShard shard;
         try { shard = shardText is null ? GridShard.All : GridShard.Parse(shardText); }
         catch (ArgumentException e) { throw new UsageException(e.Message); }
+        var tuningWait = TuningWait(tuningWaitText);
+        if (tuningWaitText != null && !shard.IsPartial)
+            throw new UsageException("--wait-for-tuning waits for the tuning runs of other shards: it needs --shard k/n.");
         if (output != null && string.IsNullOrWhiteSpace(output))
             throw new UsageException("--output is empty: pass the folder the results go under, e.g. --output results.");
         var loaded = ConfigLoader.Load(configPath, overrides);
@@ -108,7 +118,7 @@ public static class RunCommand
         // Shards share the grid lock, so only a whole-grid process may settle what a killed --force left behind.
         if (!shard.IsPartial)
             foreach (var notice in ReplacedResults.SettleAbandoned(folder)) Console.Error.WriteLine("notice: " + notice);
-        var settings = new RunSettings(folder, dev, force, commandLine, shard, resume, locks, log, autoThreads, Jobs: jobs);
+        var settings = new RunSettings(folder, dev, force, commandLine, shard, resume, locks, log, autoThreads, Jobs: jobs, TuningWait: tuningWait);
         var replaced = ExperimentRunner.PrepareFolder(settings, config, plan);
         if (replaced != null) log.WriteLine($"--force: the old results wait in '{replaced.Aside}' until the first run finishes (they come back if none does).");
 
@@ -180,6 +190,24 @@ public static class RunCommand
     /// <summary>The --jobs setting: a number, <see cref="JobsSetting.Auto"/> for auto, or null when not given.</summary>
     static int? Jobs(string? text) => text == null ? null
         : JobsSetting.Parse(text) ?? throw new UsageException($"--jobs {text}: pass a whole number from 1 to {JobsSetting.Max}, or auto.");
+
+    /// <summary>A --wait-for-tuning duration: a positive whole number of seconds, minutes or hours (90s, 30m, 2h).</summary>
+    static TimeSpan TuningWait(string? text)
+    {
+        if (text == null) return TimeSpan.Zero;
+        var t = text.Trim();
+        if (t.Length >= 2 && long.TryParse(t[..^1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n)
+            && n is > 0 and <= 1_000_000)
+        {
+            switch (t[^1])
+            {
+                case 's': return TimeSpan.FromSeconds(n);
+                case 'm': return TimeSpan.FromMinutes(n);
+                case 'h': return TimeSpan.FromHours(n);
+            }
+        }
+        throw new UsageException($"--wait-for-tuning '{text}' is not valid: use a whole number of seconds, minutes or hours, such as 90s, 30m or 2h.");
+    }
 
     static void RunGrid(
         ExperimentConfig config, SeedData seedData, ExperimentPlan plan, RunSettings settings, List<ITrainingObserver> sinks, bool classification,

@@ -26,8 +26,11 @@ namespace Harness.Experiments;
 /// <param name="AutoThreads">Torch threads when the config leaves them to the machine (0: libtorch's default); --jobs gives
 /// each worker its share of the cores.</param>
 /// <param name="Jobs">How many runs train at once, each on its own thread of this process (--jobs).</param>
+/// <param name="TuningWait">How long a shard waits for the tuning runs other shards train before it chooses the rates
+/// (--wait-for-tuning); zero: it does not wait, and leaves the evaluation runs of losses whose tuning is not complete
+/// for a later --resume.</param>
 public sealed record RunSettings(string Folder, Device Device, bool Force, string CommandLine, GridShard? Shard = null, bool Resume = false,
-    ResultsFolderLocks? Locks = null, TextWriter? Log = null, int AutoThreads = 0, int Jobs = 1)
+    ResultsFolderLocks? Locks = null, TextWriter? Log = null, int AutoThreads = 0, int Jobs = 1, TimeSpan TuningWait = default)
 {
     /// <summary>The log, never null.</summary>
     public TextWriter Output => Log ?? Console.Out;
@@ -197,6 +200,7 @@ public static class ExperimentRunner
             return rates;
         }
         var byId = tuned.ToDictionary(r => r.Run.Id);
+        if (context.Settings.TuningWait > TimeSpan.Zero) WaitForOtherShards(context, byId);
         bool higher = SelectionRule.HigherIsBetter(context.Classification, context.SelectByLoss);
         foreach (var binding in bindings)
         {
@@ -229,6 +233,36 @@ public static class ExperimentRunner
         }
         return rates;
     }
+
+    /// <summary>
+    /// Polls the folder until every tuning run this process did not train has ended in another shard (finished or
+    /// failed), or <see cref="RunSettings.TuningWait"/> has passed: shards of a cluster job start together, so the
+    /// tuning runs of all of them end at about the same time, and a shard that waits for them trains its evaluation runs
+    /// in the same pass instead of leaving them for a second one.
+    /// </summary>
+    static void WaitForOtherShards(RunContext context, Dictionary<string, RunResult> trainedHere)
+    {
+        var layout = context.Layout;
+        bool Ended(PlannedRun r) => RunFiles.IsFinished(layout, r.Id) || RunFiles.IsFailed(layout, r.Id);
+        var pending = context.Plan.Grid.Where(r => r.Tuning && !trainedHere.ContainsKey(r.Id) && !Ended(r)).ToList();
+        if (pending.Count == 0) return;
+        var limit = context.Settings.TuningWait;
+        context.Log.WriteLine(Invariant($"waiting for {pending.Count} tuning runs of other shards (at most {Duration(limit)})"));
+        var waited = Stopwatch.StartNew();
+        while (pending.Count > 0 && waited.Elapsed < limit)
+        {
+            Thread.Sleep(TuningPoll);
+            pending.RemoveAll(Ended);
+        }
+        context.Log.WriteLine(pending.Count == 0
+            ? Invariant($"the other shards' tuning runs ended after {waited.Elapsed.TotalSeconds:0} s")
+            : Invariant($"stopped waiting after {Duration(limit)}: {pending.Count} tuning runs of other shards have not ended"));
+    }
+
+    static string Duration(TimeSpan t) => t.TotalSeconds < 120 ? Invariant($"{t.TotalSeconds:0} s") : Invariant($"{t.TotalMinutes:0.#} min");
+
+    /// <summary>How often a waiting shard looks at the folder (a read of a few summary files on shared storage).</summary>
+    static readonly TimeSpan TuningPoll = TimeSpan.FromSeconds(1);
 
     static string Fmt(double v) => v.ToString("G4", CultureInfo.InvariantCulture);
 
