@@ -132,29 +132,18 @@ sealed record Variant(string Name, OptimizerConfig Optimizer, bool BatchNorm, bo
 sealed class RacePaths(bool torchSharpSteps) : PlainTrainingPaths
 {
     public override IParameterStepper Stepper(nn.Module model, OptimizerConfig optimizer) =>
-        torchSharpSteps ? new TorchSharpStepper(model, optimizer) : base.Stepper(model, optimizer);
+        torchSharpSteps ? new OptimizerStepper(model, p => TorchSharpOptimizers.Create(optimizer, p)) : base.Stepper(model, optimizer);
 }
 
-/// <summary>TorchSharp 0.107's optimizer (what the harness used before Training/Optimizers) over the model's parameters.</summary>
-sealed class TorchSharpStepper : IParameterStepper
+/// <summary>TorchSharp 0.107's own optimizers (what the harness used before Training/Optimizers).</summary>
+static class TorchSharpOptimizers
 {
-    public TorchSharpStepper(nn.Module model, OptimizerConfig c)
+    public static optim.Optimizer Create(OptimizerConfig c, IReadOnlyList<Parameter> parameters) => c.Name switch
     {
-        Parameters = model.parameters().ToList();
-        Optimizer = c.Name switch
-        {
-            "sgd" => optim.SGD(Parameters, c.LearningRate, c.Momentum, 0, c.WeightDecay, c.Nesterov),
-            "rmsprop" => optim.RMSProp(Parameters, c.LearningRate, momentum: c.Momentum, weight_decay: c.WeightDecay),
-            _ => optim.Adam(Parameters, c.LearningRate, weight_decay: c.WeightDecay),
-        };
-    }
-
-    public optim.Optimizer Optimizer { get; }
-    public IReadOnlyList<Parameter> Parameters { get; }
-    public void ZeroGrad() => Optimizer.zero_grad();
-    public void Step() => Optimizer.step();
-    public void EndEpoch() { }
-    public void Dispose() => Optimizer.Dispose();
+        "sgd" => optim.SGD(parameters, c.LearningRate, c.Momentum, 0, c.WeightDecay, c.Nesterov),
+        "rmsprop" => optim.RMSProp(parameters, c.LearningRate, momentum: c.Momentum, weight_decay: c.WeightDecay),
+        _ => optim.Adam(parameters, c.LearningRate, weight_decay: c.WeightDecay),
+    };
 }
 
 /// <summary>A thread that collects garbage and runs finalizers in a loop until disposed.</summary>

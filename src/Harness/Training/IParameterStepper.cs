@@ -31,10 +31,15 @@ public interface IParameterStepper : IDisposable
 public sealed class OptimizerStepper : IParameterStepper
 {
     /// <summary>Makes the optimizer <paramref name="config"/> names over <paramref name="model"/>'s parameters.</summary>
-    public OptimizerStepper(nn.Module model, OptimizerConfig config)
+    public OptimizerStepper(nn.Module model, OptimizerConfig config) : this(model, parameters => OptimizerFactory.Create(config, parameters))
+    {
+    }
+
+    /// <summary>Makes the optimizer <paramref name="create"/> builds over <paramref name="model"/>'s parameters (benchmarks compare others).</summary>
+    public OptimizerStepper(nn.Module model, Func<IReadOnlyList<Parameter>, optim.Optimizer> create)
     {
         Parameters = model.parameters().ToList();
-        Optimizer = OptimizerFactory.Create(config, Parameters);
+        Optimizer = create(Parameters);
     }
 
     /// <inheritdoc />
