@@ -18,9 +18,22 @@ public sealed record GridSummary(IReadOnlyList<FinishedRunSummary> Runs, IReadOn
 public static class GridSummaryFile
 {
     /// <summary>Writes both files atomically into the layout's folder.</summary>
-    public static void Write(ResultsLayout layout, GridSummary summary)
+    public static void Write(ResultsLayout layout, GridSummary summary) =>
+        Write(layout, summary, summary.Runs.Select(r => Element(RunSummaryFile.Serialize(r))).ToList());
+
+    /// <summary>A run's summary.json text (<see cref="RunSummaryFile.Serialize"/>) as an element of the grid's summary.json.</summary>
+    public static string Element(string serializedRun) => ResultsJson.ArrayElement(serializedRun);
+
+    /// <summary>
+    /// Writes both files atomically, summary.json from the runs' texts as <see cref="Element"/> gave them (in the order
+    /// of <see cref="GridSummary.Runs"/>): the grid's summary is rewritten after every run, and serializing every run
+    /// again each time made it quadratic in the grid's size.
+    /// </summary>
+    public static void Write(ResultsLayout layout, GridSummary summary, IReadOnlyList<string> serializedRuns)
     {
-        ResultsJson.Write(layout.GridSummaryJson, new JsonArray(summary.Runs.Select(r => (JsonNode?)RunSummaryFile.ToJson(r)).ToArray()));
+        if (serializedRuns.Count != summary.Runs.Count)
+            throw new ArgumentException($"{serializedRuns.Count} serialized runs for {summary.Runs.Count} runs.", nameof(serializedRuns));
+        AtomicFile.WriteAllText(layout.GridSummaryJson, ResultsJson.IndentedArray(serializedRuns));
         AtomicFile.WriteAllText(layout.GridSummaryCsv, Csv(summary));
     }
 

@@ -24,7 +24,33 @@ public static class ResultsJson
     internal static JsonArray ReadArray(string path, string expected) => Parse<JsonArray>(path, ReadText(path), expected);
 
     /// <summary>Writes a results file's JSON atomically, indented as every results file is.</summary>
-    internal static void Write(string path, JsonNode json) => AtomicFile.WriteAllText(path, json.ToJsonString(Indented));
+    internal static void Write(string path, JsonNode json) => AtomicFile.WriteAllText(path, Serialize(json));
+
+    /// <summary>A node's text as <see cref="Write"/> writes it.</summary>
+    internal static string Serialize(JsonNode json) => json.ToJsonString(Indented);
+
+    /// <summary>
+    /// An element's text (as <see cref="Serialize"/> gives it) as it stands inside an array that <see cref="Write"/>
+    /// writes: one level deeper, so every line after its first is indented once more. No line break occurs inside a JSON
+    /// string (it is escaped), so every break in the text is indentation.
+    /// </summary>
+    internal static string ArrayElement(string serialized) =>
+        serialized.Replace(Indented.NewLine, Indented.NewLine + new string(Indented.IndentCharacter, Indented.IndentSize), StringComparison.Ordinal);
+
+    /// <summary>
+    /// The text <see cref="Write"/> gives a JSON array, made from its elements' texts (each from <see cref="ArrayElement"/>),
+    /// so that a file that lists every element so far is rewritten without serializing the elements again.
+    /// </summary>
+    internal static string IndentedArray(IReadOnlyList<string> elements)
+    {
+        if (elements.Count == 0) return "[]";
+        var newLine = Indented.NewLine;
+        var indent = new string(Indented.IndentCharacter, Indented.IndentSize);
+        var text = new System.Text.StringBuilder("[", elements.Sum(e => e.Length + newLine.Length + indent.Length + 1) + newLine.Length + 1);
+        for (int i = 0; i < elements.Count; i++)
+            text.Append(i == 0 ? "" : ",").Append(newLine).Append(indent).Append(elements[i]);
+        return text.Append(newLine).Append(']').ToString();
+    }
 
     static string ReadText(string path)
     {

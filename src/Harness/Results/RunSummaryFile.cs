@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Harness.Output;
 using static Harness.Results.ResultsJson;
 
 namespace Harness.Results;
@@ -77,7 +78,13 @@ public sealed record FailedRunSummary : RunSummary
 public static class RunSummaryFile
 {
     /// <summary>Writes a summary atomically.</summary>
-    public static void Write(string path, RunSummary summary) => ResultsJson.Write(path, ToJson(summary));
+    public static void Write(string path, RunSummary summary) => WriteText(path, Serialize(summary));
+
+    /// <summary>The file's text of a summary (what <see cref="Write"/> writes).</summary>
+    public static string Serialize(RunSummary summary) => ResultsJson.Serialize(ToJson(summary));
+
+    /// <summary>Writes a summary's text (from <see cref="Serialize"/>) atomically.</summary>
+    public static void WriteText(string path, string serialized) => AtomicFile.WriteAllText(path, serialized);
 
     /// <summary>Reads a summary; throws <see cref="ResultsFolderException"/> naming the file when it is not one.</summary>
     public static RunSummary Read(string path)

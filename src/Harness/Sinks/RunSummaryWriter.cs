@@ -17,6 +17,12 @@ public sealed class RunSummaryWriter(string experimentFolder, bool classificatio
     readonly List<RunResult> results = [];
     readonly List<(RunInfo Run, string Error)> failures = [];
 
+    /// <summary>
+    /// The grid summary's rows in grid order (not finishing order: runs that train at once, with --jobs, finish in any
+    /// order), each with its text in the grid's summary.json, made once per run.
+    /// </summary>
+    readonly List<(int Index, FinishedRunSummary Summary, string Json)> rows = [];
+
     /// <summary>The runs finished so far.</summary>
     public IReadOnlyList<RunResult> Results => results;
 
@@ -37,8 +43,10 @@ public sealed class RunSummaryWriter(string experimentFolder, bool classificatio
     public void RunCompleted(RunResult result)
     {
         results.Add(result);
-        RunSummaryFile.Write(layout.RunSummary(result.Run.Id), RunFiles.Summary(result, classification, selectByLoss));
-        WriteGridSummary();
+        var summary = RunFiles.Summary(result, classification, selectByLoss);
+        var json = RunSummaryFile.Serialize(summary);
+        RunSummaryFile.WriteText(layout.RunSummary(result.Run.Id), json);
+        WriteGridSummary(result.Run.Index, summary, json);
     }
 
     /// <inheritdoc />
@@ -46,14 +54,18 @@ public sealed class RunSummaryWriter(string experimentFolder, bool classificatio
     {
         // Its summary.json stays as it is; the grid summary lists it with the runs trained now.
         results.Add(finished);
-        WriteGridSummary();
+        var summary = RunFiles.Summary(finished, classification, selectByLoss);
+        WriteGridSummary(finished.Run.Index, summary, RunSummaryFile.Serialize(summary));
     }
 
-    void WriteGridSummary()
+    void WriteGridSummary(int index, FinishedRunSummary summary, string json)
     {
         if (!writeGridSummary) return;
-        // In grid order, not finishing order: runs that train at once (--jobs) finish in any order.
-        GridSummaryFile.Write(layout, new GridSummary(results.OrderBy(r => r.Run.Index).Select(r => RunFiles.Summary(r, classification, selectByLoss)).ToList(),
-            ScoreMetric.For(classification).Select(m => m.Key).ToList()));
+        // After the rows of lower or equal index, as a stable sort by index would place it.
+        int at = rows.Count;
+        while (at > 0 && rows[at - 1].Index > index) at--;
+        rows.Insert(at, (index, summary, GridSummaryFile.Element(json)));
+        GridSummaryFile.Write(layout, new GridSummary(rows.Select(r => r.Summary).ToList(), ScoreMetric.For(classification).Select(m => m.Key).ToList()),
+            rows.Select(r => r.Json).ToList());
     }
 }

@@ -1,24 +1,23 @@
 using Harness.Metrics;
 using Harness.Training;
-using static TorchSharp.torch;
 
 namespace Harness.Sinks;
 
 /// <summary>
-/// Per-run scalars for TensorBoard, written with TorchSharp's own SummaryWriter into
-/// <c>tensorboard/&lt;run id&gt;/</c>, so <c>tensorboard --logdir results/&lt;name&gt;/tensorboard</c> shows every
-/// run's curves side by side. One event per epoch (the writer appends and flushes synchronously).
+/// Per-run scalars for TensorBoard, written into <c>tensorboard/&lt;run id&gt;/</c> (<see cref="TensorBoardEventFile"/>),
+/// so <c>tensorboard --logdir results/&lt;name&gt;/tensorboard</c> shows every run's curves side by side. One event per
+/// scalar; an epoch's events are appended with one write when the epoch completes.
 /// </summary>
 /// <remarks>
 /// The one writer that is not atomic, by design: an event file is an append-only log of length-prefixed, CRC-checked
-/// records, and TensorBoard reads a file whose last record a kill cut short up to that record. SummaryWriter cannot
-/// append to an existing file (it names files by time, host and process), so a run that starts (or starts over) removes
+/// records, and TensorBoard reads a file whose last record a kill cut short up to that record. An event file is never
+/// appended to by a later process (files are named by time, host and process), so a run that starts (or starts over) removes
 /// its folder's older event files, and a resumed run writes the epochs its checkpoint holds again before it goes on:
 /// TensorBoard shows each epoch once, from one file.
 /// </remarks>
 public sealed class TensorBoardSink(string folder, bool classification) : ITrainingObserver
 {
-    readonly Dictionary<string, TorchSharp.Modules.SummaryWriter> writers = new();
+    readonly Dictionary<string, TensorBoardEventFile> writers = new();
 
     /// <inheritdoc />
     public void RunStarted(RunInfo run)
@@ -29,7 +28,8 @@ public sealed class TensorBoardSink(string folder, bool classification) : ITrain
             if (Directory.Exists(runFolder))
                 foreach (var old in Directory.EnumerateFiles(runFolder, "events.out.tfevents.*")) File.Delete(old);
         });
-        writers[run.Id] = utils.tensorboard.SummaryWriter(runFolder);
+        Close(run.Id);
+        writers[run.Id] = Output.FileSystemException.Guard("create the TensorBoard events in", runFolder, () => new TensorBoardEventFile(runFolder));
     }
 
     /// <inheritdoc />
@@ -44,7 +44,7 @@ public sealed class TensorBoardSink(string folder, bool classification) : ITrain
         var w = writers[run.Id];
         void Add(string tag, double? value)
         {
-            if (value is { } v && double.IsFinite(v)) w.add_scalar(tag, (float)v, m.Epoch);
+            if (value is { } v && double.IsFinite(v)) w.AddScalar(tag, (float)v, m.Epoch);
         }
         Add("loss/train", m.TrainLoss);
         Add("yardstick/test", m.TestYardstick);
@@ -67,11 +67,17 @@ public sealed class TensorBoardSink(string folder, bool classification) : ITrain
         Add("optimizer/learning_rate", m.LearningRate);
         Add("optimizer/gradient_norm", m.MeanGradientNorm);
         Add("speed/samples_per_second", m.SamplesPerSecond);
+        w.Flush();
     }
 
     /// <inheritdoc />
-    public void RunCompleted(RunResult result) => writers.Remove(result.Run.Id);
+    public void RunCompleted(RunResult result) => Close(result.Run.Id);
 
     /// <inheritdoc />
-    public void RunFailed(RunInfo run, string error) => writers.Remove(run.Id);
+    public void RunFailed(RunInfo run, string error) => Close(run.Id);
+
+    void Close(string runId)
+    {
+        if (writers.Remove(runId, out var file)) file.Dispose();
+    }
 }

@@ -116,7 +116,9 @@ internal sealed class EpochLoop(TrainingConfig config, Device device, RunInfo ru
     public EpochMetrics Evaluate(EpochTraining t, out IReadOnlyList<double>? recall)
     {
         clock.Mark();
-        var validation = Evaluator.Evaluate(model, binding, data.ValidationFeatures, data.ValidationTargets, data.Data.TargetMean, data.Data.TargetStd);
+        // Calibration is reported on the test split only (EpochMetrics has no validation calibration).
+        var validation = Evaluator.Evaluate(model, binding, data.ValidationFeatures, data.ValidationTargets, data.Data.TargetMean, data.Data.TargetStd,
+            calibration: false);
         var test = Evaluator.Evaluate(model, binding, data.TestFeatures, data.TestTargets, data.Data.TargetMean, data.Data.TargetStd)
                    ?? throw new InvalidOperationException("The test split is empty.");
         clock.Lap(StepPhase.Evaluation);

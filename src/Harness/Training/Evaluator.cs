@@ -24,8 +24,17 @@ public static class Evaluator
     const long ChunkSize = 256;
 
     /// <summary>Evaluates; returns null for an empty split.</summary>
+    /// <param name="model">The model (put in eval mode here).</param>
+    /// <param name="binding">The loss bound to the data (task, class count, predictions, logits).</param>
+    /// <param name="features">The split's features.</param>
+    /// <param name="targets">The split's targets.</param>
+    /// <param name="targetMean">Regression: the target's training mean (metrics in original units).</param>
+    /// <param name="targetStd">Regression: the target's training std.</param>
+    /// <param name="calibration">Classification: compute <see cref="SplitEvaluation.Calibration"/> (false leaves it null).
+    /// The epoch loop reports calibration on the test split only: the host-side softmax, binning and sort of a split that
+    /// nothing reads were a large part of a small model's evaluation (docs/performance.md, "Where a small grid's time goes").</param>
     public static SplitEvaluation? Evaluate(nn.Module<Tensor, Tensor> model, LossBinding binding, Tensor features, Tensor targets,
-        double targetMean, double targetStd)
+        double targetMean, double targetStd, bool calibration = true)
     {
         long n = features.shape[0];
         if (n == 0) return null;
@@ -33,7 +42,7 @@ public static class Evaluator
         using var noGrad = no_grad();
         var classification = binding.Task == TaskKind.Classification;
         var confusion = classification ? new ConfusionMatrix(binding.ClassCount) : null;
-        var calibration = classification ? new CalibrationAccumulator() : null;
+        var calibrationSum = classification && calibration ? new CalibrationAccumulator() : null;
         var regression = classification ? null : new RegressionMetrics();
         double yardstickSum = 0;
         // Kept scalars, not double operands (see CachedScalars); a + b and square() would pass hidden temporaries too.
@@ -50,7 +59,7 @@ public static class Evaluator
                 confusion!.Add(y, binding.PredictClasses(raw));
                 var logits = binding.ClassLogits(raw).to(ScalarType.Float64);
                 yardstickSum += nn.functional.cross_entropy(logits, y, reduction: nn.Reduction.Sum).item<double>();
-                calibration!.Add(Host<double>(logits), Host<long>(y), (int)logits.size(1));
+                calibrationSum?.Add(Host<double>(logits), Host<long>(y), (int)logits.size(1));
             }
             else
             {
@@ -63,7 +72,7 @@ public static class Evaluator
                 yardstickSum += squared;
             }
         }
-        return new SplitEvaluation(confusion, regression, yardstickSum / n, calibration?.Compute());
+        return new SplitEvaluation(confusion, regression, yardstickSum / n, calibrationSum?.Compute());
     }
 
     /// <summary>

@@ -52,6 +52,25 @@ public class GridSummaryFileTests
         Assert.Contains("\"seconds\": 1.235", File.ReadAllText(layout.GridSummaryJson));
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(3)]
+    public void Summary_json_from_the_runs_texts_is_the_array_serialized_whole(int runs)
+    {
+        // The grid summary is assembled from each run's own summary.json text; it must be the file that serializing
+        // the whole array gives, byte for byte (nested objects and arrays, strings with escaped line breaks).
+        using var dir = new TempFolder();
+        var layout = new ResultsLayout(dir.Path);
+        var summaries = Enumerable.Range(0, runs)
+            .Select(i => RunSummaryFileTests.Finished() with { Run = $"ce-seed{i}", Seed = i, Divergence = "line one\nline \"two\"\r\n" })
+            .ToList();
+        GridSummaryFile.Write(layout, new GridSummary(summaries, ["accuracy"]));
+        var whole = new System.Text.Json.Nodes.JsonArray(summaries.Select(r => (System.Text.Json.Nodes.JsonNode?)RunSummaryFile.ToJson(r)).ToArray())
+            .ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true });
+        Assert.Equal(whole, File.ReadAllText(layout.GridSummaryJson));
+    }
+
     [Fact]
     public void A_damaged_grid_summary_names_the_file()
     {
