@@ -1,14 +1,16 @@
 using System.Buffers.Binary;
 using System.Numerics;
-using System.Text;
+using Google.Protobuf;
+using Tensorboard;
 
 namespace Harness.Sinks;
 
 /// <summary>
 /// One TensorBoard event file of scalars, held open while its run trains: records are collected in memory and
 /// <see cref="Flush"/> appends them with one write. The format is TensorFlow's record file (a little-endian 64-bit
-/// length, its masked CRC-32C, the bytes, their masked CRC-32C) of <c>Event</c> protocol buffers: the first says
-/// <c>file_version</c>, each later one holds one <c>Summary.Value</c> with a tag and a <c>simple_value</c>.
+/// length, its masked CRC-32C, the bytes, their masked CRC-32C) of <c>Event</c> protocol buffers (TorchSharp's generated
+/// <c>Tensorboard</c> types): the first says <c>file_version</c>, each later one holds one <c>Summary.Value</c> with a tag
+/// and a <c>simple_value</c>.
 /// </summary>
 /// <remarks>
 /// Why not TorchSharp's SummaryWriter: it opens, seeks, writes and closes the file for every scalar, which made the
@@ -30,10 +32,7 @@ internal sealed class TensorBoardEventFile : IDisposable
         Path = System.IO.Path.Combine(folder,
             $"events.out.tfevents.{seconds}.{Environment.MachineName}.{Environment.ProcessId}.{Interlocked.Increment(ref created)}");
         stream = new FileStream(Path, FileMode.CreateNew, FileAccess.Write, FileShare.Read);
-        var version = new ProtoWriter();
-        version.Double(1, WallTime());
-        version.Bytes(3, Encoding.UTF8.GetBytes("brain.Event:2"));
-        AddRecord(version.ToArray());
+        AddRecord(new Event { WallTime = WallTime(), FileVersion = "brain.Event:2" }.ToByteArray());
         Flush();
     }
 
@@ -43,16 +42,9 @@ internal sealed class TensorBoardEventFile : IDisposable
     /// <summary>Adds a scalar at <paramref name="step"/> (written by the next <see cref="Flush"/>).</summary>
     public void AddScalar(string tag, float value, long step)
     {
-        var summaryValue = new ProtoWriter();
-        summaryValue.Bytes(1, Encoding.UTF8.GetBytes(tag));
-        summaryValue.Float(2, value);
-        var summary = new ProtoWriter();
-        summary.Bytes(1, summaryValue.ToArray());
-        var evnt = new ProtoWriter();
-        evnt.Double(1, WallTime());
-        evnt.Varint(2, unchecked((ulong)step));
-        evnt.Bytes(5, summary.ToArray());
-        AddRecord(evnt.ToArray());
+        var summary = new Summary();
+        summary.Value.Add(new Summary.Types.Value { Tag = tag, SimpleValue = value });
+        AddRecord(new Event { WallTime = WallTime(), Step = step, Summary = summary }.ToByteArray());
     }
 
     /// <summary>Appends the records added since the last flush, in one write.</summary>
@@ -100,54 +92,5 @@ internal sealed class TensorBoardEventFile : IDisposable
         for (; i + 8 <= data.Length; i += 8) crc = BitOperations.Crc32C(crc, BinaryPrimitives.ReadUInt64LittleEndian(data[i..]));
         for (; i < data.Length; i++) crc = BitOperations.Crc32C(crc, data[i]);
         return ~crc;
-    }
-
-    /// <summary>The few protocol-buffer encodings an event needs: varints, 64-bit doubles, 32-bit floats, length-delimited bytes.</summary>
-    sealed class ProtoWriter
-    {
-        readonly MemoryStream bytes = new();
-
-        public void Varint(int field, ulong value)
-        {
-            Key(field, 0);
-            Raw(value);
-        }
-
-        public void Double(int field, double value)
-        {
-            Key(field, 1);
-            Span<byte> b = stackalloc byte[8];
-            BinaryPrimitives.WriteDoubleLittleEndian(b, value);
-            bytes.Write(b);
-        }
-
-        public void Float(int field, float value)
-        {
-            Key(field, 5);
-            Span<byte> b = stackalloc byte[4];
-            BinaryPrimitives.WriteSingleLittleEndian(b, value);
-            bytes.Write(b);
-        }
-
-        public void Bytes(int field, byte[] value)
-        {
-            Key(field, 2);
-            Raw((ulong)value.Length);
-            bytes.Write(value);
-        }
-
-        public byte[] ToArray() => bytes.ToArray();
-
-        void Key(int field, int wireType) => Raw((ulong)((field << 3) | wireType));
-
-        void Raw(ulong value)
-        {
-            while (value >= 0x80)
-            {
-                bytes.WriteByte((byte)(value | 0x80));
-                value >>= 7;
-            }
-            bytes.WriteByte((byte)value);
-        }
     }
 }
