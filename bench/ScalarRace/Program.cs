@@ -99,7 +99,10 @@ md.AppendLine();
 md.AppendLine("| variant | runs | failed | corrupted | collections | seconds | first error |");
 md.AppendLine("|---|---:|---:|---:|---:|---:|---|");
 foreach (var r in rows)
-    md.AppendLine($"| {r.Variant.Name} | {runs} | {r.Failed} | {r.Corrupted} | {r.Collections} | {r.Seconds:0.0} | {r.FirstError?.Replace("|", "\\|") ?? ""} |");
+{
+    var error = r.FirstError?.Replace("|", "\\|") ?? "";
+    md.AppendLine($"| {r.Variant.Name} | {runs} | {r.Failed} | {r.Corrupted} | {r.Collections} | {r.Seconds:0.0} | {error} |");
+}
 Harness.Output.AtomicFile.WriteAllText(output, md.ToString());
 Console.WriteLine($"wrote {output}");
 return 0;
