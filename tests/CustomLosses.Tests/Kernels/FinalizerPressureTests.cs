@@ -1,3 +1,4 @@
+using CustomLosses.Tests.ScalarTemporaries;
 using Xunit;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
@@ -23,24 +24,12 @@ public class FinalizerPressureTests(ITestOutputHelper output)
     const double TorchSharpPerCall = 8;
 
     /// <summary>Finalizable objects left per forward + backward of <paramref name="loss"/> (objects that a collection found dead and queued).</summary>
-    static double FinalizablePerCall(Func<Tensor, Tensor, Tensor> loss, Tensor x, Tensor t)
+    static double FinalizablePerCall(Func<Tensor, Tensor, Tensor> loss, Tensor x, Tensor t) => FinalizableObjects.PerCall(() =>
     {
-        void Step()
-        {
-            using var step = NewDisposeScope();
-            x.grad?.zero_();
-            var value = loss(x, t);
-            (value.dim() == 0 ? value : value.sum()).backward();
-        }
-        Step();   // first-call work (lazy buffers, JIT) is not what a training loop repeats
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
-        for (int i = 0; i < Calls; i++) Step();
-        GC.Collect(0, GCCollectionMode.Forced, blocking: true);
-        return GC.GetGCMemoryInfo(GCKind.Any).FinalizationPendingCount / (double)Calls;
-    }
+        x.grad?.zero_();
+        var value = loss(x, t);
+        (value.dim() == 0 ? value : value.sum()).backward();
+    }, Calls);
 
     [Theory]
     [MemberData(nameof(FusedKernelCase.Names), MemberType = typeof(FusedKernelCase))]

@@ -63,13 +63,6 @@ public class FinalizerPressureReadTests
     {
         using var scope = NewDisposeScope();
         var t = tensor(new[] { 2f });   // one element, so that item and HostValue.Read apply; a vector, for dot and matmul
-        read(t);   // first-call work (lazy initialization) is not what a loop repeats
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
-        for (int i = 0; i < Calls; i++) read(t);
-        GC.Collect(0, GCCollectionMode.Forced, blocking: true);
-        return GC.GetGCMemoryInfo(GCKind.Any).FinalizationPendingCount / (double)Calls;
+        return FinalizableObjects.PerCall(() => read(t), Calls);
     }
 }

@@ -1,8 +1,8 @@
+using CustomLosses.Tests.ScalarTemporaries;
 using Harness.Acceleration;
 using Harness.Config;
 using Harness.Data;
 using Harness.Tests.Experiments;
-using Harness.Tests.ScalarTemporaries;
 using Harness.Tests.Training;
 using Harness.Training;
 using TorchSharp.Modules;

@@ -1,5 +1,6 @@
+using CustomLosses.Tests.ScalarTemporaries;
 using Harness.Models;
-using Harness.Tests.ScalarTemporaries;
+using Harness.Tests.Experiments;
 using TorchSharp;
 using Xunit;
 using static TorchSharp.torch;
@@ -9,7 +10,9 @@ namespace Harness.Tests.Models;
 /// <summary>
 /// The harness's batch normalization is TorchSharp's <c>nn.BatchNorm1d</c> bit for bit (outputs, gradients, running
 /// statistics, state-dict keys), without the temporary scalar TorchSharp's training forward leaves on every step.
+/// Runs alone (the collection disables parallel tests): the finalizable-object counts would include other tests' garbage.
 /// </summary>
+[Collection(TorchGlobalStateCollection.Name)]
 public class KeptScalarBatchNorm1dTests
 {
     const int Features = 6;

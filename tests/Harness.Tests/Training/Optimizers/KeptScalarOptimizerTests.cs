@@ -1,5 +1,6 @@
+using CustomLosses.Tests.ScalarTemporaries;
 using Harness.Config;
-using Harness.Tests.ScalarTemporaries;
+using Harness.Tests.Experiments;
 using Harness.Training;
 using TorchSharp.Modules;
 using Xunit;
@@ -12,7 +13,9 @@ namespace Harness.Tests.Training.Optimizers;
 /// The harness's optimizers (<see cref="Ours"/>) against TorchSharp's: the same parameters and state bit for bit after
 /// several steps under every option the classes have, checkpoints that load into each other, and no temporary scalar
 /// left for the garbage collector (what the classes exist for).
+/// Runs alone (the collection disables parallel tests): the finalizable-object counts would include other tests' garbage.
 /// </summary>
+[Collection(TorchGlobalStateCollection.Name)]
 public class KeptScalarOptimizerTests
 {
     /// <summary>An optimizer built twice over equal parameters: TorchSharp's and ours.</summary>

@@ -1,13 +1,14 @@
 using static TorchSharp.torch;
 
-namespace Harness.Tests.ScalarTemporaries;
+namespace CustomLosses.Tests.ScalarTemporaries;
 
 /// <summary>
 /// Counts what a call leaves for the garbage collector's finalizer thread: objects with a finalizer that nobody
 /// disposed, such as a temporary TorchSharp <c>Scalar</c> (which another thread's collection can free while libtorch
-/// reads it) or a <c>PinnedArray</c> (which feeds gen-1 collections). Each call runs in its own dispose scope.
+/// reads it) or a <c>PinnedArray</c> (which feeds gen-1 collections). Each call runs in its own dispose scope. Linked
+/// into Harness.Tests too.
 /// </summary>
-public static class FinalizableObjects
+internal static class FinalizableObjects
 {
     /// <summary>Finalizable objects left per call of <paramref name="call"/>, over <paramref name="calls"/> calls.</summary>
     public static double PerCall(Action call, int calls = 100)
