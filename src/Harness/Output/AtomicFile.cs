@@ -1,3 +1,5 @@
+using System.Text;
+
 namespace Harness.Output;
 
 /// <summary>
@@ -11,9 +13,10 @@ public static class AtomicFile
     /// <summary>The suffix of temporary files.</summary>
     public const string TemporarySuffix = ".tmp";
 
-    /// <summary>Writes <paramref name="contents"/> to <paramref name="path"/> atomically, creating the folder.</summary>
-    public static void WriteAllText(string path, string contents) =>
-        Write(path, temporary => File.WriteAllText(temporary, contents), durable: false);
+    /// <summary>Writes <paramref name="contents"/> to <paramref name="path"/> atomically as UTF-8 without a byte-order mark, creating the folder.</summary>
+    // Not File.WriteAllText: it preallocates the file, and a full disk then fails with .NET's own wording ("Failed to
+    // create ... because the disk was full") instead of the system's "No space left on device" every other write gives.
+    public static void WriteAllText(string path, string contents) => WriteAllBytes(path, Encoding.UTF8.GetBytes(contents));
 
     /// <summary>
     /// Writes <paramref name="contents"/> to <paramref name="path"/> atomically, creating the folder. With

@@ -105,6 +105,27 @@ public class DiskFullTests
     }
 
     [TmpfsFact]
+    public void Every_atomic_write_to_a_full_disk_says_no_space_left_and_leaves_no_file()
+    {
+        using var temp = new TemporaryFolder();
+        using var tmpfs = new MountedTmpfs(Path.Combine(temp.Path, "disk"), "64k");
+        // More than the disk holds, so the write fails whether the file is preallocated or written block by block.
+        var text = new string('x', 200_000);
+        foreach (var (name, write) in new (string, Action<string>)[]
+        {
+            ("text.json", path => Output.AtomicFile.WriteAllText(path, text)),
+            ("bytes.ckpt", path => Output.AtomicFile.WriteAllBytes(path, System.Text.Encoding.UTF8.GetBytes(text), durable: true)),
+        })
+        {
+            var path = Path.Combine(tmpfs.Path, name);
+            var e = Assert.Throws<Output.FileSystemException>(() => write(path));
+            Assert.StartsWith($"cannot write '{path}': ", e.Message);
+            Assert.Contains("No space left on device", e.Message);
+            Assert.Empty(Directory.GetFileSystemEntries(tmpfs.Path));
+        }
+    }
+
+    [TmpfsFact]
     public void A_read_only_folder_fails_report_and_validate_with_exit_4_naming_the_path()
     {
         using var temp = new TemporaryFolder();
