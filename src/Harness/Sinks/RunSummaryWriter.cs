@@ -54,6 +54,7 @@ public sealed class RunSummaryWriter(string experimentFolder, bool classificatio
     {
         // Its summary.json stays as it is; the grid summary lists it with the runs trained now.
         results.Add(finished);
+        if (!writeGridSummary) return;   // a shard: nothing of the run to serialize again
         var summary = RunFiles.Summary(finished, classification, selectByLoss);
         WriteGridSummary(finished.Run.Index, summary, RunSummaryFile.Serialize(summary));
     }
